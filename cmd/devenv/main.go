@@ -1,0 +1,103 @@
+// Command devenv runs a command with throwaway PostgreSQL and Redis servers for
+// development and tests:
+//
+//	go run ./cmd/devenv [--postgres] [--redis] -- go test ./...
+//
+// A server whose URL is already in the environment (DATABASE_URL, REDIS_URL) is used
+// as it is. Otherwise devenv starts one from the installed binaries on a free
+// loopback port, in a temporary folder, passes its URL to the command, and stops and
+// removes it when the command ends, whatever the outcome. PostgreSQL refuses to run
+// as root, so as root it runs as the postgres user. A missing redis-server is
+// installed from Debian when running as root.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	fs := flag.NewFlagSet("devenv", flag.ContinueOnError)
+	withPostgres := fs.Bool("postgres", false, "provide DATABASE_URL (start PostgreSQL unless it is set)")
+	withRedis := fs.Bool("redis", false, "provide REDIS_URL (start Redis unless it is set)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: devenv [--postgres] [--redis] -- COMMAND [ARG...]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return 2
+	}
+
+	// Ctrl-C reaches the command too (same process group); devenv only has to outlive
+	// it to clean up.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var servers []*server
+	defer func() {
+		for i := len(servers) - 1; i >= 0; i-- {
+			servers[i].stop()
+		}
+	}()
+	env := os.Environ()
+	start := func(want bool, name string, starter func(context.Context) (*server, error)) error {
+		if !want {
+			return nil
+		}
+		if os.Getenv(name) != "" {
+			say("using %s from the environment", name)
+			return nil
+		}
+		s, err := starter(ctx)
+		if err != nil {
+			return err
+		}
+		servers = append(servers, s)
+		env = append(env, name+"="+s.url)
+		return nil
+	}
+	if err := start(*withPostgres, "DATABASE_URL", startPostgres); err != nil {
+		say("%v", err)
+		return 1
+	}
+	if err := start(*withRedis, "REDIS_URL", startRedis); err != nil {
+		say("%v", err)
+		return 1
+	}
+
+	cmd := exec.Command(fs.Arg(0), fs.Args()[1:]...)
+	cmd.Env = env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		if exit.ExitCode() < 0 { // killed by a signal
+			return 1
+		}
+		return exit.ExitCode()
+	default:
+		say("%v", err)
+		return 1
+	}
+}
+
+func say(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "devenv: "+format+"\n", args...)
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// startPostgres initialises a cluster in a temporary folder and starts it on a free
+// loopback port, tuned for throwaway data (no fsync).
+func startPostgres(ctx context.Context) (*server, error) {
+	initdb, err := findBinary("initdb", "/usr/lib/postgresql/*/bin")
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL binaries: %w (install postgresql or set DATABASE_URL)", err)
+	}
+	bin := filepath.Dir(initdb)
+	u, err := runAs("postgres")
+	if err != nil {
+		return nil, err
+	}
+	dir, err := u.tempDir("dnevnik-pg-")
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL folder: %w", err)
+	}
+	s := &server{name: "PostgreSQL", dir: dir, log: filepath.Join(dir, "server.log"), quit: syscall.SIGINT}
+	logFile, err := os.Create(s.log)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	defer logFile.Close()
+
+	data := filepath.Join(dir, "data")
+	say("initialising a throwaway PostgreSQL cluster in %s", data)
+	if err := u.command(logFile, initdb, "-D", data, "-U", "postgres", "--auth=trust",
+		"--encoding=UTF8", "--no-locale", "--no-sync").Run(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("initdb: %w:\n%s", err, tail(s.log))
+	}
+
+	port, err := freePort()
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	cmd := u.command(logFile, filepath.Join(bin, "postgres"), "-D", data,
+		"-p", strconv.Itoa(port), "-k", dir, "-c", "listen_addresses=127.0.0.1",
+		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+		"-c", "max_connections=300")
+	say("starting PostgreSQL on 127.0.0.1:%d", port)
+	if err := s.start(cmd); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	s.url = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	if err := s.waitReady(ctx, func(ctx context.Context) error {
+		conn, err := pgx.Connect(ctx, s.url)
+		if err != nil {
+			return err
+		}
+		return conn.Close(ctx)
+	}); err != nil {
+		s.stop()
+		return nil, err
+	}
+	say("PostgreSQL is ready: DATABASE_URL=%s", s.url)
+	return s, nil
+}

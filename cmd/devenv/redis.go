@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// redisDatabases is how many logical databases the throwaway Redis has: tests lease
+// one each (jobs/jobstest), so it bounds how many run at once.
+const redisDatabases = 128
+
+// startRedis starts a Redis without persistence on a free loopback port, installing
+// redis-server from Debian first if it is missing and we are root.
+func startRedis(ctx context.Context) (*server, error) {
+	bin, err := findBinary("redis-server")
+	if err != nil {
+		if err := installRedis(ctx); err != nil {
+			return nil, err
+		}
+		if bin, err = findBinary("redis-server", "/usr/bin"); err != nil {
+			return nil, err
+		}
+	}
+	u, _ := runAs("") // Redis runs as whoever we are, root included
+	dir, err := u.tempDir("dnevnik-redis-")
+	if err != nil {
+		return nil, fmt.Errorf("Redis folder: %w", err)
+	}
+	s := &server{name: "Redis", dir: dir, log: filepath.Join(dir, "server.log"), quit: syscall.SIGTERM}
+	logFile, err := os.Create(s.log)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	defer logFile.Close()
+
+	port, err := freePort()
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	cmd := u.command(logFile, bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+		"--dir", dir, "--save", "", "--appendonly", "no",
+		"--databases", strconv.Itoa(redisDatabases))
+	say("starting Redis on 127.0.0.1:%d", port)
+	if err := s.start(cmd); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	s.url = fmt.Sprintf("redis://127.0.0.1:%d/0", port)
+	client := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port), MaxRetries: -1})
+	defer client.Close()
+	if err := s.waitReady(ctx, func(ctx context.Context) error { return client.Ping(ctx).Err() }); err != nil {
+		s.stop()
+		return nil, err
+	}
+	say("Redis is ready: REDIS_URL=%s", s.url)
+	return s, nil
+}
+
+func installRedis(ctx context.Context) error {
+	if os.Geteuid() != 0 {
+		return errors.New("redis-server is not installed: run `sudo apt-get install -y redis-server`, or set REDIS_URL")
+	}
+	say("redis-server is missing: installing it from Debian (apt-get update && apt-get install redis-server)")
+	for _, args := range [][]string{
+		{"update", "-qq"},
+		{"install", "-y", "-qq", "--no-install-recommends", "redis-server"},
+	} {
+		cmd := exec.CommandContext(ctx, "apt-get", args...)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("apt-get %s: %w", args[0], err)
+		}
+	}
+	return nil
+}

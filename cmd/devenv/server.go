@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// server is a child process serving on a loopback port out of a temporary folder.
+type server struct {
+	name   string
+	url    string
+	dir    string
+	cmd    *exec.Cmd
+	exited chan struct{} // closed when cmd has exited
+	log    string        // the server's own log, shown when it fails to come up
+	quit   os.Signal     // the signal that asks for a clean shutdown
+}
+
+// start starts cmd and watches for its exit.
+func (s *server) start(cmd *exec.Cmd) error {
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", s.name, err)
+	}
+	s.cmd = cmd
+	s.exited = make(chan struct{})
+	go func() { _ = cmd.Wait(); close(s.exited) }()
+	return nil
+}
+
+// stop asks the server to shut down, kills it if it takes too long, and removes
+// its folder.
+func (s *server) stop() {
+	if s.cmd != nil {
+		_ = s.cmd.Process.Signal(s.quit)
+		select {
+		case <-s.exited:
+		case <-time.After(10 * time.Second):
+			_ = s.cmd.Process.Kill()
+			<-s.exited
+		}
+	}
+	_ = os.RemoveAll(s.dir)
+	say("stopped %s", s.name)
+}
+
+// waitReady polls ready until it succeeds, the process exits, or 30 s pass.
+func (s *server) waitReady(ctx context.Context, ready func(context.Context) error) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := ready(ctx)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-s.exited:
+			return fmt.Errorf("%s exited during start-up:\n%s", s.name, tail(s.log))
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s did not come up in 30 s (%v):\n%s", s.name, err, tail(s.log))
+		}
+	}
+}
+
+// tail returns the end of a log file, for error messages.
+func tail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	if len(b) > 2000 {
+		b = b[len(b)-2000:]
+	}
+	return string(b)
+}
+
+// freePort asks the kernel for a free loopback port.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// serviceUser is who a server runs as.
+type serviceUser struct {
+	cred     *syscall.Credential // nil: the current user
+	uid, gid int
+}
+
+// runAs is the current user, or the named system user when running as root and a
+// name is given (PostgreSQL refuses to run as root).
+func runAs(name string) (serviceUser, error) {
+	if name == "" || os.Geteuid() != 0 {
+		return serviceUser{uid: os.Getuid(), gid: os.Getgid()}, nil
+	}
+	u, err := user.Lookup(name)
+	if err != nil {
+		return serviceUser{}, fmt.Errorf("running as root needs the %q user: %w", name, err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	return serviceUser{cred: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, uid: uid, gid: gid}, nil
+}
+
+// command builds a child process running as u that dies with devenv.
+func (u serviceUser) command(logFile *os.File, path string, args ...string) *exec.Cmd {
+	cmd := exec.Command(path, args...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: u.cred, Pdeathsig: syscall.SIGKILL, Setpgid: true}
+	return cmd
+}
+
+// tempDir makes a private folder owned by u.
+func (u serviceUser) tempDir(prefix string) (string, error) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", err
+	}
+	if err := os.Chown(dir, u.uid, u.gid); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
+}
+
+// findBinary looks for name on PATH, then in the given folder patterns, newest last.
+func findBinary(name string, patterns ...string) (string, error) {
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	for _, pattern := range patterns {
+		matches, _ := filepath.Glob(filepath.Join(pattern, name))
+		if len(matches) > 0 {
+			slices.Sort(matches)
+			return matches[len(matches)-1], nil
+		}
+	}
+	return "", errors.New(name + " not found")
+}

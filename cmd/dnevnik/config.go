@@ -1,0 +1,205 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
+)
+
+// config is everything dnevnik reads from the environment. Each command reads only
+// the groups it needs, so `migrate` does not ask for a Telegram token.
+type config struct {
+	DatabaseURL string
+	RedisURL    string
+	Telegram    telegramConfig
+	HTTPAddr    string // the webhook, /metrics and /healthz listen here; empty: no listener
+
+	LogLevel        slog.Level
+	LogFormat       string // text or json
+	ShutdownTimeout time.Duration
+}
+
+type telegramConfig struct {
+	Token         string
+	APIURL        string
+	WebhookURL    string // empty: long polling
+	WebhookSecret string
+}
+
+// needs says which groups of variables a command reads.
+type needs uint8
+
+const (
+	needDatabase needs = 1 << iota
+	needRedis
+	needTelegram
+)
+
+// configError names the variable and what is wrong with it.
+type configError struct {
+	Var     string
+	Problem string
+}
+
+func (e *configError) Error() string { return e.Var + " " + e.Problem }
+
+// loadConfig reads the variables a command needs. It reports every problem, one
+// error per variable, rather than stopping at the first.
+func loadConfig(getenv func(string) string, n needs) (config, []error) {
+	r := &envReader{getenv: getenv}
+	var c config
+	c.LogLevel = r.logLevel("LOG_LEVEL", slog.LevelInfo)
+	c.LogFormat = r.oneOf("LOG_FORMAT", "text", "text", "json")
+	c.ShutdownTimeout = r.duration("SHUTDOWN_TIMEOUT", 30*time.Second)
+
+	if n&needDatabase != 0 {
+		c.DatabaseURL = r.required("DATABASE_URL", "the PostgreSQL URL, e.g. postgres://dnevnik:secret@localhost:5432/dnevnik")
+		if c.DatabaseURL != "" {
+			if _, err := pgxpool.ParseConfig(c.DatabaseURL); err != nil {
+				r.fail("DATABASE_URL", "is not a PostgreSQL connection string: %v", err)
+			}
+		}
+	}
+	if n&needRedis != 0 {
+		c.RedisURL = r.required("REDIS_URL", "the Redis URL, e.g. redis://localhost:6379/0")
+		if c.RedisURL != "" {
+			if _, err := redis.ParseURL(c.RedisURL); err != nil {
+				r.fail("REDIS_URL", "is not a Redis URL: %v", err)
+			}
+		}
+	}
+	if n&needTelegram != 0 {
+		c.Telegram = r.telegram()
+		c.HTTPAddr = r.listenAddr("HTTP_ADDR")
+		if c.Telegram.WebhookURL != "" && c.HTTPAddr == "" {
+			r.fail("HTTP_ADDR", "is required with TELEGRAM_WEBHOOK_URL: the address the webhook listens on, e.g. :8080")
+		}
+	}
+	return c, r.errs
+}
+
+var (
+	// A bot token is "<bot id>:<secret>"; the value itself is never echoed.
+	tokenPattern = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]{20,}$`)
+	// Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook secret.
+	secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+)
+
+func (r *envReader) telegram() telegramConfig {
+	var t telegramConfig
+	t.Token = r.required("TELEGRAM_TOKEN", "the bot token from @BotFather")
+	if t.Token != "" && !tokenPattern.MatchString(t.Token) {
+		r.fail("TELEGRAM_TOKEN", "does not look like a bot token (digits, a colon, then at least 20 letters, digits, _ or -)")
+	}
+	t.APIURL = r.httpURL("TELEGRAM_API_URL", "https://api.telegram.org")
+	t.WebhookURL = r.httpURL("TELEGRAM_WEBHOOK_URL", "")
+	t.WebhookSecret = r.getenv("TELEGRAM_WEBHOOK_SECRET")
+	switch {
+	case t.WebhookURL != "" && t.WebhookSecret == "":
+		r.fail("TELEGRAM_WEBHOOK_SECRET", "is required with TELEGRAM_WEBHOOK_URL, so that only Telegram can post updates")
+	case t.WebhookSecret != "" && !secretPattern.MatchString(t.WebhookSecret):
+		r.fail("TELEGRAM_WEBHOOK_SECRET", "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+	}
+	return t
+}
+
+// envReader reads typed variables and collects what is wrong with them.
+type envReader struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (r *envReader) fail(name, format string, args ...any) {
+	r.errs = append(r.errs, &configError{Var: name, Problem: fmt.Sprintf(format, args...)})
+}
+
+func (r *envReader) required(name, what string) string {
+	v := strings.TrimSpace(r.getenv(name))
+	if v == "" {
+		r.fail(name, "is not set: it is %s", what)
+	}
+	return v
+}
+
+func (r *envReader) withDefault(name, def string) string {
+	if v := strings.TrimSpace(r.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (r *envReader) duration(name string, def time.Duration) time.Duration {
+	v := r.withDefault(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	switch {
+	case err != nil:
+		r.fail(name, "is %q, which is not a duration (write it like 30s, 2m or 1h30m)", v)
+	case d <= 0:
+		r.fail(name, "is %q; it must be longer than zero", v)
+	}
+	return d
+}
+
+func (r *envReader) oneOf(name, def string, allowed ...string) string {
+	v := strings.ToLower(r.withDefault(name, def))
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	r.fail(name, "is %q; it must be one of %s", v, strings.Join(allowed, ", "))
+	return def
+}
+
+func (r *envReader) logLevel(name string, def slog.Level) slog.Level {
+	v := r.withDefault(name, "")
+	if v == "" {
+		return def
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		r.fail(name, "is %q, which is not a log level (debug, info, warn or error)", v)
+		return def
+	}
+	return l
+}
+
+// httpURL reads an absolute http(s) URL; def may be empty for an optional one.
+func (r *envReader) httpURL(name, def string) string {
+	v := r.withDefault(name, def)
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	switch {
+	case err != nil:
+		r.fail(name, "is %q, which is not a URL: %v", v, err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		r.fail(name, "is %q; it must start with https:// or http://", v)
+	case u.Host == "":
+		r.fail(name, "is %q, which has no host", v)
+	}
+	return strings.TrimRight(v, "/")
+}
+
+// listenAddr reads an optional host:port to listen on (":8080", "127.0.0.1:8080").
+func (r *envReader) listenAddr(name string) string {
+	v := r.withDefault(name, "")
+	if v == "" {
+		return ""
+	}
+	if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+		r.fail(name, "is %q, which is not a listen address like :8080 or 127.0.0.1:8080", v)
+	}
+	return v
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func envFrom(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+const goodToken = "123456789:AAExampleExampleExampleExample_-"
+
+func TestConfigDefaults(t *testing.T) {
+	cfg, errs := loadConfig(envFrom(map[string]string{
+		"DATABASE_URL":   "postgres://u:p@db:5432/dnevnik",
+		"REDIS_URL":      "redis://redis:6379/0",
+		"TELEGRAM_TOKEN": goodToken,
+	}), needDatabase|needRedis|needTelegram)
+	if len(errs) > 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	if cfg.Telegram.APIURL != "https://api.telegram.org" || cfg.Telegram.WebhookURL != "" ||
+		cfg.HTTPAddr != "" || cfg.LogFormat != "text" || cfg.LogLevel.String() != "INFO" ||
+		cfg.ShutdownTimeout != 30*time.Second {
+		t.Errorf("defaults: %+v", cfg)
+	}
+}
+
+func TestConfigErrorsNameTheVariable(t *testing.T) {
+	db := "postgres://u:p@db:5432/dnevnik"
+	cases := []struct {
+		name  string
+		needs needs
+		env   map[string]string
+		want  []string // one line each, in order
+	}{
+		{"missing database", needDatabase, nil,
+			[]string{"DATABASE_URL is not set"}},
+		{"malformed database URL", needDatabase, map[string]string{"DATABASE_URL": "mysql://x"},
+			[]string{"DATABASE_URL is not a PostgreSQL connection string"}},
+		{"bad duration", needDatabase, map[string]string{"DATABASE_URL": db, "SHUTDOWN_TIMEOUT": "ten"},
+			[]string{`SHUTDOWN_TIMEOUT is "ten", which is not a duration`}},
+		{"zero duration", needDatabase, map[string]string{"DATABASE_URL": db, "SHUTDOWN_TIMEOUT": "0s"},
+			[]string{`SHUTDOWN_TIMEOUT is "0s"; it must be longer than zero`}},
+		{"bad log level and format", 0, map[string]string{"LOG_LEVEL": "loud", "LOG_FORMAT": "xml"},
+			[]string{`LOG_LEVEL is "loud"`, `LOG_FORMAT is "xml"; it must be one of text, json`}},
+		{"missing redis", needRedis, nil,
+			[]string{"REDIS_URL is not set"}},
+		{"malformed redis URL", needRedis, map[string]string{"REDIS_URL": "http://redis:6379"},
+			[]string{"REDIS_URL is not a Redis URL"}},
+		{"missing token", needTelegram, nil,
+			[]string{"TELEGRAM_TOKEN is not set"}},
+		{"malformed token is not echoed", needTelegram, map[string]string{"TELEGRAM_TOKEN": "secret-but-wrong"},
+			[]string{"TELEGRAM_TOKEN does not look like a bot token"}},
+		{"API URL without scheme", needTelegram, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_API_URL": "api.example.org"},
+			[]string{`TELEGRAM_API_URL is "api.example.org"; it must start with https://`}},
+		{"webhook without secret and address", needTelegram, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_WEBHOOK_URL": "https://bot.school.ru/tg"},
+			[]string{"TELEGRAM_WEBHOOK_SECRET is required", "HTTP_ADDR is required"}},
+		{"bad webhook secret and address", needTelegram, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_WEBHOOK_URL": "https://bot.school.ru/tg",
+			"TELEGRAM_WEBHOOK_SECRET": "has spaces", "HTTP_ADDR": "8080"},
+			[]string{"TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters", `HTTP_ADDR is "8080", which is not a listen address`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, errs := loadConfig(envFrom(c.env), c.needs)
+			if len(errs) != len(c.want) {
+				t.Fatalf("got %d errors %v, want %d", len(errs), errs, len(c.want))
+			}
+			for i, err := range errs {
+				if !strings.HasPrefix(err.Error(), c.want[i]) {
+					t.Errorf("error %d = %q, want it to start with %q", i, err, c.want[i])
+				}
+				if strings.Contains(err.Error(), "secret-but-wrong") {
+					t.Errorf("error echoes the token: %q", err)
+				}
+			}
+		})
+	}
+}
+
+// The contract scripts rely on: a missing variable is one line naming it, exit 2.
+func TestMissingVariableExitsTwoWithOneLine(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"migrate", "up"}, envFrom(nil), &stdout, &stderr)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], "DATABASE_URL") {
+		t.Errorf("stderr = %q, want one line naming DATABASE_URL", stderr.String())
+	}
+}

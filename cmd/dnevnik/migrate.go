@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"github.com/dnevnik/dnevnik/migrations"
+)
+
+func migrateCommand() command {
+	return command{
+		name:    "migrate",
+		args:    "up|down|status",
+		summary: "Apply the embedded schema migrations (up), roll back the latest one (down), or list them (status).",
+		needs:   needDatabase,
+		run:     runMigrate,
+	}
+}
+
+func runMigrate(ctx context.Context, e *env, args []string) error {
+	if len(args) != 1 {
+		return usageError{"expected one of up, down, status"}
+	}
+	action := args[0]
+	if action != "up" && action != "down" && action != "status" {
+		return usageError{fmt.Sprintf("unknown action %q: expected up, down or status", action)}
+	}
+	db, err := openSQL(ctx, e.cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	p, err := migrations.NewProvider(db)
+	if err != nil {
+		return err
+	}
+
+	switch action {
+	case "up":
+		results, err := p.Up(ctx)
+		for _, r := range results {
+			fmt.Fprintf(e.stdout, "applied %s (%s)\n", path.Base(r.Source.Path), r.Duration.Round(time.Millisecond))
+		}
+		if err != nil {
+			return fmt.Errorf("migrate up: %w", err)
+		}
+		if len(results) == 0 {
+			v, err := p.GetDBVersion(ctx)
+			if err != nil {
+				return fmt.Errorf("read schema version: %w", err)
+			}
+			fmt.Fprintf(e.stdout, "schema is up to date (version %d)\n", v)
+		}
+	case "down":
+		r, err := p.Down(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate down: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "rolled back %s (%s)\n", path.Base(r.Source.Path), r.Duration.Round(time.Millisecond))
+	case "status":
+		statuses, err := p.Status(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate status: %w", err)
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "VERSION\tMIGRATION\tSTATE\tAPPLIED AT")
+		for _, s := range statuses {
+			applied := "-"
+			if s.State == goose.StateApplied {
+				applied = s.AppliedAt.UTC().Format(time.RFC3339)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", s.Source.Version, path.Base(s.Source.Path), s.State, applied)
+		}
+		return tw.Flush()
+	}
+	return nil
+}
+
+// openSQL opens database/sql over pgx (goose speaks database/sql) and checks that
+// the server answers, so a wrong URL fails with one clear line.
+func openSQL(ctx context.Context, databaseURL string) (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	db := stdlib.OpenDB(*cfg)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot reach PostgreSQL at %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
+	}
+	return db, nil
+}
