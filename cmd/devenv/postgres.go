@@ -23,17 +23,12 @@ func startPostgres(ctx context.Context) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := u.tempDir("dnevnik-pg-")
+	s, logFile, err := newServer("PostgreSQL", u, syscall.SIGINT) // SIGINT: fast shutdown
 	if err != nil {
-		return nil, fmt.Errorf("PostgreSQL folder: %w", err)
-	}
-	s := &server{name: "PostgreSQL", dir: dir, log: filepath.Join(dir, "server.log"), quit: syscall.SIGINT}
-	logFile, err := os.Create(s.log)
-	if err != nil {
-		os.RemoveAll(dir)
 		return nil, err
 	}
 	defer logFile.Close()
+	dir := s.dir
 
 	data := filepath.Join(dir, "data")
 	say("initialising a throwaway PostgreSQL cluster in %s", data)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"syscall"
 
@@ -30,17 +29,12 @@ func startRedis(ctx context.Context) (*server, error) {
 		}
 	}
 	u, _ := runAs("") // Redis runs as whoever we are, root included
-	dir, err := u.tempDir("dnevnik-redis-")
+	s, logFile, err := newServer("Redis", u, syscall.SIGTERM)
 	if err != nil {
-		return nil, fmt.Errorf("Redis folder: %w", err)
-	}
-	s := &server{name: "Redis", dir: dir, log: filepath.Join(dir, "server.log"), quit: syscall.SIGTERM}
-	logFile, err := os.Create(s.log)
-	if err != nil {
-		os.RemoveAll(dir)
 		return nil, err
 	}
 	defer logFile.Close()
+	dir := s.dir
 
 	port, err := freePort()
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -24,6 +25,26 @@ type server struct {
 	exited chan struct{} // closed when cmd has exited
 	log    string        // the server's own log, shown when it fails to come up
 	quit   os.Signal     // the signal that asks for a clean shutdown
+}
+
+// newServer makes the server's private folder, owned by u, and opens its log there.
+// The caller closes the log once the server has started (the child keeps its copy).
+func newServer(name string, u serviceUser, quit os.Signal) (*server, *os.File, error) {
+	dir, err := os.MkdirTemp("", "dnevnik-"+strings.ToLower(name)+"-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s folder: %w", name, err)
+	}
+	s := &server{name: name, dir: dir, log: filepath.Join(dir, "server.log"), quit: quit}
+	if err := os.Chown(dir, u.uid, u.gid); err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, fmt.Errorf("%s folder: %w", name, err)
+	}
+	logFile, err := os.Create(s.log)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, fmt.Errorf("%s log: %w", name, err)
+	}
+	return s, logFile, nil
 }
 
 // start starts cmd and watches for its exit.
@@ -123,19 +144,6 @@ func (u serviceUser) command(logFile *os.File, path string, args ...string) *exe
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: u.cred, Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	return cmd
-}
-
-// tempDir makes a private folder owned by u.
-func (u serviceUser) tempDir(prefix string) (string, error) {
-	dir, err := os.MkdirTemp("", prefix)
-	if err != nil {
-		return "", err
-	}
-	if err := os.Chown(dir, u.uid, u.gid); err != nil {
-		os.RemoveAll(dir)
-		return "", err
-	}
-	return dir, nil
 }
 
 // findBinary looks for name on PATH, then in the given folder patterns, newest last.
