@@ -1,0 +1,45 @@
+package diary
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for the edge: the bot maps each code to a message in the
+// user's language, so diary never needs to know about translations.
+type Code string
+
+const (
+	EINVALID   Code = "invalid"   // the input is malformed or out of range
+	ENOTFOUND  Code = "not_found" // no such thing, or none this account may know of
+	EFORBIDDEN Code = "forbidden" // the account has no right to this pupil or class
+	EEXPIRED   Code = "expired"   // the right existed but has run out (school year ended, pupil left)
+	EREVOKED   Code = "revoked"   // the right was withdrawn (unlinked, or the inviting guardian's link ended)
+	EINTERNAL  Code = "internal"  // anything else: a bug or an outage
+)
+
+// Error is a domain error. Message is for logs: English, ids only, never names.
+type Error struct {
+	Code    Code
+	Message string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("diary: %s: %s", e.Code, e.Message) }
+
+// Errorf returns an *Error with the given code.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for any
+// other error, and "" for nil.
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}

@@ -1,0 +1,248 @@
+package diary
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// GradeKind tells a grade for a piece of work from a final one.
+type GradeKind string
+
+const (
+	GradeCurrent GradeKind = "current"
+	GradeTerm    GradeKind = "term"
+	GradeYear    GradeKind = "year"
+)
+
+// Grade is one mark of a pupil.
+type Grade struct {
+	ID       int64
+	Class    ClassID
+	Subject  string
+	Date     time.Time
+	Score    float64
+	Weight   float64
+	Comment  string
+	Kind     GradeKind
+	Work     string // the assignment's title, if any
+	WorkKind string // homework, test or classwork; empty for a grade without assignment
+	Session  string // the term or year a final grade is for
+}
+
+// SubjectGrades is a pupil's grades in one subject (one class) over a period.
+type SubjectGrades struct {
+	Class   ClassID
+	Subject string
+	Grades  []Grade // current grades in date order
+	Average float64 // weighted; 0 when there are no current grades
+	Final   []Grade // term and year grades of sessions inside the period
+
+	// ClassAverage is the weighted average of the whole class in the subject and
+	// period. It is only known when at least MinPupilsForClassAverage pupils have
+	// grades there, so that it never reveals another child's marks.
+	ClassAverage      float64
+	ClassAverageShown bool
+}
+
+// MinPupilsForClassAverage is how many pupils of a class must have grades in a
+// subject before the class average is shown.
+const MinPupilsForClassAverage = 5
+
+// GradeReport is a pupil's grades per subject over a period.
+type GradeReport struct {
+	Access   PupilAccess
+	From, To time.Time
+	Period   *Session // the term asked for, when the report is a term's
+	Subjects []SubjectGrades
+}
+
+// Session is a school year, term or other academic period.
+type Session struct {
+	ID    int64
+	Title string
+	Kind  string
+	Start time.Time
+	End   time.Time
+}
+
+// maxGradeDays bounds a grade report: a school year plus its summer.
+const maxGradeDays = 400
+
+// Grades returns the pupil's grades from one date to another, both included.
+func (s *Store) Grades(ctx context.Context, account AccountID, pupil PersonID, from, to time.Time) (GradeReport, error) {
+	if err := checkRange(from, to, maxGradeDays); err != nil {
+		return GradeReport{}, err
+	}
+	a, err := s.PupilAccess(ctx, account, pupil)
+	if err != nil {
+		return GradeReport{}, err
+	}
+	return s.gradeReport(ctx, a, from, to)
+}
+
+// TermGrades returns the pupil's grades for the term that holds day or, in the
+// holidays, the term that ended last.
+func (s *Store) TermGrades(ctx context.Context, account AccountID, pupil PersonID, day time.Time) (GradeReport, error) {
+	a, err := s.PupilAccess(ctx, account, pupil)
+	if err != nil {
+		return GradeReport{}, err
+	}
+	term, err := s.termAt(ctx, pupil, day)
+	if err != nil {
+		return GradeReport{}, err
+	}
+	r, err := s.gradeReport(ctx, a, term.Start, term.End)
+	if err != nil {
+		return GradeReport{}, err
+	}
+	r.Period = &term
+	return r, nil
+}
+
+// termAt picks, among the terms of the school years of the pupil's classes (any
+// term when the classes name no school year), the shortest one holding day, else
+// the last one before it.
+func (s *Store) termAt(ctx context.Context, pupil PersonID, day time.Time) (Session, error) {
+	const q = `
+WITH my AS (SELECT c.school_year_id FROM enrollments e JOIN classes c ON c.id = e.class_id
+            WHERE e.person_id = $1 AND e.role = 'student' AND e.active)
+SELECT s.id, s.title, s.kind, s.start_date, s.end_date
+FROM academic_sessions s
+WHERE s.kind IN ('term', 'semester', 'grading_period') AND s.active AND s.start_date <= $2
+  AND (s.parent_id IS NULL
+       OR s.parent_id IN (SELECT school_year_id FROM my)
+       OR NOT EXISTS (SELECT FROM my WHERE my.school_year_id IS NOT NULL))
+ORDER BY s.end_date >= $2 DESC,
+         CASE WHEN s.end_date >= $2 THEN s.end_date - s.start_date END,
+         s.end_date DESC
+LIMIT 1`
+	var t Session
+	err := s.db.QueryRow(ctx, q, pupil, day).Scan(&t.ID, &t.Title, &t.Kind, &t.Start, &t.End)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Session{}, Errorf(ENOTFOUND, "no term for pupil %d at %s", pupil, day.Format(time.DateOnly))
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("find term of pupil %d: %w", pupil, err)
+	}
+	return t, nil
+}
+
+// gradesSQL is a pupil's current grades in a range, with the subject and work.
+const gradesSQL = `
+SELECT g.id, g.class_id, coalesce(sub.name, c.title), g.graded_on, g.score, g.weight, g.comment,
+       g.kind, coalesce(a.title, ''), coalesce(a.kind, ''), ''
+FROM grades g
+JOIN classes c ON c.id = g.class_id
+LEFT JOIN subjects sub ON sub.id = c.subject_id
+LEFT JOIN assignments a ON a.id = g.assignment_id
+WHERE g.pupil_id = $1 AND g.graded_on BETWEEN $2 AND $3 AND g.kind = 'current'
+ORDER BY g.graded_on, g.id`
+
+// finalGradesSQL is a pupil's term and year grades of sessions inside a range.
+const finalGradesSQL = `
+SELECT g.id, g.class_id, coalesce(sub.name, c.title), g.graded_on, g.score, g.weight, g.comment,
+       g.kind, '', '', s.title
+FROM grades g
+JOIN academic_sessions s ON s.id = g.session_id
+JOIN classes c ON c.id = g.class_id
+LEFT JOIN subjects sub ON sub.id = c.subject_id
+WHERE g.pupil_id = $1 AND g.kind <> 'current' AND s.start_date >= $2 AND s.end_date <= $3
+ORDER BY s.start_date, g.kind`
+
+// classAveragesSQL is the weighted average of each of the pupil's classes over a
+// range. The HAVING clause is the privacy rule: a class with fewer graded pupils
+// yields no row, so its average never leaves the database.
+const classAveragesSQL = `
+SELECT g.class_id, sum(g.score * g.weight) / sum(g.weight)
+FROM grades g
+WHERE g.class_id IN (` + pupilClasses + `) AND g.kind = 'current' AND g.graded_on BETWEEN $2 AND $3
+GROUP BY g.class_id
+HAVING count(DISTINCT g.pupil_id) >= $4`
+
+func (s *Store) gradeReport(ctx context.Context, a PupilAccess, from, to time.Time) (GradeReport, error) {
+	var (
+		current, final []Grade
+		classAverage   = map[ClassID]float64{}
+	)
+	b := &pgx.Batch{}
+	b.Queue(gradesSQL, a.Pupil.ID, from, to).Query(func(rows pgx.Rows) error {
+		var err error
+		current, err = pgx.CollectRows(rows, scanGrade)
+		return err
+	})
+	b.Queue(finalGradesSQL, a.Pupil.ID, from, to).Query(func(rows pgx.Rows) error {
+		var err error
+		final, err = pgx.CollectRows(rows, scanGrade)
+		return err
+	})
+	b.Queue(classAveragesSQL, a.Pupil.ID, from, to, MinPupilsForClassAverage).Query(func(rows pgx.Rows) error {
+		var class ClassID
+		var avg float64
+		_, err := pgx.ForEachRow(rows, []any{&class, &avg}, func() error {
+			classAverage[class] = avg
+			return nil
+		})
+		return err
+	})
+	if err := s.db.SendBatch(ctx, b).Close(); err != nil {
+		return GradeReport{}, fmt.Errorf("read grades of pupil %d: %w", a.Pupil.ID, err)
+	}
+
+	bySubject := map[ClassID]*SubjectGrades{}
+	subject := func(g Grade) *SubjectGrades {
+		sg, ok := bySubject[g.Class]
+		if !ok {
+			sg = &SubjectGrades{Class: g.Class, Subject: g.Subject}
+			bySubject[g.Class] = sg
+		}
+		return sg
+	}
+	for _, g := range current {
+		sg := subject(g)
+		sg.Grades = append(sg.Grades, g)
+	}
+	for _, g := range final {
+		sg := subject(g)
+		sg.Final = append(sg.Final, g)
+	}
+	r := GradeReport{Access: a, From: from, To: to}
+	for class, sg := range bySubject {
+		sg.Average = WeightedAverage(sg.Grades)
+		sg.ClassAverage, sg.ClassAverageShown = classAverage[class]
+		r.Subjects = append(r.Subjects, *sg)
+	}
+	sort.Slice(r.Subjects, func(i, j int) bool {
+		if r.Subjects[i].Subject != r.Subjects[j].Subject {
+			return r.Subjects[i].Subject < r.Subjects[j].Subject
+		}
+		return r.Subjects[i].Class < r.Subjects[j].Class
+	})
+	return r, nil
+}
+
+// WeightedAverage is Σ score·weight / Σ weight, 0 for no grades.
+func WeightedAverage(grades []Grade) float64 {
+	var sum, weights float64
+	for _, g := range grades {
+		sum += g.Score * g.Weight
+		weights += g.Weight
+	}
+	if weights == 0 {
+		return 0
+	}
+	return sum / weights
+}
+
+func scanGrade(row pgx.CollectableRow) (Grade, error) {
+	var g Grade
+	var kind string
+	err := row.Scan(&g.ID, &g.Class, &g.Subject, &g.Date, &g.Score, &g.Weight, &g.Comment,
+		&kind, &g.Work, &g.WorkKind, &g.Session)
+	g.Kind = GradeKind(kind)
+	return g, err
+}

@@ -1,0 +1,155 @@
+package diary
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// AttendanceMark is an absence or a late arrival.
+type AttendanceMark struct {
+	Date    time.Time
+	Period  int    // 0: the whole day
+	Subject string // the lesson's subject, when the period has one
+	Status  string // absent or late
+	Excused bool
+	Reason  string
+}
+
+// Remark is a teacher's note about the pupil: praise or a warning.
+type Remark struct {
+	Date    time.Time
+	Kind    string // praise or warning
+	Text    string
+	Subject string // empty when not given at a lesson
+	Author  *Person
+}
+
+// attendanceSQL is a pupil's marks in a range, each with the subject of the
+// lesson at its period when the timetable has one.
+const attendanceSQL = `
+SELECT m.lesson_date, coalesce(m.period, 0), coalesce(lesson.subject, ''), m.status, m.excused, m.reason
+FROM attendance m
+LEFT JOIN LATERAL (
+    SELECT sub.name AS subject
+    FROM enrollments e
+    JOIN timetable_entries t ON t.class_id = e.class_id AND t.period = m.period
+         AND t.weekday = extract(isodow FROM m.lesson_date) AND t.valid @> m.lesson_date
+    JOIN subjects sub ON sub.id = t.subject_id
+    WHERE e.person_id = m.pupil_id AND e.role = 'student' AND e.active
+    LIMIT 1) lesson ON m.period IS NOT NULL
+WHERE m.pupil_id = $1 AND m.lesson_date BETWEEN $2 AND $3
+ORDER BY m.lesson_date, m.period NULLS FIRST`
+
+const remarksSQL = `
+SELECT r.given_on, r.kind, r.body, coalesce(sub.name, c.title, ''),
+       ap.id, ap.family_name, ap.given_name, ap.middle_name
+FROM remarks r
+LEFT JOIN classes c ON c.id = r.class_id
+LEFT JOIN subjects sub ON sub.id = c.subject_id
+LEFT JOIN people ap ON ap.id = r.author_id
+WHERE r.pupil_id = $1 AND r.given_on BETWEEN $2 AND $3
+ORDER BY r.given_on, r.created_at`
+
+func scanAttendance(row pgx.CollectableRow) (AttendanceMark, error) {
+	var m AttendanceMark
+	var period int16
+	err := row.Scan(&m.Date, &period, &m.Subject, &m.Status, &m.Excused, &m.Reason)
+	m.Period = int(period)
+	return m, err
+}
+
+func scanRemark(row pgx.CollectableRow) (Remark, error) {
+	var r Remark
+	var author nullPerson
+	err := row.Scan(&r.Date, &r.Kind, &r.Text, &r.Subject, &author.id, &author.family, &author.given, &author.middle)
+	r.Author = author.person()
+	return r, err
+}
+
+// AttendanceReport is a pupil's absences and late arrivals over a range.
+type AttendanceReport struct {
+	Access   PupilAccess
+	From, To time.Time
+	Marks    []AttendanceMark
+	// Lessons missed, excused among them, and late arrivals. A whole-day absence
+	// counts as one.
+	Absent, Excused, Late int
+}
+
+// Attendance returns the pupil's attendance marks from one date to another.
+func (s *Store) Attendance(ctx context.Context, account AccountID, pupil PersonID, from, to time.Time) (AttendanceReport, error) {
+	a, marks, err := listFor(ctx, s, account, pupil, from, to, attendanceSQL, scanAttendance)
+	if err != nil {
+		return AttendanceReport{}, err
+	}
+	r := AttendanceReport{Access: a, From: from, To: to, Marks: marks}
+	for _, m := range marks {
+		switch {
+		case m.Status == "late":
+			r.Late++
+		case m.Excused:
+			r.Absent++
+			r.Excused++
+		default:
+			r.Absent++
+		}
+	}
+	return r, nil
+}
+
+// RemarkList is a pupil's remarks over a range.
+type RemarkList struct {
+	Access   PupilAccess
+	From, To time.Time
+	Remarks  []Remark
+}
+
+// Remarks returns the pupil's remarks from one date to another.
+func (s *Store) Remarks(ctx context.Context, account AccountID, pupil PersonID, from, to time.Time) (RemarkList, error) {
+	a, remarks, err := listFor(ctx, s, account, pupil, from, to, remarksSQL, scanRemark)
+	if err != nil {
+		return RemarkList{}, err
+	}
+	return RemarkList{Access: a, From: from, To: to, Remarks: remarks}, nil
+}
+
+// HomeworkList is the homework due in a range.
+type HomeworkList struct {
+	Access   PupilAccess
+	From, To time.Time
+	Homework []Homework // by due date
+}
+
+// Homework returns the homework due from one date to another, both included.
+func (s *Store) Homework(ctx context.Context, account AccountID, pupil PersonID, from, to time.Time) (HomeworkList, error) {
+	a, hw, err := listFor(ctx, s, account, pupil, from, to, homeworkSQL, scanHomework)
+	if err != nil {
+		return HomeworkList{}, err
+	}
+	return HomeworkList{Access: a, From: from, To: to, Homework: hw}, nil
+}
+
+// maxListDays bounds the range of the list views.
+const maxListDays = 400
+
+// listFor checks the range and the account's access, then runs a query of the
+// pupil ($1) over the range ($2, $3).
+func listFor[T any](ctx context.Context, s *Store, account AccountID, pupil PersonID, from, to time.Time,
+	query string, scan pgx.RowToFunc[T]) (PupilAccess, []T, error) {
+	if err := checkRange(from, to, maxListDays); err != nil {
+		return PupilAccess{}, nil, err
+	}
+	a, err := s.PupilAccess(ctx, account, pupil)
+	if err != nil {
+		return PupilAccess{}, nil, err
+	}
+	rows, _ := s.db.Query(ctx, query, pupil, from, to)
+	items, err := pgx.CollectRows(rows, scan)
+	if err != nil {
+		return PupilAccess{}, nil, fmt.Errorf("read pupil %d: %w", pupil, err)
+	}
+	return a, items, nil
+}
