@@ -1,0 +1,173 @@
+package diary
+
+import (
+	"context"
+	"os"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// The view benchmarks run on an imported district (see BENCHMARKS.md, `make bench`):
+// DNEVNIK_BENCH_DATABASE_URL names its database. They link accounts to a sample of
+// pupils, pin the clock to a school day of the first term, and report the median
+// and 99th percentile of each view next to Go's mean.
+
+// benchDay is a Wednesday of term 1, when the generated district has grades.
+var benchDay = time.Date(2026, 10, 14, 0, 0, 0, 0, time.UTC)
+
+type benchPupil struct {
+	account AccountID
+	pupil   PersonID
+}
+
+func benchStore(b *testing.B) (*Store, []benchPupil) {
+	b.Helper()
+	url := os.Getenv("DNEVNIK_BENCH_DATABASE_URL")
+	if url == "" {
+		b.Skip("DNEVNIK_BENCH_DATABASE_URL is not set: run `make bench` (BENCHMARKS.md)")
+	}
+	ctx := context.Background()
+	db, err := pgxpool.New(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(db.Close)
+	// One guardian account for each of 500 pupils spread over the district, made
+	// once and reused by later runs (Telegram ids from 9e9 up are the benchmark's).
+	const link = `
+WITH sample AS (
+    SELECT id, row_number() OVER () AS n FROM people
+    WHERE role = 'student' AND active AND id % 40 = 0 LIMIT 500),
+acc AS (
+    INSERT INTO accounts (telegram_user_id, chat_id)
+    SELECT 9000000000 + n, 9000000000 + n FROM sample
+    ON CONFLICT (telegram_user_id) DO UPDATE SET chat_id = excluded.chat_id
+    RETURNING id, telegram_user_id)
+INSERT INTO account_links (account_id, person_id, role, valid_from)
+SELECT acc.id, sample.id, 'guardian', '2026-09-01'
+FROM acc JOIN sample ON acc.telegram_user_id = 9000000000 + sample.n
+ON CONFLICT DO NOTHING`
+	if _, err := db.Exec(ctx, link); err != nil {
+		b.Fatal(err)
+	}
+	rows, err := db.Query(ctx, `SELECT l.account_id, l.person_id FROM account_links l JOIN accounts a ON a.id = l.account_id
+	                            WHERE a.telegram_user_id >= 9000000000 AND l.revoked_at IS NULL ORDER BY 1`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var pupils []benchPupil
+	for rows.Next() {
+		var p benchPupil
+		if err := rows.Scan(&p.account, &p.pupil); err != nil {
+			b.Fatal(err)
+		}
+		pupils = append(pupils, p)
+	}
+	if len(pupils) == 0 {
+		b.Fatal("the benchmark database has no pupils: import a district first")
+	}
+	s := NewStore(db)
+	s.Now = func() time.Time { return benchDay.Add(9 * time.Hour) }
+	return s, pupils
+}
+
+// benchView runs view round-robin over the pupils and reports latency percentiles.
+func benchView(b *testing.B, pupils []benchPupil, view func(ctx context.Context, p benchPupil) error) {
+	ctx := context.Background()
+	for _, p := range pupils[:min(len(pupils), 20)] { // warm the pool and caches
+		if err := view(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var took []time.Duration
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		if err := view(ctx, pupils[i%len(pupils)]); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+func BenchmarkViews(b *testing.B) {
+	s, pupils := benchStore(b)
+	b.Run("Day", func(b *testing.B) {
+		benchView(b, pupils, func(ctx context.Context, p benchPupil) error {
+			_, err := s.Days(ctx, p.account, p.pupil, benchDay, benchDay)
+			return err
+		})
+	})
+	b.Run("Week", func(b *testing.B) {
+		benchView(b, pupils, func(ctx context.Context, p benchPupil) error {
+			_, err := s.Week(ctx, p.account, p.pupil, benchDay)
+			return err
+		})
+	})
+	b.Run("TermGrades", func(b *testing.B) {
+		benchView(b, pupils, func(ctx context.Context, p benchPupil) error {
+			r, err := s.TermGrades(ctx, p.account, p.pupil, benchDay)
+			if err == nil && len(r.Subjects) == 0 {
+				b.Fatalf("pupil %d has no grades in the term: is the district generated with grades?", p.pupil)
+			}
+			return err
+		})
+	})
+	b.Run("HomeworkWeek", func(b *testing.B) {
+		benchView(b, pupils, func(ctx context.Context, p benchPupil) error {
+			monday, sunday := WeekOf(benchDay)
+			_, err := s.Homework(ctx, p.account, p.pupil, monday, sunday)
+			return err
+		})
+	})
+}
+
+// seqScanOfBigTable finds a whole scan of a table that grows with the district.
+var seqScanOfBigTable = regexp.MustCompile(`Seq Scan on (grades|assignments|timetable_entries|enrollments|attendance|remarks|lesson_changes|lesson_topics|account_links|people)\b`)
+
+// BenchmarkViewPlans asks PostgreSQL for the plan of each view query on the
+// benchmark district and fails on a sequential scan of a big table.
+func BenchmarkViewPlans(b *testing.B) {
+	s, pupils := benchStore(b)
+	ctx := context.Background()
+	p := pupils[0]
+	term, err := s.termAt(ctx, p.pupil, benchDay)
+	if err != nil {
+		b.Fatal(err)
+	}
+	queries := map[string][]any{
+		lessonsSQL:       {p.pupil, benchDay, benchDay},
+		movedInSQL:       {p.pupil, benchDay, benchDay},
+		homeworkSQL:      {p.pupil, benchDay, benchDay},
+		gradesSQL:        {p.pupil, term.Start, term.End},
+		finalGradesSQL:   {p.pupil, term.Start, term.End},
+		classAveragesSQL: {p.pupil, term.Start, term.End, MinPupilsForClassAverage},
+		attendanceSQL:    {p.pupil, term.Start, term.End},
+		remarksSQL:       {p.pupil, term.Start, term.End},
+	}
+	for b.Loop() {
+		for q, args := range queries {
+			rows, err := s.db.Query(ctx, "EXPLAIN "+q, args...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var plan string
+			for rows.Next() {
+				var line string
+				if err := rows.Scan(&line); err != nil {
+					b.Fatal(err)
+				}
+				plan += line + "\n"
+			}
+			if m := seqScanOfBigTable.FindString(plan); m != "" {
+				b.Fatalf("%s in the plan of\n%s\n%s", m, q, plan)
+			}
+		}
+	}
+}
