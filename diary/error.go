@@ -3,6 +3,7 @@ package diary
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error for the edge: the bot maps each code to a message in the
@@ -15,6 +16,8 @@ const (
 	EFORBIDDEN Code = "forbidden" // the account has no right to this pupil or class
 	EEXPIRED   Code = "expired"   // the right existed but has run out (school year ended, pupil left)
 	EREVOKED   Code = "revoked"   // the right was withdrawn (unlinked, or the inviting guardian's link ended)
+	ECONFLICT  Code = "conflict"  // already done: a code already used, a week already signed
+	ELOCKED    Code = "locked"    // too many attempts: try again at Error.Until
 	EINTERNAL  Code = "internal"  // anything else: a bug or an outage
 )
 
@@ -22,6 +25,7 @@ const (
 type Error struct {
 	Code    Code
 	Message string
+	Until   time.Time // for ELOCKED: when trying again is allowed
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("diary: %s: %s", e.Code, e.Message) }

@@ -17,6 +17,10 @@ END
 $$;
 -- +goose StatementEnd
 
+-- Lists read in Russian order: Ё right after Е, and numbers as numbers, so that
+-- 7А comes before 10А. Deterministic, so equality and unique keys stay bytewise.
+CREATE COLLATION ru_natural (provider = icu, locale = 'ru-u-kn');
+
 CREATE TABLE schools (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     sourced_id  text NOT NULL UNIQUE,
@@ -49,7 +53,7 @@ CREATE INDEX academic_sessions_dates_idx ON academic_sessions (kind, start_date,
 CREATE TABLE subjects (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     school_id  bigint NOT NULL REFERENCES schools (id),
-    name       text NOT NULL CHECK (name <> ''),
+    name       text COLLATE ru_natural NOT NULL CHECK (name <> ''),
     UNIQUE (school_id, name)
 );
 
@@ -58,7 +62,7 @@ CREATE TABLE classes (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     sourced_id     text NOT NULL UNIQUE,
     school_id      bigint NOT NULL REFERENCES schools (id),
-    title          text NOT NULL CHECK (title <> ''),
+    title          text COLLATE ru_natural NOT NULL CHECK (title <> ''),
     kind           text NOT NULL CHECK (kind IN ('homeroom', 'section')),
     grade_level    text NOT NULL DEFAULT '',
     subject_id     bigint REFERENCES subjects (id),
@@ -73,9 +77,9 @@ CREATE TABLE people (
     -- NULL for a guardian whose children attend several schools.
     school_id    bigint REFERENCES schools (id),
     role         text NOT NULL CHECK (role IN ('student', 'guardian', 'teacher', 'staff')),
-    family_name  text NOT NULL,
-    given_name   text NOT NULL,
-    middle_name  text NOT NULL DEFAULT '',
+    family_name  text COLLATE ru_natural NOT NULL,
+    given_name   text COLLATE ru_natural NOT NULL,
+    middle_name  text COLLATE ru_natural NOT NULL DEFAULT '',
     active       boolean NOT NULL DEFAULT true,
     -- Target of composite foreign keys that pin the role of the person referred to.
     UNIQUE (id, role)
@@ -116,4 +120,5 @@ DROP TABLE classes;
 DROP TABLE subjects;
 DROP TABLE academic_sessions;
 DROP TABLE schools;
+DROP COLLATION ru_natural;
 DROP FUNCTION is_time_zone(text);

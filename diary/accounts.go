@@ -1,0 +1,235 @@
+package diary
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// Account is a Telegram user of the bot and their settings.
+type Account struct {
+	ID             AccountID
+	TelegramUserID int64
+	ChatID         int64
+	Language       string // ru or en
+	Settings       Settings
+	ActivePupil    PersonID // the child answers are about; 0 when none chosen
+}
+
+// Settings are what an account chose in /settings.
+type Settings struct {
+	DigestTime      Clock
+	DigestWhenEmpty bool
+	QuietFrom       Clock
+	QuietTo         Clock
+	Grades          bool // push new and changed grades
+	Homework        bool // push homework for tomorrow
+	Schedule        bool // push lesson changes for today and tomorrow
+	Meetings        bool // push parent meetings
+	Reminders       bool // remind of events the day before
+	WeeklySummary   bool
+}
+
+const accountColumns = `id, telegram_user_id, chat_id, language, coalesce(active_pupil_id, 0),
+	digest_time, digest_when_empty, quiet_from, quiet_to,
+	notify_grades, notify_homework, notify_schedule, notify_meetings, notify_reminders, weekly_summary`
+
+func scanAccount(row pgx.Row) (Account, error) {
+	var a Account
+	var digest, from, to pgtype.Time
+	err := row.Scan(&a.ID, &a.TelegramUserID, &a.ChatID, &a.Language, &a.ActivePupil,
+		&digest, &a.Settings.DigestWhenEmpty, &from, &to,
+		&a.Settings.Grades, &a.Settings.Homework, &a.Settings.Schedule, &a.Settings.Meetings,
+		&a.Settings.Reminders, &a.Settings.WeeklySummary)
+	a.Settings.DigestTime, a.Settings.QuietFrom, a.Settings.QuietTo = clock(digest), clock(from), clock(to)
+	return a, err
+}
+
+// TouchAccount returns the account of a Telegram user who just wrote to the bot,
+// creating it on first contact with the given language. Writing again clears a
+// "blocked" mark: the person is evidently reading.
+func (s *Store) TouchAccount(ctx context.Context, telegramUserID, chatID int64, language string) (Account, error) {
+	if language != "ru" && language != "en" {
+		return Account{}, Errorf(EINVALID, "language %q", language)
+	}
+	q := `
+INSERT INTO accounts (telegram_user_id, chat_id, language) VALUES ($1, $2, $3)
+ON CONFLICT (telegram_user_id) DO UPDATE
+SET chat_id = excluded.chat_id, last_seen_at = now(), blocked_at = NULL
+RETURNING ` + accountColumns
+	a, err := scanAccount(s.db.QueryRow(ctx, q, telegramUserID, chatID, language))
+	if err != nil {
+		return Account{}, fmt.Errorf("touch account of telegram user %d: %w", telegramUserID, err)
+	}
+	return a, nil
+}
+
+// SetLanguage changes the account's language.
+func (s *Store) SetLanguage(ctx context.Context, account AccountID, language string) error {
+	if language != "ru" && language != "en" {
+		return Errorf(EINVALID, "language %q", language)
+	}
+	return s.updateAccount(ctx, account, `UPDATE accounts SET language = $2 WHERE id = $1`, language)
+}
+
+// SaveSettings stores the account's settings.
+func (s *Store) SaveSettings(ctx context.Context, account AccountID, st Settings) error {
+	for _, c := range []Clock{st.DigestTime, st.QuietFrom, st.QuietTo} {
+		if c < 0 || c >= 24*60 {
+			return Errorf(EINVALID, "time of day %d out of range", c)
+		}
+	}
+	const q = `
+UPDATE accounts SET digest_time = $2, digest_when_empty = $3, quiet_from = $4, quiet_to = $5,
+       notify_grades = $6, notify_homework = $7, notify_schedule = $8, notify_meetings = $9,
+       notify_reminders = $10, weekly_summary = $11
+WHERE id = $1`
+	return s.updateAccount(ctx, account, q, st.DigestTime.pg(), st.DigestWhenEmpty, st.QuietFrom.pg(), st.QuietTo.pg(),
+		st.Grades, st.Homework, st.Schedule, st.Meetings, st.Reminders, st.WeeklySummary)
+}
+
+// ChoosePupil makes pupil the account's active child, if the account may see them.
+func (s *Store) ChoosePupil(ctx context.Context, account AccountID, pupil PersonID) (PupilAccess, error) {
+	a, err := s.PupilAccess(ctx, account, pupil)
+	if err != nil {
+		return PupilAccess{}, err
+	}
+	if err := s.updateAccount(ctx, account, `UPDATE accounts SET active_pupil_id = $2 WHERE id = $1`, pupil); err != nil {
+		return PupilAccess{}, err
+	}
+	return a, nil
+}
+
+func (s *Store) updateAccount(ctx context.Context, account AccountID, q string, args ...any) error {
+	tag, err := s.db.Exec(ctx, q, append([]any{account}, args...)...)
+	if err != nil {
+		return fmt.Errorf("update account %d: %w", account, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return Errorf(ENOTFOUND, "account %d", account)
+	}
+	return nil
+}
+
+func (c Clock) pg() pgtype.Time {
+	return pgtype.Time{Microseconds: int64(c) * 60e6, Valid: true}
+}
+
+// Child is a pupil an account is linked to, with the state of that link.
+type Child struct {
+	Pupil  Person
+	Class  string // the homeroom class's title, e.g. 7А
+	Role   Role
+	LinkID int64
+	Access Code // "" when the account may see the pupil now, else why not
+}
+
+// Children lists the pupils an account is linked to, live links first, so the
+// bot can offer a choice and explain a link that has run out.
+func (s *Store) Children(ctx context.Context, account AccountID) ([]Child, error) {
+	const q = `
+SELECT DISTINCT ON (l.person_id) l.person_id, l.id, l.role,
+       p.family_name, p.given_name, p.middle_name,
+       coalesce((SELECT c.title FROM enrollments e JOIN classes c ON c.id = e.class_id
+                 WHERE e.person_id = p.id AND e.role = 'student' AND e.active AND c.kind = 'homeroom'
+                 ORDER BY c.title LIMIT 1), '')
+FROM account_links l
+JOIN people p ON p.id = l.person_id
+WHERE l.account_id = $1 AND l.role <> 'teacher'
+ORDER BY l.person_id, l.revoked_at IS NULL DESC, l.created_at DESC`
+	rows, _ := s.db.Query(ctx, q, account)
+	children, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Child, error) {
+		var c Child
+		var role string
+		err := row.Scan(&c.Pupil.ID, &c.LinkID, &role, &c.Pupil.FamilyName, &c.Pupil.GivenName, &c.Pupil.MiddleName, &c.Class)
+		c.Role = Role(role)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list children of account %d: %w", account, err)
+	}
+	// The access check is the one rule of who may see whom: ask it, do not
+	// restate it here. An account has a handful of children at most.
+	live := children[:0:0]
+	var ended []Child
+	for _, c := range children {
+		_, err := s.PupilAccess(ctx, account, c.Pupil.ID)
+		switch code := ErrorCode(err); code {
+		case "":
+			live = append(live, c)
+		case EREVOKED:
+			// An unlinked child is gone from the list.
+		case EEXPIRED, EFORBIDDEN:
+			c.Access = code
+			ended = append(ended, c)
+		default:
+			return nil, err
+		}
+	}
+	return append(live, ended...), nil
+}
+
+// Unlink ends the account's own link to a pupil, and with it the access of the
+// trusted people that link invited.
+func (s *Store) Unlink(ctx context.Context, account AccountID, pupil PersonID) error {
+	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `UPDATE account_links SET revoked_at = $3
+		                          WHERE account_id = $1 AND person_id = $2 AND role <> 'teacher' AND revoked_at IS NULL
+		                          RETURNING id`, account, pupil, s.Now())
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return fmt.Errorf("unlink account %d from pupil %d: %w", account, pupil, err)
+		}
+		if len(ids) == 0 {
+			return Errorf(ENOTFOUND, "account %d has no live link to pupil %d", account, pupil)
+		}
+		_, err = tx.Exec(ctx, `UPDATE account_links SET revoked_at = $2 WHERE granted_by = ANY($1) AND revoked_at IS NULL`, ids, s.Now())
+		if err != nil {
+			return fmt.Errorf("revoke invitations of account %d: %w", account, err)
+		}
+		_, err = tx.Exec(ctx, `UPDATE accounts SET active_pupil_id = NULL WHERE id = $1 AND active_pupil_id = $2`, account, pupil)
+		return err
+	})
+}
+
+// schoolYearEnd is when a link made now for the pupil ends: the day after the
+// current school year of the pupil's classes ends, at midnight in the school's
+// zone; without a known school year, the 1st of September that starts the next.
+func (s *Store) schoolYearEnd(ctx context.Context, q pgx.Tx, pupil PersonID) (time.Time, error) {
+	const sql = `
+SELECT y.end_date, coalesce(sc.time_zone, 'Europe/Moscow')
+FROM people p
+LEFT JOIN schools sc ON sc.id = p.school_id
+LEFT JOIN LATERAL (
+    SELECT max(ys.end_date) AS end_date
+    FROM enrollments e JOIN classes c ON c.id = e.class_id JOIN academic_sessions ys ON ys.id = c.school_year_id
+    WHERE e.person_id = p.id AND e.role = 'student' AND e.active AND ys.end_date >= $2) y ON true
+WHERE p.id = $1`
+	now := s.Now()
+	var end *time.Time
+	var zone string
+	err := q.QueryRow(ctx, sql, pupil, now).Scan(&end, &zone)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, Errorf(ENOTFOUND, "pupil %d", pupil)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("school year of pupil %d: %w", pupil, err)
+	}
+	loc, err := location(zone)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if end == nil {
+		today := Date(now, loc)
+		year := today.Year()
+		if today.Month() >= time.September {
+			year++
+		}
+		return time.Date(year, time.September, 1, 0, 0, 0, 0, loc), nil
+	}
+	return time.Date(end.Year(), end.Month(), end.Day()+1, 0, 0, 0, 0, loc), nil
+}
