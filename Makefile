@@ -5,7 +5,13 @@ GO ?= go
 # Extra flags for go test, e.g. make test TESTFLAGS='-run Schema -v'
 TESTFLAGS ?=
 
-.PHONY: test build fmt
+# The benchmark district (BENCHMARKS.md): generated once, kept between runs.
+BENCH_SCHOOLS ?= 20
+BENCH_PUPILS ?= 1000
+BENCH_DIR ?= /tmp/dnevnik-district-$(BENCH_SCHOOLS)x$(BENCH_PUPILS)
+BENCH_FLAGS ?= -benchtime 3000x
+
+.PHONY: test build fmt bench
 
 ## test: gofmt, go vet, then every test with the race detector against a throwaway
 ## PostgreSQL and Redis (or the ones DATABASE_URL / REDIS_URL name).
@@ -25,3 +31,23 @@ build:
 
 fmt:
 	gofmt -w .
+
+## bench: generate the district, import it into a fresh database on a throwaway
+## PostgreSQL (timing each step), then run the diary's view benchmarks on it.
+bench: build
+	@$(GO) build -o bin/devenv ./cmd/devenv
+	bin/devenv --postgres -- sh -ec '\
+	  if [ ! -f $(BENCH_DIR)/results.csv ]; then \
+	    echo "==> generating $(BENCH_SCHOOLS) schools x $(BENCH_PUPILS) pupils into $(BENCH_DIR)"; \
+	    bin/dnevnik gen --schools $(BENCH_SCHOOLS) --pupils-per-school $(BENCH_PUPILS) --out $(BENCH_DIR) --force; \
+	  fi; \
+	  psql -qX "$$DATABASE_URL" -c "DROP DATABASE IF EXISTS dnevnik_bench" -c "CREATE DATABASE dnevnik_bench"; \
+	  export DATABASE_URL=$$(echo "$$DATABASE_URL" | sed "s|/postgres?|/dnevnik_bench?|"); \
+	  bin/dnevnik migrate up >/dev/null; \
+	  echo "==> dnevnik import oneroster $(BENCH_DIR)"; \
+	  bin/dnevnik import oneroster $(BENCH_DIR); \
+	  echo "==> dnevnik import timetable $(BENCH_DIR)/timetable.csv"; \
+	  bin/dnevnik import timetable $(BENCH_DIR)/timetable.csv; \
+	  psql -qX "$$DATABASE_URL" -c "VACUUM ANALYZE"; \
+	  echo "==> view benchmarks"; \
+	  DNEVNIK_BENCH_DATABASE_URL=$$DATABASE_URL $(GO) test -run "^$$" -bench . $(BENCH_FLAGS) ./diary/'

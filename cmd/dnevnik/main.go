@@ -40,7 +40,9 @@ type command struct {
 	args    string // the synopsis after the name
 	summary string
 	needs   needs
-	run     func(ctx context.Context, e *env, args []string) error
+	// flags, when set, declares the command's flags on the set run parses them with.
+	flags func(fs *flag.FlagSet)
+	run   func(ctx context.Context, e *env, args []string) error
 }
 
 // env is what a running command gets: its configuration, a logger and its output.
@@ -59,6 +61,7 @@ func commands() []command {
 	return []command{
 		migrateCommand(),
 		versionCommand(),
+		genCommand(),
 	}
 }
 
@@ -84,14 +87,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	fs := flag.NewFlagSet("dnevnik "+cmd.name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { printUsage(fs.Output(), cmd) }
+	fs.SetOutput(stderr) // the flag package's own complaint about a bad flag
+	fs.Usage = func() {} // printed below, once, where it belongs
+	if cmd.flags != nil {
+		cmd.flags(fs)
+	}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
+			printUsage(stdout, cmd, fs)
 			return exitOK
 		}
+		printUsage(stderr, cmd, fs)
 		return exitUsage
 	}
 
@@ -126,7 +132,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitOK
 	case errors.As(err, &uerr):
 		fmt.Fprintf(stderr, "dnevnik %s: %v\n", cmd.name, err)
-		printUsage(stderr, cmd)
+		printUsage(stderr, cmd, fs)
 		return exitUsage
 	default:
 		fmt.Fprintf(stderr, "dnevnik %s: %v\n", cmd.name, err)
@@ -145,8 +151,13 @@ func printOverview(w io.Writer, cmds []command) {
 	fmt.Fprintln(w, "\nRun `dnevnik COMMAND --help` for a command's arguments and the environment it reads.")
 }
 
-func printUsage(w io.Writer, c *command) {
+func printUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "Usage: dnevnik %s %s\n\n%s\n", c.name, c.args, c.summary)
+	if c.flags != nil {
+		fmt.Fprintln(w, "\nFlags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
 	vars := []string{"LOG_LEVEL (info)", "LOG_FORMAT (text)", "SHUTDOWN_TIMEOUT (30s)"}
 	if c.needs&needDatabase != 0 {
 		vars = append([]string{"DATABASE_URL (required)"}, vars...)
