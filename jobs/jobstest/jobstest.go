@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -57,6 +58,25 @@ func New(t testing.TB) *redis.Options {
 			t.Fatalf("jobstest: all %d Redis databases stayed in use for a minute", n-1)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Asynq returns asynq's connection options for a Redis database of the test's own.
+func Asynq(t testing.TB) asynq.RedisClientOpt {
+	t.Helper()
+	o := New(t)
+	return asynq.RedisClientOpt{Addr: o.Addr, Username: o.Username, Password: o.Password, DB: o.DB, TLSConfig: o.TLSConfig}
+}
+
+// AsynqConfig is a server configuration for tests: asynq's defaults poll for new,
+// delayed and retried tasks every few seconds, which would make every test wait.
+func AsynqConfig() asynq.Config {
+	return asynq.Config{
+		Concurrency:              4,
+		TaskCheckInterval:        50 * time.Millisecond,
+		DelayedTaskCheckInterval: 100 * time.Millisecond,
+		RetryDelayFunc:           func(int, error, *asynq.Task) time.Duration { return 100 * time.Millisecond },
+		LogLevel:                 asynq.ErrorLevel,
 	}
 }
 

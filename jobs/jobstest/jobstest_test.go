@@ -2,9 +2,13 @@ package jobstest_test
 
 import (
 	"context"
+	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/dnevnik/dnevnik/jobs/jobstest"
@@ -40,5 +44,45 @@ func TestParallelTestsAreIsolated(t *testing.T) {
 				t.Errorf("database had %d keys at start; key = %q, want %q", n, got, value)
 			}
 		})
+	}
+}
+
+// A task enqueued in the test's database is run by a server on it, and a failing
+// one is retried without asynq's default delay of seconds.
+func TestAsynqRoundTrip(t *testing.T) {
+	t.Parallel()
+	opt := jobstest.Asynq(t)
+	client := asynq.NewClient(opt)
+	defer client.Close()
+
+	runs := make(chan int, 10)
+	var attempts atomic.Int32
+	mux := asynq.NewServeMux()
+	mux.HandleFunc("test:flaky", func(ctx context.Context, task *asynq.Task) error {
+		n := attempts.Add(1)
+		runs <- int(n)
+		if n == 1 {
+			return errors.New("first attempt fails")
+		}
+		return nil
+	})
+	srv := asynq.NewServer(opt, jobstest.AsynqConfig())
+	if err := srv.Start(mux); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+
+	if _, err := client.Enqueue(asynq.NewTask("test:flaky", nil), asynq.MaxRetry(3)); err != nil {
+		t.Fatal(err)
+	}
+	for want := 1; want <= 2; want++ {
+		select {
+		case n := <-runs:
+			if n != want {
+				t.Fatalf("run %d, want %d", n, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("run %d did not happen within 5 s", want)
+		}
 	}
 }
