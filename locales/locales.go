@@ -8,7 +8,9 @@ package locales
 
 import (
 	"embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"sync"
 	"time"
@@ -25,13 +27,22 @@ var files embed.FS
 // anyone whose Telegram language is neither.
 var Languages = []string{"ru", "en"}
 
+// Message files are named PART.LANG.toml (common.ru.toml, bot.en.toml): each part
+// of the product keeps its texts in its own files.
 var bundle = sync.OnceValue(func() *i18n.Bundle {
 	b := i18n.NewBundle(language.Russian)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	for _, lang := range Languages {
-		if _, err := b.LoadMessageFileFS(files, lang+".toml"); err != nil {
-			panic(fmt.Sprintf("locales: %v", err)) // embedded files: a broken one is a build defect
+	names, err := fs.Glob(files, "*.toml")
+	if err == nil && len(names) == 0 {
+		err = errors.New("no message files")
+	}
+	for _, name := range names {
+		if err == nil {
+			_, err = b.LoadMessageFileFS(files, name)
 		}
+	}
+	if err != nil {
+		panic(fmt.Sprintf("locales: %v", err)) // embedded files: a broken one is a build defect
 	}
 	return b
 })

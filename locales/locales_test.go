@@ -17,12 +17,26 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-// messages reads a locale file as id → plural forms ("other" for a plain string).
+// messages reads a language's files as id → plural forms ("other" for a plain
+// string).
 func messages(t *testing.T, lang string) map[string]map[string]string {
 	t.Helper()
-	var raw map[string]any
-	if _, err := toml.DecodeFS(files, lang+".toml", &raw); err != nil {
-		t.Fatal(err)
+	names, err := fs.Glob(files, "*."+lang+".toml")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no message files for %s: %v", lang, err)
+	}
+	raw := map[string]any{}
+	for _, name := range names {
+		var part map[string]any
+		if _, err := toml.DecodeFS(files, name, &part); err != nil {
+			t.Fatal(err)
+		}
+		for id, v := range part {
+			if _, dup := raw[id]; dup {
+				t.Errorf("%s: message %q is defined in two files", name, id)
+			}
+			raw[id] = v
+		}
 	}
 	out := map[string]map[string]string{}
 	for id, v := range raw {
@@ -96,7 +110,7 @@ func TestEveryMessageIDExists(t *testing.T) {
 		have := messages(t, lang)
 		for id, where := range used {
 			if _, ok := have[id]; !ok {
-				t.Errorf("%s: message %q is missing from %s.toml", where, id, lang)
+				t.Errorf("%s: message %q is missing from the %s files", where, id, lang)
 			}
 		}
 	}
@@ -114,7 +128,7 @@ func TestLocalesAreComplete(t *testing.T) {
 		for id, msg := range all[lang] {
 			for _, other := range Languages {
 				if _, ok := all[other][id]; !ok {
-					t.Errorf("%q is in %s.toml but not in %s.toml", id, lang, other)
+					t.Errorf("%q is in %s but not in %s", id, lang, other)
 				}
 			}
 			if len(msg) == 1 {
@@ -126,7 +140,7 @@ func TestLocalesAreComplete(t *testing.T) {
 			}
 			slices.Sort(got)
 			if !slices.Equal(got, forms[lang]) {
-				t.Errorf("%s.toml %q has plural forms %v, want %v", lang, id, got, forms[lang])
+				t.Errorf("%s %q has plural forms %v, want %v", lang, id, got, forms[lang])
 			}
 		}
 	}
