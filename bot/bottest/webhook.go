@@ -1,0 +1,135 @@
+package bottest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// webhookRetryDelay is how long delivery waits after the bot's endpoint fails;
+// Telegram waits longer, tests want it short.
+const webhookRetryDelay = 100 * time.Millisecond
+
+// webhook is where updates go instead of getUpdates while url is set.
+type webhook struct {
+	url           string
+	secret        string // sent as X-Telegram-Bot-Api-Secret-Token
+	lastError     string
+	lastErrorDate time.Time
+}
+
+// secretToken is what Telegram allows in a webhook's secret_token.
+var secretToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+// setWebhook starts delivering updates to url. Unlike Telegram, any URL will
+// do, so tests can use an http httptest server.
+func (s *Server) setWebhook(req *request) (any, error) {
+	secret := req.params["secret_token"]
+	if secret != "" && !secretToken.MatchString(secret) {
+		return nil, badRequest("secret token contains unallowed characters")
+	}
+	return s.replaceWebhook(webhook{url: req.params["url"], secret: secret}, req.flag("drop_pending_updates"))
+}
+
+func (s *Server) deleteWebhook(req *request) (any, error) {
+	return s.replaceWebhook(webhook{}, req.flag("drop_pending_updates"))
+}
+
+func (s *Server) replaceWebhook(hook webhook, dropPending bool) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.webhook = hook
+	if dropPending {
+		s.pending = nil
+	}
+	s.notify()
+	return true, nil
+}
+
+func (s *Server) getWebhookInfo(*request) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	info := models.WebhookInfo{URL: s.webhook.url, PendingUpdateCount: len(s.pending), LastErrorMessage: s.webhook.lastError}
+	if s.webhook.lastError != "" {
+		info.LastErrorDate = int(s.webhook.lastErrorDate.Unix())
+	}
+	return info, nil
+}
+
+// deliverUpdates POSTs pending updates to the webhook one at a time, in
+// order, until Close. An update leaves the queue once the bot answers 2xx;
+// otherwise it is sent again after webhookRetryDelay.
+func (s *Server) deliverUpdates() {
+	defer close(s.delivered)
+	for {
+		var hook webhook
+		var update models.Update
+		err := s.await(s.ctx, func() bool {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.webhook.url == "" || len(s.pending) == 0 {
+				return false
+			}
+			hook, update = s.webhook, s.pending[0]
+			return true
+		})
+		if err != nil {
+			return
+		}
+		if err := postUpdate(s.ctx, hook, update); err != nil {
+			s.webhookFailed(hook, err)
+			select {
+			case <-time.After(webhookRetryDelay):
+			case <-s.ctx.Done():
+			}
+			continue
+		}
+		s.mu.Lock()
+		if len(s.pending) > 0 && s.pending[0].ID == update.ID { // not dropped meanwhile
+			s.pending = s.pending[1:]
+			s.notify()
+		}
+		s.mu.Unlock()
+	}
+}
+
+// webhookFailed notes the error for getWebhookInfo, unless the webhook has changed since.
+func (s *Server) webhookFailed(hook webhook, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.webhook.url == hook.url {
+		s.webhook.lastError, s.webhook.lastErrorDate = err.Error(), time.Now()
+	}
+}
+
+func postUpdate(ctx context.Context, hook webhook, update models.Update) error {
+	body, err := json.Marshal(&update)
+	if err != nil {
+		return fmt.Errorf("encode update %d: %w", update.ID, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook.url, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("webhook request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if hook.secret != "" {
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", hook.secret)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("post update %d: %w", update.ID, err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body) // drained so the connection is reused
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("wrong response from the webhook: %s", resp.Status)
+	}
+	return nil
+}
