@@ -150,12 +150,9 @@ ORDER BY p.family_name, p.given_name, p.middle_name, p.id`
 // pupil for as long as the inviting guardian's own link lasts. Only a guardian
 // may invite.
 func (s *Store) Invite(ctx context.Context, account AccountID, pupil PersonID) (IssuedCode, error) {
-	a, err := s.PupilAccess(ctx, account, pupil)
+	a, err := s.guardianAccess(ctx, account, pupil)
 	if err != nil {
 		return IssuedCode{}, err
-	}
-	if !a.CanSign() {
-		return IssuedCode{}, Errorf(EFORBIDDEN, "account %d is %s of pupil %d, not a guardian", account, a.Role, pupil)
 	}
 	code, err := newCode()
 	if err != nil {
