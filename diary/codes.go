@@ -91,6 +91,7 @@ type IssuedCode struct {
 	Role           Role
 	Code           string // compact form
 	ExpiresAt      time.Time
+	Location       *time.Location // the school's zone, to print the expiry in
 }
 
 // IssueClassCodes makes one code per active pupil of a class, for the pupil's
@@ -104,8 +105,9 @@ func (s *Store) IssueClassCodes(ctx context.Context, classSourcedID string, role
 		return nil, Errorf(EINVALID, "code lifetime %s", ttl)
 	}
 	const q = `
-SELECT p.id, p.sourced_id, p.family_name, p.given_name, p.middle_name, c.title
+SELECT p.id, p.sourced_id, p.family_name, p.given_name, p.middle_name, c.title, sc.time_zone
 FROM classes c
+JOIN schools sc ON sc.id = c.school_id
 JOIN enrollments e ON e.class_id = c.id AND e.role = 'student' AND e.active
 JOIN people p ON p.id = e.person_id AND p.active
 WHERE c.sourced_id = $1 AND c.active
@@ -113,7 +115,12 @@ ORDER BY p.family_name, p.given_name, p.middle_name, p.id`
 	rows, _ := s.db.Query(ctx, q, classSourcedID)
 	codes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (IssuedCode, error) {
 		c := IssuedCode{Role: role}
-		err := row.Scan(&c.Person.ID, &c.PersonSourceID, &c.Person.FamilyName, &c.Person.GivenName, &c.Person.MiddleName, &c.Class)
+		var zone string
+		err := row.Scan(&c.Person.ID, &c.PersonSourceID, &c.Person.FamilyName, &c.Person.GivenName, &c.Person.MiddleName, &c.Class, &zone)
+		if err != nil {
+			return c, err
+		}
+		c.Location, err = location(zone)
 		return c, err
 	})
 	if err != nil {

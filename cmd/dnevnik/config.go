@@ -24,6 +24,10 @@ type config struct {
 	LogLevel        slog.Level
 	LogFormat       string // text or json
 	ShutdownTimeout time.Duration
+
+	// getenv stays for the settings a command reads only with some flags:
+	// see telegramAPI.
+	getenv func(string) string
 }
 
 type telegramConfig struct {
@@ -54,7 +58,7 @@ func (e *configError) Error() string { return e.Var + " " + e.Problem }
 // error per variable, rather than stopping at the first.
 func loadConfig(getenv func(string) string, n needs) (config, []error) {
 	r := &envReader{getenv: getenv}
-	var c config
+	c := config{getenv: getenv}
 	c.LogLevel = r.logLevel("LOG_LEVEL", slog.LevelInfo)
 	c.LogFormat = r.oneOf("LOG_FORMAT", "text", "text", "json")
 	c.ShutdownTimeout = r.duration("SHUTDOWN_TIMEOUT", 30*time.Second)
@@ -92,13 +96,16 @@ var (
 	secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 )
 
+// telegramAPI reads the token and the Bot API server for a command that talks to
+// Telegram only with some flags (codes without --bot), checked as loadConfig
+// checks them for needTelegram.
+func (c config) telegramAPI() (telegramConfig, []error) {
+	r := &envReader{getenv: c.getenv}
+	return r.telegramAPI(), r.errs
+}
+
 func (r *envReader) telegram() telegramConfig {
-	var t telegramConfig
-	t.Token = r.required("TELEGRAM_TOKEN", "the bot token from @BotFather")
-	if t.Token != "" && !tokenPattern.MatchString(t.Token) {
-		r.fail("TELEGRAM_TOKEN", "does not look like a bot token (digits, a colon, then at least 20 letters, digits, _ or -)")
-	}
-	t.APIURL = r.httpURL("TELEGRAM_API_URL", "https://api.telegram.org")
+	t := r.telegramAPI()
 	t.WebhookURL = r.httpURL("TELEGRAM_WEBHOOK_URL", "")
 	t.WebhookSecret = r.getenv("TELEGRAM_WEBHOOK_SECRET")
 	switch {
@@ -107,6 +114,17 @@ func (r *envReader) telegram() telegramConfig {
 	case t.WebhookSecret != "" && !secretPattern.MatchString(t.WebhookSecret):
 		r.fail("TELEGRAM_WEBHOOK_SECRET", "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
 	}
+	return t
+}
+
+// telegramAPI reads what any Bot API client needs: the token and the server.
+func (r *envReader) telegramAPI() telegramConfig {
+	var t telegramConfig
+	t.Token = r.required("TELEGRAM_TOKEN", "the bot token from @BotFather")
+	if t.Token != "" && !tokenPattern.MatchString(t.Token) {
+		r.fail("TELEGRAM_TOKEN", "does not look like a bot token (digits, a colon, then at least 20 letters, digits, _ or -)")
+	}
+	t.APIURL = r.httpURL("TELEGRAM_API_URL", "https://api.telegram.org")
 	return t
 }
 

@@ -94,3 +94,33 @@ func TestMissingVariableExitsTwoWithOneLine(t *testing.T) {
 		t.Errorf("stderr = %q, want one line naming DATABASE_URL", stderr.String())
 	}
 }
+
+// A command that talks to Telegram only with some flags (codes without --bot)
+// reads the token and the server when it needs them, checked as loadConfig checks
+// them, and nothing of the webhook.
+func TestConfigTelegramAPIOnDemand(t *testing.T) {
+	cfg, errs := loadConfig(envFrom(map[string]string{
+		"DATABASE_URL":         "postgres://u:p@db:5432/dnevnik",
+		"TELEGRAM_API_URL":     "api.example.org",
+		"TELEGRAM_WEBHOOK_URL": "https://bot.school.ru/tg",
+	}), needDatabase)
+	if len(errs) > 0 {
+		t.Fatalf("Telegram was read before it was needed: %v", errs)
+	}
+	_, errs = cfg.telegramAPI()
+	want := []string{"TELEGRAM_TOKEN is not set", `TELEGRAM_API_URL is "api.example.org"; it must start with https://`}
+	if len(errs) != len(want) {
+		t.Fatalf("got errors %v, want %d", errs, len(want))
+	}
+	for i, err := range errs {
+		if !strings.HasPrefix(err.Error(), want[i]) {
+			t.Errorf("error %d = %q, want it to start with %q", i, err, want[i])
+		}
+	}
+
+	cfg, _ = loadConfig(envFrom(map[string]string{"TELEGRAM_TOKEN": goodToken}), 0)
+	tg, errs := cfg.telegramAPI()
+	if len(errs) > 0 || tg.Token != goodToken || tg.APIURL != "https://api.telegram.org" {
+		t.Errorf("telegramAPI = %+v, %v", tg, errs)
+	}
+}

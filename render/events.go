@@ -1,0 +1,73 @@
+package render
+
+import (
+	"time"
+
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/locales"
+)
+
+// Events renders coming events, a block each: title, when, where and for whom,
+// the agenda, and the account's answer. Times are in loc, the school's zone
+// (PupilAccess.School.Location); it must not be nil. A cancelled event is struck
+// through and says so. child is as for Day.
+func Events(p *locales.Printer, l diary.EventList, loc *time.Location, child string) string {
+	var m message
+	m.add(heading(iconEvents, p.T("render_events_title"), child))
+	if len(l.Events) == 0 {
+		m.block()
+		m.add(p.T("render_events_none"))
+	}
+	for _, e := range l.Events {
+		m.block()
+		m.add(eventLines(p, e, loc)...)
+	}
+	return m.String()
+}
+
+func eventLines(p *locales.Printer, e diary.Event, loc *time.Location) []string {
+	icon := iconEvent
+	if e.Kind == "meeting" {
+		icon = iconMeeting
+	}
+	title := bold(field(e.Title))
+	if e.Cancelled {
+		title = join(strike(field(e.Title)), iconLine(iconCancelled, p.T("render_event_cancelled")))
+	}
+	audience := p.T("render_event_school")
+	if e.Class != "" {
+		audience = p.T("render_event_class", "Class", field(e.Class))
+	}
+	lines := []string{
+		iconLine(icon, title),
+		iconLine(iconTime, eventTime(p, e, loc)),
+		iconLine(iconPlace, join(field(e.Place), audience)),
+	}
+	if e.Agenda != "" {
+		lines = append(lines, iconLine(iconAgenda, text(e.Agenda)))
+	}
+	switch e.Answer {
+	case "yes":
+		lines = append(lines, iconLine(iconYes, p.T("render_rsvp_yes")))
+	case "no":
+		lines = append(lines, iconLine(iconNo, p.T("render_rsvp_no")))
+	}
+	return lines
+}
+
+// eventTime is "чт, 3 декабря, 18:30–19:30"; an end on another day has its date.
+func eventTime(p *locales.Printer, e diary.Event, loc *time.Location) string {
+	start := e.Starts.In(loc)
+	s := p.Date(start) + ", " + start.Format(clockLayout)
+	if e.Ends.IsZero() {
+		return s
+	}
+	end := e.Ends.In(loc)
+	if diary.Date(start, loc).Equal(diary.Date(end, loc)) {
+		return s + "–" + end.Format(clockLayout)
+	}
+	return s + " – " + p.Date(end) + ", " + end.Format(clockLayout)
+}
+
+// clockLayout writes a time of day as bell times are written: 18:30.
+const clockLayout = "15:04"
