@@ -104,6 +104,15 @@ func (s *Store) TermGrades(ctx context.Context, account AccountID, pupil PersonI
 	return r, nil
 }
 
+// CurrentTerm is the term that holds day for the pupil or, in the holidays, the
+// one that ended last.
+func (s *Store) CurrentTerm(ctx context.Context, account AccountID, pupil PersonID, day time.Time) (Session, error) {
+	if _, err := s.PupilAccess(ctx, account, pupil); err != nil {
+		return Session{}, err
+	}
+	return s.termAt(ctx, pupil, day)
+}
+
 // termAt picks, among the terms of the school years of the pupil's classes (any
 // term when the classes name no school year), the shortest one holding day, else
 // the last one before it.

@@ -74,9 +74,9 @@ type AttendanceReport struct {
 	Access   PupilAccess
 	From, To time.Time
 	Marks    []AttendanceMark
-	// Lessons missed, excused among them, and late arrivals. A whole-day absence
-	// counts as one.
-	Absent, Excused, Late int
+	// Whole days and single lessons missed, the excused among those marks, and
+	// late arrivals.
+	AbsentDays, AbsentLessons, Excused, Late int
 }
 
 // Attendance returns the pupil's attendance marks from one date to another.
@@ -90,11 +90,14 @@ func (s *Store) Attendance(ctx context.Context, account AccountID, pupil PersonI
 		switch {
 		case m.Status == "late":
 			r.Late++
-		case m.Excused:
-			r.Absent++
-			r.Excused++
+			continue
+		case m.Period == 0:
+			r.AbsentDays++
 		default:
-			r.Absent++
+			r.AbsentLessons++
+		}
+		if m.Excused {
+			r.Excused++
 		}
 	}
 	return r, nil

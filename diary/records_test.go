@@ -22,8 +22,8 @@ func TestAttendanceAndRemarks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Absent != 2 || r.Excused != 1 || r.Late != 1 || len(r.Marks) != 3 {
-		t.Errorf("absent %d excused %d late %d marks %+v", r.Absent, r.Excused, r.Late, r.Marks)
+	if r.AbsentDays != 1 || r.AbsentLessons != 1 || r.Excused != 1 || r.Late != 1 || len(r.Marks) != 3 {
+		t.Errorf("absent %d days and %d lessons, excused %d, late %d, marks %+v", r.AbsentDays, r.AbsentLessons, r.Excused, r.Late, r.Marks)
 	}
 	if m := r.Marks[0]; m.Period != 0 || m.Reason != "болезнь" || !m.Excused {
 		t.Errorf("whole-day mark = %+v", m)

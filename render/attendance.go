@@ -20,15 +20,18 @@ func Attendance(p *locales.Printer, r diary.AttendanceReport, child string) stri
 	return m.String()
 }
 
-// attendanceSummary is "Пропущено 3 урока, из них 1 по уважительной причине,
-// опозданий: 1".
+// attendanceSummary is "Пропущен 1 день, пропущено 3 урока, из них 1 по
+// уважительной причине, опозданий: 1".
 func attendanceSummary(p *locales.Printer, r diary.AttendanceReport) string {
-	if r.Absent == 0 && r.Late == 0 {
+	if r.AbsentDays == 0 && r.AbsentLessons == 0 && r.Late == 0 {
 		return p.T("render_attendance_clean")
 	}
 	var parts []string
-	if r.Absent > 0 {
-		parts = append(parts, p.N("render_absences", r.Absent))
+	if r.AbsentDays > 0 {
+		parts = append(parts, p.N("render_absent_days", r.AbsentDays))
+	}
+	if r.AbsentLessons > 0 {
+		parts = append(parts, p.N("render_absences", r.AbsentLessons))
 	}
 	if r.Excused > 0 {
 		parts = append(parts, p.T("render_absences_excused", "Count", r.Excused))

@@ -194,7 +194,7 @@ func termGrades() diary.GradeReport {
 }
 
 func attendance() diary.AttendanceReport {
-	return diary.AttendanceReport{From: date("2026-11-23"), To: date("2026-11-29"), Absent: 3, Excused: 1, Late: 1,
+	return diary.AttendanceReport{From: date("2026-11-23"), To: date("2026-11-29"), AbsentDays: 1, AbsentLessons: 2, Excused: 1, Late: 1,
 		Marks: []diary.AttendanceMark{
 			{Date: date("2026-11-23"), Period: 2, Subject: "Математика", Status: "absent", Excused: true, Reason: "болезнь"},
 			{Date: date("2026-11-24"), Status: "absent"},

@@ -35,7 +35,7 @@ func TestAttendanceSummary(t *testing.T) {
 		{"en", 1, 1, 0, "1 lesson missed, 1 of them excused"},
 		{"en", 2, 0, 3, "2 lessons missed, late: 3"},
 	} {
-		r := diary.AttendanceReport{Absent: c.absent, Excused: c.excused, Late: c.late}
+		r := diary.AttendanceReport{AbsentLessons: c.absent, Excused: c.excused, Late: c.late}
 		if got := attendanceSummary(locales.For(c.lang), r); got != c.want {
 			t.Errorf("%s %d/%d/%d: %q, want %q", c.lang, c.absent, c.excused, c.late, got, c.want)
 		}

@@ -248,7 +248,7 @@ func (w *writer) lessonWork(sec string, day time.Time, period, subject, week int
 			sec, day, period, fmt.Sprintf("%s (%d)", topics[subject], 3+week))
 	}
 	w.exec(`INSERT INTO assignments (sourced_id, class_id, kind, title, description, assigned_on, due_on)
-	        SELECT $1, id, 'homework', 'Домашнее задание', $2, $3, $4 FROM classes WHERE sourced_id = $5`,
+	        SELECT $1, id, 'homework', '', $2, $3, $4 FROM classes WHERE sourced_id = $5`,
 		fmt.Sprintf("%s-hw-%s-%d", sec, day.Format("0102"), period), homeworkTexts[n%len(homeworkTexts)], day.AddDate(0, 0, -7), day, sec)
 	if !day.Before(w.today) {
 		return

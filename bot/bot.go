@@ -1,0 +1,172 @@
+// Package bot is Dnevnik's Telegram front end: it turns what a parent, a pupil or a
+// teacher types or taps into questions to the diary and answers in their language.
+//
+// Every update is handled to completion inside the client's worker that received
+// it (go-telegram/bot's WithNotAsyncHandlers), so stopping the client waits for
+// the handlers in flight. In webhook mode an update is answered only after it was
+// handled, so a crash loses nothing Telegram will not send again.
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/dnevnik/dnevnik/diary"
+)
+
+// Options configure a Bot.
+type Options struct {
+	Token         string
+	APIURL        string // the Bot API server; empty: Telegram's
+	WebhookSecret string // checked on every webhook request; required for webhook mode
+	Workers       int    // updates handled at once; 0: 8
+	Logger        *slog.Logger
+	// PollTimeout is how long one getUpdates waits; 0: the client's default.
+	PollTimeout time.Duration
+	// AfterUpdate, if set, is called when an update has been handled, with how
+	// long it took: for metrics, and for tests to know the bot is done.
+	AfterUpdate func(kind string, took time.Duration, err error)
+}
+
+// Bot answers Telegram updates from the diary.
+type Bot struct {
+	store    *diary.Store
+	client   *tg.Bot
+	log      *slog.Logger
+	username string
+	codec    codec
+	secret   string
+	after    func(kind string, took time.Duration, err error)
+}
+
+// handlerTimeout bounds the work on one update; shutdown waits at most this long
+// for a handler already running.
+const handlerTimeout = 30 * time.Second
+
+// New connects to the Bot API (getMe) and returns a bot ready to poll or to serve
+// a webhook.
+func New(ctx context.Context, store *diary.Store, o Options) (*Bot, error) {
+	b := &Bot{store: store, log: o.Logger, secret: o.WebhookSecret, codec: newCodec(o.Token), after: o.AfterUpdate}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
+	}
+	workers := o.Workers
+	if workers <= 0 {
+		workers = 8
+	}
+	opts := []tg.Option{
+		tg.WithDefaultHandler(b.handle),
+		tg.WithNotAsyncHandlers(),
+		tg.WithWorkers(workers),
+		tg.WithSkipGetMe(), // called below, with the caller's context
+		tg.WithErrorsHandler(func(err error) { b.log.Warn("telegram client", "err", err) }),
+	}
+	if o.APIURL != "" {
+		opts = append(opts, tg.WithServerURL(o.APIURL))
+	}
+	if o.PollTimeout > 0 {
+		opts = append(opts, tg.WithHTTPClient(o.PollTimeout, &http.Client{Timeout: o.PollTimeout + 10*time.Second}))
+	}
+	client, err := tg.New(o.Token, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("telegram client: %w", err)
+	}
+	me, err := client.GetMe(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ask Telegram who the bot is (getMe): %w", err)
+	}
+	b.client, b.username = client, me.Username
+	return b, nil
+}
+
+// Username is the bot's Telegram username, for t.me links.
+func (b *Bot) Username() string { return b.username }
+
+// Poll receives updates by long polling until ctx ends, then waits for the
+// handlers in flight.
+func (b *Bot) Poll(ctx context.Context) error {
+	_, err := b.client.DeleteWebhook(ctx, &tg.DeleteWebhookParams{})
+	if err == nil {
+		err = b.SetCommands(ctx)
+	}
+	if ctx.Err() != nil {
+		return nil // asked to stop while starting
+	}
+	if err != nil {
+		return fmt.Errorf("start polling: %w", err)
+	}
+	b.log.Info("bot polling", "username", b.username)
+	b.client.Start(ctx)
+	return nil
+}
+
+// RegisterWebhook tells Telegram to post updates to url with the secret.
+func (b *Bot) RegisterWebhook(ctx context.Context, url string) error {
+	if b.secret == "" {
+		return errors.New("webhook mode needs a secret token")
+	}
+	_, err := b.client.SetWebhook(ctx, &tg.SetWebhookParams{URL: url, SecretToken: b.secret})
+	if err != nil {
+		return fmt.Errorf("register webhook (setWebhook): %w", err)
+	}
+	if err := b.SetCommands(ctx); err != nil {
+		return err
+	}
+	b.log.Info("bot webhook registered", "username", b.username)
+	return nil
+}
+
+// WebhookHandler receives updates posted by Telegram. A request without the
+// secret token is answered 401 (compared in constant time); an update is
+// answered 200 once handled, so Telegram redelivers what a crash interrupted.
+func (b *Bot) WebhookHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+		if b.secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(b.secret)) != 1 {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		var upd models.Update
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&upd); err != nil {
+			http.Error(w, "bad update", http.StatusBadRequest)
+			return
+		}
+		// Not the request's context: a handler should finish even if Telegram
+		// hangs up, as it would when polling.
+		b.client.ProcessUpdate(context.WithoutCancel(r.Context()), &upd)
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+// handle is the entry point of every update.
+func (b *Bot) handle(ctx context.Context, _ *tg.Bot, upd *models.Update) {
+	// Shutdown cancels ctx; an update already being handled is finished.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handlerTimeout)
+	defer cancel()
+	start := time.Now()
+	kind, err := b.route(ctx, upd)
+	took := time.Since(start)
+	if err != nil {
+		// Ids only: never names, grades or message text.
+		b.log.Error("update failed", "update", upd.ID, "kind", kind, "err", err)
+	} else {
+		b.log.Debug("update handled", "update", upd.ID, "kind", kind, "took", took)
+	}
+	if b.after != nil {
+		b.after(kind, took, err)
+	}
+}

@@ -1,0 +1,333 @@
+package bot_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dnevnik/dnevnik/bot"
+	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/diary/demo"
+)
+
+// A parent links with a code and goes through every command; the transcript of
+// what they read is the golden file, in each language.
+func TestConversation(t *testing.T) {
+	for _, lang := range []string{"ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			w := newWorld(t)
+			mum := w.person(100, "Ольга", lang)
+			var tr transcript
+			talk := func(text string) []bottest.Message {
+				answers := mum.say(text)
+				tr.add(text, answers...)
+				return answers
+			}
+			talk("/start")
+			talk("/today") // not linked yet
+			talk("/start " + strings.ReplaceAll(w.code(demo.Dasha), "-", ""))
+			for _, cmd := range []string{"/today", "/tomorrow", "/homework", "/homework week", "/schedule",
+				"/schedule 27.11", "завтра", "/grades", "/grades матем", "/grades физкультура", "/attendance", "/remarks",
+				"/events", "/missed", "/sign", "/settings", "/children", "/help", "/unknown", "привет", "/schedule 31.02"} {
+				talk(cmd)
+			}
+			golden(t, "conversation."+lang+".golden", tr.String())
+			if w.failed.Load() > 0 {
+				t.Errorf("%d updates failed", w.failed.Load())
+			}
+		})
+	}
+}
+
+// Day answers carry ◀ ▶ buttons that edit the same message.
+func TestDayNavigationEditsTheMessage(t *testing.T) {
+	w := newWorld(t)
+	mum := w.person(100, "Ольга", "ru")
+	mum.say(w.code(demo.Dasha))
+	day := mum.say("/today")[0]
+	if !strings.Contains(day.Text, "чт, 26 ноября") {
+		t.Fatalf("today = %q", day.Text)
+	}
+	next, added := mum.press(day, "пт, 27 ноября ▶")
+	if len(added) != 0 || next.ID != day.ID || !next.Edited() || !strings.Contains(next.Text, "пт, 27 ноября") {
+		t.Fatalf("after ▶: %d new messages; message %d edited %v: %q", len(added), next.ID, next.Edited(), next.Text)
+	}
+	week, _ := mum.press(next, "🗓 Вся неделя")
+	if !strings.Contains(week.Text, "пн, 23 ноября") || !strings.Contains(week.Text, "вс, 29 ноября") {
+		t.Errorf("week = %q", week.Text)
+	}
+	prev, _ := mum.press(week, "◀ Прошлая неделя")
+	if !strings.Contains(prev.Text, "пн, 16 ноября") {
+		t.Errorf("last week = %q", prev.Text)
+	}
+}
+
+// A parent of two children picks one with /children; with two, every answer
+// names the child.
+func TestTwoChildren(t *testing.T) {
+	w := newWorld(t)
+	mum := w.person(100, "Ольга", "ru")
+	mum.say(w.code(demo.Dasha))
+	mum.say(w.code(demo.Maxim))
+	list := mum.say("/children")[0]
+	if !strings.Contains(buttons(list), "Дарья") || !strings.Contains(buttons(list), "Максим") {
+		t.Fatalf("children = %s", buttons(list))
+	}
+	// The last linked child is the active one.
+	if got := mum.say("/today")[0].Text; !strings.Contains(got, "Максим") {
+		t.Errorf("today names %q", got)
+	}
+	chosen, _ := mum.press(list, "Дарья, 7А")
+	if !strings.Contains(chosen.Text, "Дарья") {
+		t.Errorf("after choosing: %q", chosen.Text)
+	}
+	if got := mum.say("/tomorrow")[0].Text; !strings.Contains(got, "Дарья") || !strings.Contains(got, "Фёдорова А. О. (замена)") {
+		t.Errorf("tomorrow = %q", got)
+	}
+}
+
+// What the access rules refuse, the bot refuses with a clear message and no data.
+func TestAccessRefusals(t *testing.T) {
+	t.Run("a tampered button naming another pupil", func(t *testing.T) {
+		w := newWorld(t)
+		mum := w.person(100, "Ольга", "ru")
+		mum.say(w.code(demo.Petya))
+		day := mum.say("/today")[0]
+		btn, _ := day.Button("пт, 27 ноября ▶")
+		// Swap Petya's id for Dasha's in the button's data.
+		petya, dasha := base36(w.school.Pupils[demo.Petya]), base36(w.school.Pupils[demo.Dasha])
+		tampered := strings.Replace(btn.CallbackData, ":"+petya+":", ":"+dasha+":", 1)
+		if tampered == btn.CallbackData {
+			t.Fatalf("could not tamper with %q", btn.CallbackData)
+		}
+		after, added := mum.pressData(day, tampered)
+		if len(added) != 0 || after.Text != day.Text || !strings.Contains(w.lastNotice(), "кнопка устарела") {
+			t.Errorf("tampered press: %d messages, notice %q", len(added), w.lastNotice())
+		}
+	})
+	t.Run("a revoked link, and its stale buttons", func(t *testing.T) {
+		w := newWorld(t)
+		mum := w.person(100, "Ольга", "ru")
+		mum.say(w.code(demo.Dasha))
+		day := mum.say("/today")[0]
+		confirm := mum.say("/unlink")[0]
+		done, _ := mum.press(confirm, "Да, отвязать")
+		if !strings.Contains(done.Text, "отвязан") {
+			t.Fatalf("unlink: %q", done.Text)
+		}
+		if got := mum.say("/today")[0].Text; !strings.Contains(got, "не привязан ни один ученик") {
+			t.Errorf("today after unlink = %q", got)
+		}
+		after, _ := mum.press(day, "пт, 27 ноября ▶")
+		if after.Text != day.Text || !strings.Contains(w.lastNotice(), "отозван") {
+			t.Errorf("stale button: %q, notice %q", after.Text, w.lastNotice())
+		}
+	})
+	t.Run("an expired school year", func(t *testing.T) {
+		w := newWorld(t)
+		mum := w.person(100, "Ольга", "ru")
+		mum.say(w.code(demo.Dasha))
+		w.now = time.Date(2027, 6, 2, 10, 0, 0, 0, thursday.Location())
+		if got := mum.say("/today")[0].Text; !strings.Contains(got, "Доступ к дневнику ученика Дарья Алёшина закончился") {
+			t.Errorf("after the school year: %q", got)
+		}
+	})
+	t.Run("a revoked trusted person", func(t *testing.T) {
+		w := newWorld(t)
+		mum, gran := w.person(100, "Ольга", "ru"), w.person(200, "Нина", "ru")
+		mum.say(w.code(demo.Dasha))
+		invite := mum.say("/share")[0]
+		link := invite.Text[strings.Index(invite.Text, "https://t.me/"):]
+		link = strings.Fields(link)[0]
+		code := link[strings.Index(link, "start=")+len("start="):]
+		if got := gran.say("/start " + code)[0].Text; !strings.Contains(got, "только для чтения") {
+			t.Fatalf("grandmother linked: %q", got)
+		}
+		if got := gran.say("/today")[0].Text; !strings.Contains(got, "Математика") {
+			t.Fatalf("grandmother's today: %q", got)
+		}
+		if got := gran.say("/sign")[0].Text; !strings.Contains(got, "только родитель") {
+			t.Errorf("grandmother signing: %q", got)
+		}
+		list := mum.say("/share")[0]
+		var revoke string
+		for _, row := range list.ReplyMarkup.InlineKeyboard {
+			if strings.HasPrefix(row[0].Text, "Отозвать") {
+				revoke = row[0].Text
+			}
+		}
+		mum.press(list, revoke)
+		if got := gran.say("/today")[0].Text; !strings.Contains(got, "не привязан ни один ученик") {
+			t.Errorf("grandmother after revocation: %q", got)
+		}
+	})
+	t.Run("a locked-out code guesser", func(t *testing.T) {
+		w := newWorld(t)
+		guesser := w.person(300, "X", "ru")
+		for range 5 {
+			if got := guesser.say("AAAA-BBBB-CCCC")[0].Text; !strings.Contains(got, "Код не подошёл") {
+				t.Fatalf("wrong code: %q", got)
+			}
+		}
+		got := guesser.say(w.code(demo.Dasha))[0].Text
+		if !strings.Contains(got, "Попробуйте снова через 15 минут") {
+			t.Errorf("locked out: %q", got)
+		}
+		if strings.Contains(got, "Дарья") {
+			t.Error("the right code worked while locked out")
+		}
+	})
+	t.Run("used and expired codes", func(t *testing.T) {
+		w := newWorld(t)
+		code := w.code(demo.Dasha)
+		w.person(100, "Ольга", "ru").say(code)
+		if got := w.person(101, "Сергей", "ru").say(code)[0].Text; !strings.Contains(got, "уже использован") {
+			t.Errorf("used code: %q", got)
+		}
+		late := w.code(demo.Dasha)
+		w.now = w.now.Add(25 * time.Hour)
+		if got := w.person(102, "Кто-то", "ru").say(late)[0].Text; !strings.Contains(got, "истёк") {
+			t.Errorf("expired code: %q", got)
+		}
+	})
+}
+
+func TestSettings(t *testing.T) {
+	w := newWorld(t)
+	mum := w.person(100, "Ольга", "ru")
+	mum.say(w.code(demo.Dasha))
+	settings := mum.say("/settings")[0]
+	picker, _ := mum.press(settings, "🌙 Вечерняя сводка: 19:00")
+	saved, _ := mum.press(picker, "20:30")
+	if !strings.Contains(buttons(saved), "🌙 Вечерняя сводка: 20:30") {
+		t.Errorf("after picking 20:30: %s", buttons(saved))
+	}
+	off, _ := mum.press(saved, "✅ Оценки")
+	if !strings.Contains(buttons(off), "☐ Оценки") {
+		t.Errorf("grades switched off: %s", buttons(off))
+	}
+	english, _ := mum.press(off, "🌐 Язык: русский (switch to English)")
+	if !strings.Contains(english.Text, "Settings") || !strings.Contains(buttons(english), "Evening digest: 20:30") {
+		t.Errorf("in English: %q %s", english.Text, buttons(english))
+	}
+	if got := mum.say("/today")[0].Text; !strings.Contains(got, "Thu, 26 November") {
+		t.Errorf("today after switching language: %q", got)
+	}
+}
+
+// Telegram's command menu is set in each language; Russian is the default.
+func TestCommandMenu(t *testing.T) {
+	w := newWorld(t)
+	mum := w.person(100, "Ольга", "ru")
+	mum.say("/help") // the menu is set before polling starts; by now it is there
+	for lang, want := range map[string]string{"ru": "Расписание и задания на сегодня", "": "Расписание и задания на сегодня", "en": "Today's lessons and homework"} {
+		menu := w.fake.Commands(nil, lang)
+		if len(menu) < 10 || menu[0].Command != "today" || menu[0].Description != want {
+			t.Errorf("menu %q = %+v", lang, menu)
+		}
+	}
+}
+
+// A long answer is split into messages that each fit Telegram's limit.
+func TestLongAnswersSplit(t *testing.T) {
+	w := newWorld(t)
+	mum := w.person(100, "Ольга", "ru")
+	mum.say(w.code(demo.Dasha))
+	long := strings.Repeat("Решить задачи из сборника, оформить подробно. ", 60)
+	if _, err := w.db.Exec(context.Background(), `UPDATE assignments SET description = $1 WHERE kind = 'homework'`, long); err != nil {
+		t.Fatal(err)
+	}
+	answers := mum.say("/homework week")
+	if len(answers) < 2 {
+		t.Fatalf("%d messages for a long answer", len(answers))
+	}
+	for _, m := range answers {
+		if n := len([]rune(m.Text)); n > 4096 {
+			t.Errorf("a message of %d characters", n)
+		}
+	}
+	if w.failed.Load() > 0 {
+		t.Errorf("%d updates failed", w.failed.Load())
+	}
+}
+
+// Stopping the bot waits for the update it is handling.
+func TestShutdownWaitsForHandlers(t *testing.T) {
+	w := newWorld(t)
+	mum := w.person(100, "Ольга", "ru")
+	w.fake.FailNext("sendMessage", 1, bottest.Delayed(300*time.Millisecond))
+	w.fake.SendText(mum.user, "/help")
+	// Wait until the handler is in Telegram's sendMessage, then stop.
+	if _, err := w.fake.WaitCalls("getUpdates", 2, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.fake.WaitFor(5*time.Second, func() bool { return accountExists(w, mum.user.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	w.stop()
+	if got := len(w.fake.Sent(mum.user.ID)); got != 1 {
+		t.Errorf("after stopping, %d messages sent; the answer in flight was dropped", got)
+	}
+}
+
+func accountExists(w *world, telegramID int64) bool {
+	var ok bool
+	_ = w.db.QueryRow(context.Background(), `SELECT EXISTS (SELECT FROM accounts WHERE telegram_user_id = $1)`, telegramID).Scan(&ok)
+	return ok
+}
+
+func base36(n int64) string {
+	const digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+	var b []byte
+	for ; n > 0; n /= 36 {
+		b = append([]byte{digits[n%36]}, b...)
+	}
+	return string(b)
+}
+
+// In webhook mode a request without the secret token is refused with 401 and
+// handles nothing; with it, the update is handled before the answer.
+func TestWebhook(t *testing.T) {
+	w := newWorld(t)
+	w.stop() // this test feeds updates by webhook instead
+	ctx := context.Background()
+	hooked, err := bot.New(ctx, w.store, bot.Options{Token: token, APIURL: w.fake.URL(), WebhookSecret: "s3cret-Token_1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(hooked.WebhookHandler())
+	defer srv.Close()
+	post := func(secret string) int {
+		body := `{"update_id": 1, "message": {"message_id": 1, "date": 1, "text": "/help",
+		          "from": {"id": 700, "is_bot": false, "first_name": "Ольга", "language_code": "ru"},
+		          "chat": {"id": 700, "type": "private"}}}`
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
+		if secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, wrong := range []string{"", "s3cret-Token_2", "s3cret-Token_1x"} {
+		if code := post(wrong); code != http.StatusUnauthorized {
+			t.Errorf("secret %q: %d, want 401", wrong, code)
+		}
+	}
+	if n := len(w.fake.Sent(700)); n != 0 {
+		t.Fatalf("%d messages sent for refused requests", n)
+	}
+	if code := post("s3cret-Token_1"); code != http.StatusOK {
+		t.Fatalf("right secret: %d", code)
+	}
+	// Answered only after handling: the reply is already there.
+	if sent := w.fake.Sent(700); len(sent) != 1 || !strings.Contains(sent[0].Text, "Электронный дневник") {
+		t.Errorf("after the webhook answered: %+v", sent)
+	}
+}

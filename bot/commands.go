@@ -1,0 +1,98 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/dnevnik/dnevnik/locales"
+)
+
+// command is a slash command. Those in the menu are listed by Telegram, in the
+// person's language, when they type "/".
+type command struct {
+	name string
+	menu bool
+	run  func(r *request, ctx context.Context, args string) error // a method expression
+}
+
+// buttonHandler handles a press of a button of one kind, with its arguments.
+type buttonHandler func(r *request, ctx context.Context, args []int64) error
+
+// commands and buttons are filled in init: some handlers refer back to them.
+var (
+	commands []command
+	buttons  map[string]buttonHandler
+)
+
+func init() {
+	commands = []command{
+		{"start", false, (*request).start},
+		{"today", true, (*request).todayCommand},
+		{"tomorrow", true, (*request).tomorrow},
+		{"homework", true, (*request).homework},
+		{"schedule", true, (*request).schedule},
+		{"grades", true, (*request).grades},
+		{"attendance", true, (*request).attendance},
+		{"remarks", true, (*request).remarks},
+		{"events", true, (*request).events},
+		{"missed", true, (*request).missed},
+		{"sign", true, (*request).sign},
+		{"children", true, (*request).children},
+		{"link", true, (*request).linkCommand},
+		{"share", true, (*request).share},
+		{"unlink", true, (*request).unlink},
+		{"settings", true, (*request).settings},
+		{"help", true, (*request).help},
+	}
+	buttons = map[string]buttonHandler{
+		kindDay:         (*request).onDayButton,
+		kindWeek:        (*request).onWeekButton,
+		kindChild:       (*request).onChildButton,
+		kindUnlink:      (*request).onUnlinkButton,
+		kindRevoke:      (*request).onRevokeButton,
+		kindSign:        (*request).onSignButton,
+		kindSetting:     (*request).onSettingButton,
+		kindShortcut:    (*request).onShortcutButton,
+		kindSettingPick: (*request).onSettingPickButton,
+	}
+}
+
+// Button kinds: short, since every byte of callback data counts.
+const (
+	kindDay         = "d"  // pupil, day
+	kindWeek        = "w"  // pupil, Monday
+	kindChild       = "c"  // pupil
+	kindUnlink      = "u"  // pupil, 1 to confirm / 0 to keep
+	kindRevoke      = "r"  // pupil, trusted link
+	kindSign        = "sg" // pupil, Monday
+	kindSetting     = "s"  // setting, value
+	kindSettingPick = "sp" // setting: show the choices
+	kindShortcut    = "q"  // shortcut
+)
+
+// SetCommands publishes the command menu in each language; Russian is also the
+// menu of anyone whose Telegram language has none of its own.
+func (b *Bot) SetCommands(ctx context.Context) error {
+	for _, lang := range locales.Languages {
+		p := locales.For(lang)
+		var list []models.BotCommand
+		for _, c := range commands {
+			if c.menu {
+				list = append(list, models.BotCommand{Command: c.name, Description: p.T("cmd_" + c.name)})
+			}
+		}
+		codes := []string{lang}
+		if lang == locales.Languages[0] {
+			codes = append(codes, "")
+		}
+		for _, code := range codes {
+			if _, err := b.client.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: list, LanguageCode: code}); err != nil {
+				return fmt.Errorf("set command menu (%s): %w", lang, err)
+			}
+		}
+	}
+	return nil
+}

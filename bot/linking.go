@@ -1,0 +1,248 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"html"
+	"math"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/render"
+)
+
+// start answers /start: with a code (the t.me/bot?start=CODE link) it links;
+// without one it greets and says what to do next.
+func (r *request) start(ctx context.Context, args string) error {
+	if args != "" {
+		return r.link(ctx, args)
+	}
+	children, err := r.b.store.Children(ctx, r.account.ID)
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	if len(children) == 0 {
+		return r.say(ctx, r.p.T("welcome"))
+	}
+	return r.say(ctx, r.p.T("welcome_back"), r.shortcuts()...)
+}
+
+// linkCommand answers /link CODE.
+func (r *request) linkCommand(ctx context.Context, args string) error {
+	if args == "" {
+		return r.say(ctx, r.p.T("link_how"))
+	}
+	return r.link(ctx, args)
+}
+
+// link redeems a one-time code typed, pasted or passed by a deep link.
+func (r *request) link(ctx context.Context, code string) error {
+	res, err := r.b.store.Redeem(ctx, r.account.ID, r.userID, code)
+	var derr *diary.Error
+	switch diary.ErrorCode(err) {
+	case "":
+	case diary.ELOCKED:
+		errors.As(err, &derr)
+		minutes := int(math.Ceil(derr.Until.Sub(r.b.store.Now()).Minutes()))
+		return r.say(ctx, r.p.N("code_locked", max(minutes, 1)))
+	case diary.EINVALID:
+		return r.say(ctx, r.p.T("code_wrong"))
+	case diary.ECONFLICT:
+		return r.say(ctx, r.p.T("code_used"))
+	case diary.EEXPIRED:
+		return r.say(ctx, r.p.T("code_expired"))
+	default:
+		return r.fail(ctx, err)
+	}
+	name := html.EscapeString(render.ChildName(res.Person))
+	switch {
+	case res.Again:
+		return r.say(ctx, r.p.T("link_again", "Child", name), r.shortcuts()...)
+	case res.Role == diary.RoleTeacher:
+		return r.say(ctx, r.p.T("linked_teacher", "Name", name))
+	}
+	until := r.p.Date(diary.Date(res.Until.Add(-time.Second), res.Access.School.Location))
+	var text string
+	switch res.Role {
+	case diary.RoleStudent:
+		text = r.p.T("linked_student", "Child", name, "Until", until)
+	case diary.RoleTrusted:
+		text = r.p.T("linked_trusted", "Child", name, "Until", until)
+	default:
+		text = r.p.T("linked_guardian", "Child", name, "Until", until)
+	}
+	return r.say(ctx, text, r.shortcuts()...)
+}
+
+// children answers /children: the linked pupils, one button each to switch.
+func (r *request) children(ctx context.Context, _ string) error {
+	children, err := r.b.store.Children(ctx, r.account.ID)
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	if len(children) == 0 {
+		return r.say(ctx, r.p.T("no_children"))
+	}
+	var kb [][]models.InlineKeyboardButton
+	for _, c := range children {
+		label := render.ChildLabel(c.Pupil, c.Class)
+		switch {
+		case c.Access != "":
+			label = r.p.T("child_ended", "Child", label)
+		case c.Pupil.ID == r.account.ActivePupil:
+			label = "✓ " + label
+		}
+		kb = append(kb, []models.InlineKeyboardButton{{Text: label, CallbackData: r.b.codec.encode(kindChild, int64(c.Pupil.ID))}})
+	}
+	return r.show(ctx, r.p.T("children_choose"), kb...)
+}
+
+func (r *request) onChildButton(ctx context.Context, args []int64) error {
+	if len(args) != 1 {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	a, err := r.b.store.ChoosePupil(ctx, r.account.ID, diary.PersonID(args[0]))
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	r.account.ActivePupil = a.Pupil.ID
+	return r.show(ctx, r.p.T("child_chosen", "Child", html.EscapeString(render.ChildName(a.Pupil))), r.shortcuts()...)
+}
+
+// share answers /share: an invitation link for a trusted person, and who has
+// access through this guardian already, with a button to revoke each.
+func (r *request) share(ctx context.Context, _ string) error {
+	pupil, ok, err := r.activePupil(ctx)
+	if !ok {
+		return err
+	}
+	return r.showSharing(ctx, pupil, true)
+}
+
+func (r *request) showSharing(ctx context.Context, pupil pupil, invite bool) error {
+	links, err := r.b.store.TrustedLinks(ctx, r.account.ID, pupil.id)
+	if diary.ErrorCode(err) == diary.EFORBIDDEN {
+		return r.say(ctx, r.p.T("share_guardian_only"))
+	}
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	text := pupil.header
+	if invite {
+		code, err := r.b.store.Invite(ctx, r.account.ID, pupil.id)
+		if err != nil {
+			return r.fail(ctx, err)
+		}
+		text += r.p.T("share_invite", "Link", html.EscapeString(r.b.startLink(code.Code)))
+	}
+	var kb [][]models.InlineKeyboardButton
+	if len(links) == 0 {
+		text += "\n\n" + r.p.T("share_nobody")
+	} else {
+		text += "\n\n" + r.p.N("share_list", len(links))
+		for i, l := range links {
+			kb = append(kb, []models.InlineKeyboardButton{{
+				Text:         r.p.T("share_revoke", "N", i+1, "Since", r.p.Date(l.Since)),
+				CallbackData: r.b.codec.encode(kindRevoke, int64(pupil.id), l.LinkID)}})
+		}
+	}
+	return r.show(ctx, text, kb...)
+}
+
+func (r *request) onRevokeButton(ctx context.Context, args []int64) error {
+	if len(args) != 2 {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	pupil, ok, err := r.pupilFromButton(ctx, args[0])
+	if !ok {
+		return err
+	}
+	if err := r.b.store.RevokeTrusted(ctx, r.account.ID, pupil.id, args[1]); err != nil {
+		return r.fail(ctx, err)
+	}
+	if err := r.answer(ctx, r.p.T("share_revoked")); err != nil {
+		return err
+	}
+	return r.showSharing(ctx, pupil, false)
+}
+
+// unlink answers /unlink: it asks before it removes the account's link.
+func (r *request) unlink(ctx context.Context, _ string) error {
+	pupil, ok, err := r.activePupil(ctx)
+	if !ok {
+		return err
+	}
+	id := int64(pupil.id)
+	return r.show(ctx, r.p.T("unlink_confirm", "Child", pupil.name), []models.InlineKeyboardButton{
+		{Text: r.p.T("unlink_yes"), CallbackData: r.b.codec.encode(kindUnlink, id, 1)},
+		{Text: r.p.T("unlink_no"), CallbackData: r.b.codec.encode(kindUnlink, id, 0)},
+	})
+}
+
+func (r *request) onUnlinkButton(ctx context.Context, args []int64) error {
+	if len(args) != 2 {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	if args[1] == 0 {
+		return r.show(ctx, r.p.T("unlink_kept"))
+	}
+	err := r.b.store.Unlink(ctx, r.account.ID, diary.PersonID(args[0]))
+	if diary.ErrorCode(err) == diary.ENOTFOUND {
+		return r.show(ctx, r.p.T("unlink_done"))
+	}
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	return r.show(ctx, r.p.T("unlink_done"))
+}
+
+// sign answers /sign: one button signs the week that is over.
+func (r *request) sign(ctx context.Context, _ string) error {
+	pupil, ok, err := r.activePupil(ctx)
+	if !ok {
+		return err
+	}
+	if !pupil.access.CanSign() {
+		return r.say(ctx, r.p.T("sign_guardian_only"))
+	}
+	monday := diary.WeekToSign(r.b.store.Today(pupil.access.School))
+	return r.show(ctx, pupil.header+r.p.T("sign_ask", "Week", r.weekTitle(monday)), []models.InlineKeyboardButton{
+		{Text: r.p.T("sign_button"), CallbackData: r.b.codec.encode(kindSign, int64(pupil.id), dayNumber(monday))}})
+}
+
+func (r *request) onSignButton(ctx context.Context, args []int64) error {
+	if len(args) != 2 {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	pupil, ok, err := r.pupilFromButton(ctx, args[0])
+	if !ok {
+		return err
+	}
+	monday := fromDayNumber(args[1])
+	err = r.b.store.SignWeek(ctx, r.account.ID, pupil.id, monday)
+	switch diary.ErrorCode(err) {
+	case "", diary.ECONFLICT:
+		return r.show(ctx, pupil.header+r.p.T("sign_done", "Week", r.weekTitle(monday)))
+	case diary.EFORBIDDEN:
+		return r.say(ctx, r.p.T("sign_guardian_only"))
+	default:
+		return r.fail(ctx, err)
+	}
+}
+
+// weekTitle names a week by its first and last day: "16–22 ноября".
+func (r *request) weekTitle(monday time.Time) string {
+	return r.p.T("week_span", "From", r.p.Date(monday), "To", r.p.Date(monday.AddDate(0, 0, 6)))
+}
+
+// startLink is the deep link that opens the bot with a code.
+func (b *Bot) startLink(code string) string {
+	return "https://t.me/" + b.username + "?start=" + code
+}
+
+// dayNumber and fromDayNumber carry a date in a button as days since 1970.
+func dayNumber(d time.Time) int64 { return d.Unix() / 86400 }
+
+func fromDayNumber(n int64) time.Time { return time.Unix(n*86400, 0).UTC() }

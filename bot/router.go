@@ -1,0 +1,202 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/locales"
+	"github.com/dnevnik/dnevnik/render"
+)
+
+// request is one update from one person, with what every handler needs.
+type request struct {
+	b       *Bot
+	account diary.Account
+	p       *locales.Printer
+	chatID  int64
+	userID  int64
+	// For a button press: the query to answer and the message the button is on.
+	query   *models.CallbackQuery
+	message *models.Message
+	// answered is set once the callback query has been answered.
+	answered bool
+}
+
+func (b *Bot) route(ctx context.Context, upd *models.Update) (string, error) {
+	switch {
+	case upd.Message != nil && upd.Message.From != nil && upd.Message.Chat.Type == models.ChatTypePrivate:
+		m := upd.Message
+		r, err := b.newRequest(ctx, m.From, m.Chat.ID)
+		if err != nil {
+			return "message", err
+		}
+		return "message", r.onText(ctx, m.Text)
+	case upd.CallbackQuery != nil:
+		q := upd.CallbackQuery
+		msg := q.Message.Message
+		if msg == nil { // a message too old for Telegram to show us
+			_, err := b.client.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID})
+			return "callback", err
+		}
+		r, err := b.newRequest(ctx, &q.From, msg.Chat.ID)
+		if err != nil {
+			return "callback", err
+		}
+		r.query, r.message = q, msg
+		err = r.onButton(ctx, q.Data)
+		if !r.answered { // Telegram shows a spinner until the query is answered
+			err = errors.Join(err, r.answer(ctx, ""))
+		}
+		return "callback", err
+	}
+	return "ignored", nil
+}
+
+func (b *Bot) newRequest(ctx context.Context, from *models.User, chatID int64) (*request, error) {
+	a, err := b.store.TouchAccount(ctx, from.ID, chatID, locales.Pick(from.LanguageCode))
+	if err != nil {
+		return nil, err
+	}
+	return &request{b: b, account: a, p: locales.For(a.Language), chatID: chatID, userID: from.ID}, nil
+}
+
+// onText handles a typed message: a command, a code, a date, or a hint.
+func (r *request) onText(ctx context.Context, text string) error {
+	text = strings.TrimSpace(text)
+	if name, args, ok := parseCommand(text, r.b.username); ok {
+		for _, c := range commands {
+			if c.name == name {
+				return c.run(r, ctx, args)
+			}
+		}
+		return r.say(ctx, r.p.T("unknown_command", "Command", "/"+name))
+	}
+	if _, ok := diary.NormalizeCode(text); ok {
+		return r.link(ctx, text)
+	}
+	if _, ok := parseDay(text, r.typedToday()); ok {
+		return r.showDay(ctx, text)
+	}
+	return r.say(ctx, r.p.T("not_understood"))
+}
+
+// onButton handles a button press.
+func (r *request) onButton(ctx context.Context, data string) error {
+	cb, err := r.b.codec.decode(data)
+	if err != nil {
+		// A tampered or foreign button: say it is out of date, show nothing.
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	h, ok := buttons[cb.kind]
+	if !ok {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	return h(r, ctx, cb.args)
+}
+
+// say sends text as new messages (split to fit Telegram), the keyboard on the last.
+func (r *request) say(ctx context.Context, text string, kb ...[]models.InlineKeyboardButton) error {
+	parts := render.Split(text, maxMessage)
+	for i, part := range parts {
+		params := &tg.SendMessageParams{ChatID: r.chatID, Text: part, ParseMode: models.ParseModeHTML,
+			LinkPreviewOptions: noPreview}
+		if i == len(parts)-1 && len(kb) > 0 {
+			params.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: kb}
+		}
+		if _, err := r.b.client.SendMessage(ctx, params); err != nil {
+			return fmt.Errorf("send message: %w", err)
+		}
+	}
+	return nil
+}
+
+// show answers a button press by editing the message the button is on, or, for
+// a typed command, by sending a new message.
+func (r *request) show(ctx context.Context, text string, kb ...[]models.InlineKeyboardButton) error {
+	if r.message == nil || len([]rune(text)) > maxMessage {
+		return r.say(ctx, text, kb...)
+	}
+	params := &tg.EditMessageTextParams{ChatID: r.chatID, MessageID: r.message.ID, Text: text,
+		ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
+	if len(kb) > 0 {
+		params.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: kb}
+	}
+	_, err := r.b.client.EditMessageText(ctx, params)
+	if err != nil && strings.Contains(err.Error(), "message is not modified") {
+		return nil // pressed the button for what is already shown
+	}
+	if err != nil {
+		return fmt.Errorf("edit message: %w", err)
+	}
+	return nil
+}
+
+// answer answers the button press with a short notice (or none).
+func (r *request) answer(ctx context.Context, text string) error {
+	return r.answerQuery(ctx, text, false)
+}
+
+// answerAlert answers the button press with a notice the person must dismiss.
+func (r *request) answerAlert(ctx context.Context, text string) error {
+	return r.answerQuery(ctx, text, true)
+}
+
+func (r *request) answerQuery(ctx context.Context, text string, alert bool) error {
+	if r.query == nil || r.answered {
+		if text == "" {
+			return nil
+		}
+		return r.say(ctx, text)
+	}
+	r.answered = true
+	_, err := r.b.client.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{
+		CallbackQueryID: r.query.ID, Text: text, ShowAlert: alert})
+	if err != nil {
+		return fmt.Errorf("answer button: %w", err)
+	}
+	return nil
+}
+
+// fail tells the person, in their language, why what they asked cannot be done.
+// Errors they did not cause are returned for the log.
+func (r *request) fail(ctx context.Context, err error) error {
+	id := errorMessages[diary.ErrorCode(err)]
+	if id == "" {
+		id = "err_internal"
+	}
+	sayErr := r.answerAlertOrSay(ctx, r.p.T(id))
+	if diary.ErrorCode(err) == diary.EINTERNAL {
+		return errors.Join(err, sayErr)
+	}
+	return sayErr
+}
+
+// answerAlertOrSay shows a short notice on the button for a press, or a message.
+func (r *request) answerAlertOrSay(ctx context.Context, text string) error {
+	if r.query != nil && !r.answered {
+		return r.answerAlert(ctx, text)
+	}
+	return r.say(ctx, text)
+}
+
+// errorMessages maps the diary's error codes to what a person reads.
+var errorMessages = map[diary.Code]string{
+	diary.EFORBIDDEN: "err_forbidden",
+	diary.EREVOKED:   "err_revoked",
+	diary.EEXPIRED:   "err_expired",
+	diary.ENOTFOUND:  "err_not_found",
+	diary.EINVALID:   "err_invalid",
+	diary.ECONFLICT:  "err_conflict",
+	diary.EINTERNAL:  "err_internal",
+}
+
+// maxMessage is Telegram's limit on a message's text, in characters.
+const maxMessage = 4096
+
+var noPreview = &models.LinkPreviewOptions{IsDisabled: tg.True()}

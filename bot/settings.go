@@ -1,0 +1,158 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/locales"
+)
+
+// Settings a button can change; values: 1/0 for switches, minutes for the digest
+// time, an index into quietPresets, an index into locales.Languages.
+const (
+	settingLanguage int64 = iota + 1
+	settingDigestTime
+	settingQuiet
+	settingGrades
+	settingHomework
+	settingSchedule
+	settingMeetings
+	settingReminders
+	settingWeekly
+	settingEmptyDigest
+)
+
+// digestTimes are the evening digest times on offer.
+var digestTimes = []diary.Clock{17 * 60, 18 * 60, 18*60 + 30, 19 * 60, 19*60 + 30, 20 * 60, 20*60 + 30, 21 * 60}
+
+// quietPresets are the quiet hours on offer; equal ends mean none.
+var quietPresets = [][2]diary.Clock{{21 * 60, 7 * 60}, {22 * 60, 7 * 60}, {22 * 60, 8 * 60}, {23 * 60, 7 * 60}, {0, 0}}
+
+// settings answers /settings with the account's settings, each a button.
+func (r *request) settings(ctx context.Context, _ string) error {
+	return r.showSettings(ctx)
+}
+
+func (r *request) showSettings(ctx context.Context) error {
+	st := r.account.Settings
+	sw := func(id int64, on bool, label string) models.InlineKeyboardButton {
+		mark, value := "☐ ", int64(1)
+		if on {
+			mark, value = "✅ ", 0
+		}
+		return models.InlineKeyboardButton{Text: mark + label, CallbackData: r.b.codec.encode(kindSetting, id, value)}
+	}
+	other := int64(1) // the language the button switches to
+	if r.account.Language == "en" {
+		other = 0
+	}
+	kb := [][]models.InlineKeyboardButton{
+		{{Text: r.p.T("settings_language"), CallbackData: r.b.codec.encode(kindSetting, settingLanguage, other)}},
+		{{Text: r.p.T("settings_digest", "Time", st.DigestTime.String()), CallbackData: r.b.codec.encode(kindSettingPick, settingDigestTime)}},
+		{{Text: r.p.T("settings_quiet", "Quiet", r.quietText(st)), CallbackData: r.b.codec.encode(kindSettingPick, settingQuiet)}},
+		{sw(settingGrades, st.Grades, r.p.T("settings_grades")), sw(settingHomework, st.Homework, r.p.T("settings_homework"))},
+		{sw(settingSchedule, st.Schedule, r.p.T("settings_schedule")), sw(settingMeetings, st.Meetings, r.p.T("settings_meetings"))},
+		{sw(settingReminders, st.Reminders, r.p.T("settings_reminders")), sw(settingWeekly, st.WeeklySummary, r.p.T("settings_weekly"))},
+		{sw(settingEmptyDigest, st.DigestWhenEmpty, r.p.T("settings_empty_digest"))},
+	}
+	return r.show(ctx, r.p.T("settings_title"), kb...)
+}
+
+func (r *request) quietText(st diary.Settings) string {
+	if st.QuietFrom == st.QuietTo {
+		return r.p.T("settings_quiet_off")
+	}
+	return st.QuietFrom.String() + "–" + st.QuietTo.String()
+}
+
+// onSettingPickButton shows the choices for the digest time or quiet hours.
+func (r *request) onSettingPickButton(ctx context.Context, args []int64) error {
+	if len(args) != 1 {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	var row []models.InlineKeyboardButton
+	var kb [][]models.InlineKeyboardButton
+	add := func(text string, id, value int64) {
+		row = append(row, models.InlineKeyboardButton{Text: text, CallbackData: r.b.codec.encode(kindSetting, id, value)})
+		if len(row) == 4 {
+			kb, row = append(kb, row), nil
+		}
+	}
+	switch args[0] {
+	case settingDigestTime:
+		for _, t := range digestTimes {
+			add(t.String(), settingDigestTime, int64(t))
+		}
+	case settingQuiet:
+		for i, q := range quietPresets {
+			add(r.quietText(diary.Settings{QuietFrom: q[0], QuietTo: q[1]}), settingQuiet, int64(i))
+		}
+	default:
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	if row != nil {
+		kb = append(kb, row)
+	}
+	return r.show(ctx, r.p.T("settings_pick"), kb...)
+}
+
+// onSettingButton sets one setting to the value on the button (setting, not
+// flipping, so a double tap changes nothing) and shows the settings again.
+func (r *request) onSettingButton(ctx context.Context, args []int64) error {
+	if len(args) != 2 {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	st, on := r.account.Settings, args[1] == 1
+	switch id, v := args[0], args[1]; id {
+	case settingLanguage:
+		if v < 0 || int(v) >= 2 {
+			return r.answerAlert(ctx, r.p.T("button_outdated"))
+		}
+		lang := []string{"ru", "en"}[v]
+		if err := r.b.store.SetLanguage(ctx, r.account.ID, lang); err != nil {
+			return r.fail(ctx, err)
+		}
+		r.account.Language = lang
+		r.p = locales.For(lang)
+		return r.showSettings(ctx)
+	case settingDigestTime:
+		st.DigestTime = diary.Clock(v)
+	case settingQuiet:
+		if v < 0 || int(v) >= len(quietPresets) {
+			return r.answerAlert(ctx, r.p.T("button_outdated"))
+		}
+		st.QuietFrom, st.QuietTo = quietPresets[v][0], quietPresets[v][1]
+	case settingGrades:
+		st.Grades = on
+	case settingHomework:
+		st.Homework = on
+	case settingSchedule:
+		st.Schedule = on
+	case settingMeetings:
+		st.Meetings = on
+	case settingReminders:
+		st.Reminders = on
+	case settingWeekly:
+		st.WeeklySummary = on
+	case settingEmptyDigest:
+		st.DigestWhenEmpty = on
+	default:
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	if err := r.b.store.SaveSettings(ctx, r.account.ID, st); err != nil {
+		return r.fail(ctx, err)
+	}
+	r.account.Settings = st
+	if err := r.answer(ctx, r.p.T("settings_saved")); err != nil {
+		return err
+	}
+	return r.showSettings(ctx)
+}
+
+// help answers /help: what the bot does and the questions parents ask.
+func (r *request) help(ctx context.Context, _ string) error {
+	return r.say(ctx, strings.Join([]string{r.p.T("help_intro"), r.p.T("help_commands"), r.p.T("help_faq")}, "\n\n"))
+}
