@@ -60,7 +60,6 @@ func (e usageError) Error() string { return e.msg }
 func commands() []command {
 	return []command{
 		migrateCommand(),
-		importCommand(),
 		botCommand(),
 		codesCommand(),
 		versionCommand(),
