@@ -33,7 +33,8 @@ fmt:
 	gofmt -w .
 
 ## bench: generate the district, import it into a fresh database on a throwaway
-## PostgreSQL (timing each step), then run the diary's view benchmarks on it.
+## PostgreSQL (each import prints its time), then run the view and bot command
+## benchmarks on it.
 bench: build
 	@$(GO) build -o bin/devenv ./cmd/devenv
 	bin/devenv --postgres -- sh -ec '\
@@ -49,5 +50,5 @@ bench: build
 	  echo "==> dnevnik import timetable $(BENCH_DIR)/timetable.csv"; \
 	  bin/dnevnik import timetable $(BENCH_DIR)/timetable.csv; \
 	  psql -qX "$$DATABASE_URL" -c "VACUUM ANALYZE"; \
-	  echo "==> view benchmarks"; \
-	  DNEVNIK_BENCH_DATABASE_URL=$$DATABASE_URL $(GO) test -run "^$$" -bench . $(BENCH_FLAGS) ./diary/'
+	  echo "==> view and bot command benchmarks"; \
+	  DNEVNIK_BENCH_DATABASE_URL=$$DATABASE_URL $(GO) test -run "^$$" -bench . $(BENCH_FLAGS) ./diary/ ./bot/'

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/dnevnik/dnevnik/diary/diarytest"
 )
 
 // The view benchmarks run on an imported district (see BENCHMARKS.md, `make bench`):
@@ -36,39 +38,13 @@ func benchStore(b *testing.B) (*Store, []benchPupil) {
 		b.Fatal(err)
 	}
 	b.Cleanup(db.Close)
-	// One guardian account for each of 500 pupils spread over the district, made
-	// once and reused by later runs (Telegram ids from 9e9 up are the benchmark's).
-	const link = `
-WITH sample AS (
-    SELECT id, row_number() OVER () AS n FROM people
-    WHERE role = 'student' AND active AND id % 40 = 0 LIMIT 500),
-acc AS (
-    INSERT INTO accounts (telegram_user_id, chat_id)
-    SELECT 9000000000 + n, 9000000000 + n FROM sample
-    ON CONFLICT (telegram_user_id) DO UPDATE SET chat_id = excluded.chat_id
-    RETURNING id, telegram_user_id)
-INSERT INTO account_links (account_id, person_id, role, valid_from)
-SELECT acc.id, sample.id, 'guardian', '2026-09-01'
-FROM acc JOIN sample ON acc.telegram_user_id = 9000000000 + sample.n
-ON CONFLICT DO NOTHING`
-	if _, err := db.Exec(ctx, link); err != nil {
-		b.Fatal(err)
-	}
-	rows, err := db.Query(ctx, `SELECT l.account_id, l.person_id FROM account_links l JOIN accounts a ON a.id = l.account_id
-	                            WHERE a.telegram_user_id >= 9000000000 AND l.revoked_at IS NULL ORDER BY 1`)
+	linked, err := diarytest.LinkSample(ctx, db, 500)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var pupils []benchPupil
-	for rows.Next() {
-		var p benchPupil
-		if err := rows.Scan(&p.account, &p.pupil); err != nil {
-			b.Fatal(err)
-		}
-		pupils = append(pupils, p)
-	}
-	if len(pupils) == 0 {
-		b.Fatal("the benchmark database has no pupils: import a district first")
+	pupils := make([]benchPupil, len(linked))
+	for i, l := range linked {
+		pupils[i] = benchPupil{account: AccountID(l.Account), pupil: PersonID(l.Pupil)}
 	}
 	s := NewStore(db)
 	s.Now = func() time.Time { return benchDay.Add(9 * time.Hour) }

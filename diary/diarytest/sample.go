@@ -1,0 +1,52 @@
+package diarytest
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Linked is a guardian's Telegram account linked to a pupil.
+type Linked struct {
+	Account        int64
+	TelegramUserID int64
+	Pupil          int64
+}
+
+// sampleTelegramIDs is where the Telegram ids of sample accounts start, far from
+// any real or test account.
+const sampleTelegramIDs = 9_000_000_000
+
+// LinkSample gives n pupils spread over a large imported district (benchmarks)
+// a guardian account each. It is idempotent: later runs reuse the accounts.
+func LinkSample(ctx context.Context, db *pgxpool.Pool, n int) ([]Linked, error) {
+	const link = `
+WITH sample AS (
+    SELECT id, row_number() OVER (ORDER BY id) AS n FROM people
+    WHERE role = 'student' AND active AND id % 40 = 0 ORDER BY id LIMIT $1),
+acc AS (
+    INSERT INTO accounts (telegram_user_id, chat_id)
+    SELECT $2 + n, $2 + n FROM sample
+    ON CONFLICT (telegram_user_id) DO UPDATE SET chat_id = excluded.chat_id
+    RETURNING id, telegram_user_id)
+INSERT INTO account_links (account_id, person_id, role, valid_from)
+SELECT acc.id, sample.id, 'guardian', '2026-09-01'
+FROM acc JOIN sample ON acc.telegram_user_id = $2 + sample.n
+ON CONFLICT DO NOTHING`
+	if _, err := db.Exec(ctx, link, n, sampleTelegramIDs); err != nil {
+		return nil, fmt.Errorf("link sample accounts: %w", err)
+	}
+	rows, _ := db.Query(ctx, `
+SELECT a.id, a.telegram_user_id, l.person_id FROM account_links l JOIN accounts a ON a.id = l.account_id
+WHERE a.telegram_user_id > $1 AND l.revoked_at IS NULL ORDER BY a.id`, sampleTelegramIDs)
+	linked, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Linked])
+	if err != nil {
+		return nil, fmt.Errorf("read sample accounts: %w", err)
+	}
+	if len(linked) == 0 {
+		return nil, fmt.Errorf("the database has no pupils to link: import a district first")
+	}
+	return linked, nil
+}
