@@ -1,4 +1,4 @@
-# The two commands of the README: `make test` and (with the bot) `make demo`.
+# The two commands of the README: `make test` and `make demo`.
 # Each starts what it needs and says what it is doing.
 
 GO ?= go
@@ -11,7 +11,7 @@ BENCH_PUPILS ?= 1000
 BENCH_DIR ?= /tmp/dnevnik-district-$(BENCH_SCHOOLS)x$(BENCH_PUPILS)
 BENCH_FLAGS ?= -benchtime 3000x
 
-.PHONY: test build fmt bench
+.PHONY: test build fmt bench demo
 
 ## test: gofmt, go vet, then every test with the race detector against a throwaway
 ## PostgreSQL and Redis (or the ones DATABASE_URL / REDIS_URL name).
@@ -24,6 +24,16 @@ test:
 	@echo "==> go test -race ./... with PostgreSQL and Redis"
 	@$(GO) build -o bin/devenv ./cmd/devenv
 	bin/devenv --postgres --redis -- $(GO) test -race $(TESTFLAGS) ./...
+
+## demo: a demo school on a throwaway PostgreSQL (or the one DATABASE_URL names) and the
+## bot on it: on Telegram with TELEGRAM_TOKEN, otherwise chatting in this terminal.
+## Ctrl-C stops it and removes the throwaway data. DEMOFLAGS='--lang en' for English.
+## The log shows warnings only, unless LOG_LEVEL says otherwise: it shares the terminal.
+DEMOFLAGS ?=
+demo: build
+	@$(GO) build -o bin/devenv ./cmd/devenv
+	@echo "==> dnevnik demo: the bot $(if $(TELEGRAM_TOKEN),on Telegram,in this terminal chat); Ctrl-C stops it and removes the throwaway data"
+	LOG_LEVEL=$(or $(LOG_LEVEL),warn) bin/devenv --postgres -- bin/dnevnik demo $(DEMOFLAGS)
 
 ## build: a static binary in bin/dnevnik
 build:

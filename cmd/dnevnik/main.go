@@ -62,6 +62,7 @@ func commands() []command {
 		migrateCommand(),
 		botCommand(),
 		codesCommand(),
+		demoCommand(),
 		versionCommand(),
 		genCommand(),
 	}

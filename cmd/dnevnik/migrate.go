@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"path"
 	"text/tabwriter"
 	"time"
@@ -33,32 +34,15 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	if action != "up" && action != "down" && action != "status" {
 		return usageError{fmt.Sprintf("unknown action %q: expected up, down or status", action)}
 	}
-	db, err := openSQL(ctx, e.cfg.DatabaseURL)
+	db, p, err := openMigrations(ctx, e.cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	p, err := migrations.NewProvider(db)
-	if err != nil {
-		return err
-	}
 
 	switch action {
 	case "up":
-		results, err := p.Up(ctx)
-		for _, r := range results {
-			fmt.Fprintf(e.stdout, "applied %s (%s)\n", path.Base(r.Source.Path), r.Duration.Round(time.Millisecond))
-		}
-		if err != nil {
-			return fmt.Errorf("migrate up: %w", err)
-		}
-		if len(results) == 0 {
-			v, err := p.GetDBVersion(ctx)
-			if err != nil {
-				return fmt.Errorf("read schema version: %w", err)
-			}
-			fmt.Fprintf(e.stdout, "schema is up to date (version %d)\n", v)
-		}
+		return migrateUp(ctx, p, e.stdout)
 	case "down":
 		r, err := p.Down(ctx)
 		if err != nil {
@@ -80,6 +64,41 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", s.Source.Version, path.Base(s.Source.Path), s.State, applied)
 		}
 		return tw.Flush()
+	}
+	return nil
+}
+
+// openMigrations opens the database for goose with the embedded migrations;
+// the caller closes db.
+func openMigrations(ctx context.Context, databaseURL string) (*sql.DB, *goose.Provider, error) {
+	db, err := openSQL(ctx, databaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := migrations.NewProvider(db)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, p, nil
+}
+
+// migrateUp applies the pending migrations and prints each, or says that the
+// schema is up to date.
+func migrateUp(ctx context.Context, p *goose.Provider, w io.Writer) error {
+	results, err := p.Up(ctx)
+	for _, r := range results {
+		fmt.Fprintf(w, "applied %s (%s)\n", path.Base(r.Source.Path), r.Duration.Round(time.Millisecond))
+	}
+	if err != nil {
+		return fmt.Errorf("migrate up: %w", err)
+	}
+	if len(results) == 0 {
+		v, err := p.GetDBVersion(ctx)
+		if err != nil {
+			return fmt.Errorf("read schema version: %w", err)
+		}
+		fmt.Fprintf(w, "schema is up to date (version %d)\n", v)
 	}
 	return nil
 }

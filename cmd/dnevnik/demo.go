@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/dnevnik/dnevnik/bot"
+	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/bot/bottest/chat"
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/locales"
+	"github.com/dnevnik/dnevnik/render"
+)
+
+// demoOptions are the flags of `dnevnik demo`.
+type demoOptions struct {
+	lang string // the parent's Telegram language in the terminal chat, and the language of the introduction
+}
+
+func demoCommand() command {
+	var o demoOptions
+	return command{
+		name: "demo",
+		args: "[--lang ru|en]",
+		summary: "Seed a demo school into an empty database and run the bot on it: on Telegram when TELEGRAM_TOKEN is set,\n" +
+			"otherwise against a fake Telegram, chatting in this terminal as a parent.",
+		// Telegram too when TELEGRAM_TOKEN is set: see run.
+		needs: needDatabase,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&o.lang, "lang", "ru", "the language of the introduction and the terminal parent's Telegram: ru or en")
+		},
+		run: o.run,
+	}
+}
+
+// demoInput is what the person types in the terminal chat; tests replace it.
+var demoInput io.Reader = os.Stdin
+
+// demoCodeTTL is how long the demo's codes work: the demo lasts an evening.
+const demoCodeTTL = 24 * time.Hour
+
+func (o *demoOptions) run(ctx context.Context, e *env, args []string) error {
+	switch {
+	case len(args) > 0:
+		return usageError{fmt.Sprintf("unexpected argument %q: demo takes only flags", args[0])}
+	case !slices.Contains(locales.Languages, o.lang):
+		return usageError{fmt.Sprintf("--lang is %q; it must be one of %s", o.lang, strings.Join(locales.Languages, ", "))}
+	}
+	// Checked before seeding, so that a malformed token changes nothing.
+	onTelegram := strings.TrimSpace(e.cfg.getenv("TELEGRAM_TOKEN")) != ""
+	var tg telegramConfig
+	if onTelegram {
+		var errs []error
+		if tg, errs = e.cfg.telegramAPI(); len(errs) > 0 {
+			return usageError{errors.Join(errs...).Error()}
+		}
+	}
+
+	pool, err := openPool(ctx, e.cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	store := diary.NewStore(pool)
+	codes, err := seedDemo(ctx, e, pool, store)
+	if err != nil {
+		return err
+	}
+	p := locales.For(o.lang)
+	if onTelegram {
+		return demoOnTelegram(ctx, e, store, tg, codes, p)
+	}
+	return o.demoInTerminal(ctx, e, store, codes, p)
+}
+
+// seedDemo migrates the database, seeds the demo school into it around today
+// in Moscow, and issues a code for the parents of each pupil.
+func seedDemo(ctx context.Context, e *env, pool *pgxpool.Pool, store *diary.Store) ([]diary.IssuedCode, error) {
+	db, migrator, err := openMigrations(ctx, e.cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if err := migrateUp(ctx, migrator, e.stdout); err != nil {
+		return nil, err
+	}
+	// Seeding a second school's people over a real one would mix them: refuse.
+	var taken bool
+	if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schools)`).Scan(&taken); err != nil {
+		return nil, fmt.Errorf("look for schools in the database: %w", err)
+	}
+	if taken {
+		return nil, errors.New("the database already has a school in it; the demo seeds only an empty database " +
+			"(make demo starts a throwaway PostgreSQL for it when DATABASE_URL is unset)")
+	}
+	moscow, err := time.LoadLocation("Europe/Moscow")
+	if err != nil {
+		return nil, fmt.Errorf("the demo school's time zone: %w", err)
+	}
+	today := diary.Date(time.Now(), moscow)
+	fmt.Fprintf(e.stdout, "seeding the demo school around %s\n", today.Format(time.DateOnly))
+	if _, err := demo.Seed(ctx, pool, today); err != nil {
+		return nil, err
+	}
+	var codes []diary.IssuedCode
+	for _, class := range []string{demo.Class7A, demo.Class7B} {
+		issued, err := store.IssueClassCodes(ctx, class, diary.RoleGuardian, demoCodeTTL)
+		if err != nil {
+			return nil, fmt.Errorf("issue codes for class %s: %w", class, err)
+		}
+		codes = append(codes, issued...)
+	}
+	return codes, nil
+}
+
+// demoOnTelegram prints every parent's code with its link to the bot, then
+// serves the bot by long polling until ctx ends.
+func demoOnTelegram(ctx context.Context, e *env, store *diary.Store, tg telegramConfig, codes []diary.IssuedCode, p *locales.Printer) error {
+	b, err := bot.New(ctx, store, bot.Options{Token: tg.Token, APIURL: tg.APIURL, Logger: e.log})
+	if err != nil {
+		return err
+	}
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
+	for _, c := range codes {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Class, fullName(c.Person), diary.FormatCode(c.Code), startLink(b.Username(), c.Code))
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "\n%s\n", p.T("demo_live", "Bot", b.Username(), "Codes", table.String()))
+	return b.Poll(ctx)
+}
+
+// fakeToken is the fake Telegram's bot token, shaped like a real one.
+const fakeToken = "100000001:demo-token-of-the-fake-telegram"
+
+// demoInTerminal runs the bot against a fake Telegram and lets the person at
+// the terminal chat with it as Ольга Алёшина, the mother of Дарья and Максим,
+// until the input ends or ctx does.
+func (o *demoOptions) demoInTerminal(ctx context.Context, e *env, store *diary.Store, codes []diary.IssuedCode, p *locales.Printer) error {
+	fake := bottest.New(fakeToken)
+	defer fake.Close()
+	parent := bottest.User{ID: 100500, FirstName: "Ольга", LanguageCode: o.lang}
+	c := chat.New(fake, parent, e.stdout, chat.Options{Printer: p, Styled: isTerminal(e.stdout), Echo: !isTerminal(demoInput)})
+	b, err := bot.New(ctx, store, bot.Options{Token: fakeToken, APIURL: fake.URL(), PollTimeout: 2 * time.Second,
+		Logger: e.log, AfterUpdate: func(string, time.Duration, error) { c.Handled() }})
+	if err != nil {
+		return err
+	}
+
+	var hers strings.Builder
+	for _, code := range codes {
+		if code.PersonSourceID == demo.Dasha || code.PersonSourceID == demo.Maxim {
+			fmt.Fprintf(&hers, "  %s, %s: %s\n", render.ChildName(code.Person), code.Class, diary.FormatCode(code.Code))
+		}
+	}
+	fmt.Fprintf(e.stdout, "\n%s\n", p.T("demo_intro", "Codes", hers.String()))
+
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	polled := make(chan error, 1)
+	go func() {
+		polled <- b.Poll(ctx)
+		stop() // a bot that stopped polling would never answer
+	}()
+	err = c.Run(ctx, demoInput)
+	stop()
+	return errors.Join(err, <-polled)
+}
+
+// isTerminal reports whether v is a terminal rather than a pipe, a file or a buffer.
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
