@@ -228,6 +228,13 @@ func TestCommandMenu(t *testing.T) {
 		if len(menu) < 10 || menu[0].Command != "today" || menu[0].Description != want {
 			t.Errorf("menu %q = %+v", lang, menu)
 		}
+		// Descriptions are looked up by a computed id ("cmd_" + name), which
+		// the locale test cannot see: a missing one would show as its id.
+		for _, c := range menu {
+			if c.Description == "" || strings.HasPrefix(c.Description, "cmd_") {
+				t.Errorf("menu %q: /%s has no description", lang, c.Command)
+			}
+		}
 	}
 }
 
