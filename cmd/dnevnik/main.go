@@ -60,6 +60,7 @@ func (e usageError) Error() string { return e.msg }
 func commands() []command {
 	return []command{
 		migrateCommand(),
+		importCommand(),
 		botCommand(),
 		codesCommand(),
 		demoCommand(),
