@@ -30,6 +30,9 @@ func BenchmarkCommands(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
+	if err := diarytest.AddMarks(ctx, db); err != nil {
+		b.Fatal(err)
+	}
 	parents, err := diarytest.LinkSample(ctx, db, 500)
 	if err != nil {
 		b.Fatal(err)

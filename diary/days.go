@@ -126,7 +126,7 @@ SELECT d.day, t.class_id, t.period, t.starts_at, t.ends_at, sub.name,
 FROM my
 JOIN timetable_entries t ON t.class_id = my.class_id
 JOIN LATERAL (SELECT g::date AS day FROM generate_series($2::date, $3::date, interval '1 day') g) d
-     ON t.weekday = extract(isodow FROM d.day) AND t.valid @> d.day
+     ON t.weekday = extract(isodow FROM d.day)::smallint AND t.valid @> d.day
 JOIN subjects sub ON sub.id = t.subject_id
 LEFT JOIN people tp ON tp.id = t.teacher_id
 LEFT JOIN lesson_changes ch ON ch.class_id = t.class_id AND ch.lesson_date = d.day AND ch.period = t.period
@@ -145,7 +145,7 @@ FROM my
 JOIN lesson_changes ch ON ch.class_id = my.class_id AND ch.kind = 'moved'
      AND ch.moved_to_date BETWEEN $2 AND $3
 JOIN timetable_entries t ON t.class_id = ch.class_id AND t.period = ch.period
-     AND t.weekday = extract(isodow FROM ch.lesson_date) AND t.valid @> ch.lesson_date
+     AND t.weekday = extract(isodow FROM ch.lesson_date)::smallint AND t.valid @> ch.lesson_date
 JOIN subjects sub ON sub.id = t.subject_id
 LEFT JOIN people tp ON tp.id = coalesce(ch.substitute_teacher_id, t.teacher_id)
 LEFT JOIN LATERAL (SELECT b.starts_at, b.ends_at FROM timetable_entries b

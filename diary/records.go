@@ -36,7 +36,7 @@ LEFT JOIN LATERAL (
     SELECT sub.name AS subject
     FROM enrollments e
     JOIN timetable_entries t ON t.class_id = e.class_id AND t.period = m.period
-         AND t.weekday = extract(isodow FROM m.lesson_date) AND t.valid @> m.lesson_date
+         AND t.weekday = extract(isodow FROM m.lesson_date)::smallint AND t.valid @> m.lesson_date
     JOIN subjects sub ON sub.id = t.subject_id
     WHERE e.person_id = m.pupil_id AND e.role = 'student' AND e.active
     LIMIT 1) lesson ON m.period IS NOT NULL
