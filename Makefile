@@ -57,6 +57,8 @@ bench: build
 	  bin/dnevnik migrate up >/dev/null; \
 	  echo "==> dnevnik import oneroster $(BENCH_DIR)"; \
 	  bin/dnevnik import oneroster $(BENCH_DIR); \
+	  echo "==> dnevnik import oneroster $(BENCH_DIR), again: nothing changes"; \
+	  bin/dnevnik import oneroster $(BENCH_DIR) | tail -12; \
 	  echo "==> dnevnik import timetable $(BENCH_DIR)/timetable.csv"; \
 	  bin/dnevnik import timetable $(BENCH_DIR)/timetable.csv; \
 	  psql -qX "$$DATABASE_URL" -c "VACUUM ANALYZE"; \

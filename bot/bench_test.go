@@ -2,13 +2,11 @@ package bot
 
 import (
 	"context"
-	"os"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/go-telegram/bot/models"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
@@ -20,23 +18,8 @@ import (
 // (DNEVNIK_BENCH_DATABASE_URL; make bench prepares it), round-robin over 500
 // parents, and reports the median and the 99th percentile.
 func BenchmarkCommands(b *testing.B) {
-	url := os.Getenv("DNEVNIK_BENCH_DATABASE_URL")
-	if url == "" {
-		b.Skip("DNEVNIK_BENCH_DATABASE_URL is not set: run `make bench` (BENCHMARKS.md)")
-	}
+	db, parents := diarytest.BenchDistrict(b)
 	ctx := context.Background()
-	db, err := pgxpool.New(ctx, url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if err := diarytest.AddMarks(ctx, db); err != nil {
-		b.Fatal(err)
-	}
-	parents, err := diarytest.LinkSample(ctx, db, 500)
-	if err != nil {
-		b.Fatal(err)
-	}
 	store := diary.NewStore(db)
 	// A Wednesday of the first term, when the generated district has grades.
 	now := time.Date(2026, 10, 14, 9, 0, 0, 0, time.FixedZone("MSK", 3*3600))

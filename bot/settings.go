@@ -38,9 +38,9 @@ func (r *request) settings(ctx context.Context, _ string) error {
 
 func (r *request) showSettings(ctx context.Context) error {
 	st := r.account.Settings
-	sw := func(id int64, on bool, label string) models.InlineKeyboardButton {
+	sw := func(id int64, label string) models.InlineKeyboardButton {
 		mark, value := "☐ ", int64(1)
-		if on {
+		if *switchOf(&st, id) {
 			mark, value = "✅ ", 0
 		}
 		return models.InlineKeyboardButton{Text: mark + label, CallbackData: r.b.codec.encode(kindSetting, id, value)}
@@ -53,12 +53,33 @@ func (r *request) showSettings(ctx context.Context) error {
 		{{Text: r.p.T("settings_language"), CallbackData: r.b.codec.encode(kindSetting, settingLanguage, other)}},
 		{{Text: r.p.T("settings_digest", "Time", st.DigestTime.String()), CallbackData: r.b.codec.encode(kindSettingPick, settingDigestTime)}},
 		{{Text: r.p.T("settings_quiet", "Quiet", r.quietText(st)), CallbackData: r.b.codec.encode(kindSettingPick, settingQuiet)}},
-		{sw(settingGrades, st.Grades, r.p.T("settings_grades")), sw(settingHomework, st.Homework, r.p.T("settings_homework"))},
-		{sw(settingSchedule, st.Schedule, r.p.T("settings_schedule")), sw(settingMeetings, st.Meetings, r.p.T("settings_meetings"))},
-		{sw(settingReminders, st.Reminders, r.p.T("settings_reminders")), sw(settingWeekly, st.WeeklySummary, r.p.T("settings_weekly"))},
-		{sw(settingEmptyDigest, st.DigestWhenEmpty, r.p.T("settings_empty_digest"))},
+		{sw(settingGrades, r.p.T("settings_grades")), sw(settingHomework, r.p.T("settings_homework"))},
+		{sw(settingSchedule, r.p.T("settings_schedule")), sw(settingMeetings, r.p.T("settings_meetings"))},
+		{sw(settingReminders, r.p.T("settings_reminders")), sw(settingWeekly, r.p.T("settings_weekly"))},
+		{sw(settingEmptyDigest, r.p.T("settings_empty_digest"))},
 	}
 	return r.show(ctx, r.p.T("settings_title"), kb...)
+}
+
+// switchOf is the on/off setting a button names, nil for one that is not a switch.
+func switchOf(st *diary.Settings, id int64) *bool {
+	switch id {
+	case settingGrades:
+		return &st.Grades
+	case settingHomework:
+		return &st.Homework
+	case settingSchedule:
+		return &st.Schedule
+	case settingMeetings:
+		return &st.Meetings
+	case settingReminders:
+		return &st.Reminders
+	case settingWeekly:
+		return &st.WeeklySummary
+	case settingEmptyDigest:
+		return &st.DigestWhenEmpty
+	}
+	return nil
 }
 
 func (r *request) quietText(st diary.Settings) string {
@@ -125,22 +146,12 @@ func (r *request) onSettingButton(ctx context.Context, args []int64) error {
 			return r.answerAlert(ctx, r.p.T("button_outdated"))
 		}
 		st.QuietFrom, st.QuietTo = quietPresets[v][0], quietPresets[v][1]
-	case settingGrades:
-		st.Grades = on
-	case settingHomework:
-		st.Homework = on
-	case settingSchedule:
-		st.Schedule = on
-	case settingMeetings:
-		st.Meetings = on
-	case settingReminders:
-		st.Reminders = on
-	case settingWeekly:
-		st.WeeklySummary = on
-	case settingEmptyDigest:
-		st.DigestWhenEmpty = on
 	default:
-		return r.answerAlert(ctx, r.p.T("button_outdated"))
+		sw := switchOf(&st, id)
+		if sw == nil {
+			return r.answerAlert(ctx, r.p.T("button_outdated"))
+		}
+		*sw = on
 	}
 	if err := r.b.store.SaveSettings(ctx, r.account.ID, st); err != nil {
 		return r.fail(ctx, err)

@@ -2,13 +2,10 @@ package diary
 
 import (
 	"context"
-	"os"
 	"regexp"
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dnevnik/dnevnik/diary/diarytest"
 )
@@ -28,23 +25,7 @@ type benchPupil struct {
 
 func benchStore(b *testing.B) (*Store, []benchPupil) {
 	b.Helper()
-	url := os.Getenv("DNEVNIK_BENCH_DATABASE_URL")
-	if url == "" {
-		b.Skip("DNEVNIK_BENCH_DATABASE_URL is not set: run `make bench` (BENCHMARKS.md)")
-	}
-	ctx := context.Background()
-	db, err := pgxpool.New(ctx, url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(db.Close)
-	if err := diarytest.AddMarks(ctx, db); err != nil {
-		b.Fatal(err)
-	}
-	linked, err := diarytest.LinkSample(ctx, db, 500)
-	if err != nil {
-		b.Fatal(err)
-	}
+	db, linked := diarytest.BenchDistrict(b)
 	pupils := make([]benchPupil, len(linked))
 	for i, l := range linked {
 		pupils[i] = benchPupil{account: AccountID(l.Account), pupil: PersonID(l.Pupil)}

@@ -3,10 +3,38 @@ package diarytest
 import (
 	"context"
 	"fmt"
+	"os"
+	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
+
+// BenchDistrict opens the imported district the benchmarks run on (named by
+// DNEVNIK_BENCH_DATABASE_URL; make bench prepares it), adds absences and remarks,
+// and links guardian accounts to 500 of its pupils. Without the variable the
+// benchmark is skipped.
+func BenchDistrict(b *testing.B) (*pgxpool.Pool, []Linked) {
+	b.Helper()
+	url := os.Getenv("DNEVNIK_BENCH_DATABASE_URL")
+	if url == "" {
+		b.Skip("DNEVNIK_BENCH_DATABASE_URL is not set: run `make bench` (BENCHMARKS.md)")
+	}
+	ctx := context.Background()
+	db, err := pgxpool.New(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(db.Close)
+	if err := AddMarks(ctx, db); err != nil {
+		b.Fatal(err)
+	}
+	linked, err := LinkSample(ctx, db, 500)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, linked
+}
 
 // Linked is a guardian's Telegram account linked to a pupil.
 type Linked struct {
