@@ -21,6 +21,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 )
 
@@ -44,7 +45,7 @@ type Bot struct {
 	client   *tg.Bot
 	log      *slog.Logger
 	username string
-	codec    codec
+	codec    button.Codec
 	secret   string
 	after    func(kind string, took time.Duration, err error)
 }
@@ -56,7 +57,7 @@ const handlerTimeout = 30 * time.Second
 // New connects to the Bot API (getMe) and returns a bot ready to poll or to serve
 // a webhook.
 func New(ctx context.Context, store *diary.Store, o Options) (*Bot, error) {
-	b := &Bot{store: store, log: o.Logger, secret: o.WebhookSecret, codec: newCodec(o.Token), after: o.AfterUpdate}
+	b := &Bot{store: store, log: o.Logger, secret: o.WebhookSecret, codec: button.NewCodec(o.Token), after: o.AfterUpdate}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/render"
 )
@@ -89,7 +90,7 @@ func (r *request) shortcuts() [][]models.InlineKeyboardButton {
 	row := func(s ...shortcut) []models.InlineKeyboardButton {
 		var out []models.InlineKeyboardButton
 		for _, sc := range s {
-			out = append(out, models.InlineKeyboardButton{Text: r.shortcutLabel(sc), CallbackData: r.b.codec.encode(kindShortcut, int64(sc))})
+			out = append(out, models.InlineKeyboardButton{Text: r.shortcutLabel(sc), CallbackData: r.b.codec.Encode(button.Shortcut, int64(sc))})
 		}
 		return out
 	}

@@ -7,6 +7,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/locales"
 )
 
@@ -48,30 +49,17 @@ func init() {
 		{"help", true, (*request).help},
 	}
 	buttons = map[string]buttonHandler{
-		kindDay:         (*request).onDayButton,
-		kindWeek:        (*request).onWeekButton,
-		kindChild:       (*request).onChildButton,
-		kindUnlink:      (*request).onUnlinkButton,
-		kindRevoke:      (*request).onRevokeButton,
-		kindSign:        (*request).onSignButton,
-		kindSetting:     (*request).onSettingButton,
-		kindShortcut:    (*request).onShortcutButton,
-		kindSettingPick: (*request).onSettingPickButton,
+		button.Day:         (*request).onDayButton,
+		button.Week:        (*request).onWeekButton,
+		button.Child:       (*request).onChildButton,
+		button.Unlink:      (*request).onUnlinkButton,
+		button.Revoke:      (*request).onRevokeButton,
+		button.Sign:        (*request).onSignButton,
+		button.Setting:     (*request).onSettingButton,
+		button.Shortcut:    (*request).onShortcutButton,
+		button.SettingPick: (*request).onSettingPickButton,
 	}
 }
-
-// Button kinds: short, since every byte of callback data counts.
-const (
-	kindDay         = "d"  // pupil, day
-	kindWeek        = "w"  // pupil, Monday
-	kindChild       = "c"  // pupil
-	kindUnlink      = "u"  // pupil, 1 to confirm / 0 to keep
-	kindRevoke      = "r"  // pupil, trusted link
-	kindSign        = "sg" // pupil, Monday
-	kindSetting     = "s"  // setting, value
-	kindSettingPick = "sp" // setting: show the choices
-	kindShortcut    = "q"  // shortcut
-)
 
 // SetCommands publishes the command menu in each language; Russian is also the
 // menu of anyone whose Telegram language has none of its own.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/render"
 )
@@ -94,7 +95,7 @@ func (r *request) children(ctx context.Context, _ string) error {
 		case c.Pupil.ID == r.account.ActivePupil:
 			label = "✓ " + label
 		}
-		kb = append(kb, []models.InlineKeyboardButton{{Text: label, CallbackData: r.b.codec.encode(kindChild, int64(c.Pupil.ID))}})
+		kb = append(kb, []models.InlineKeyboardButton{{Text: label, CallbackData: r.b.codec.Encode(button.Child, int64(c.Pupil.ID))}})
 	}
 	return r.show(ctx, r.p.T("children_choose"), kb...)
 }
@@ -145,7 +146,7 @@ func (r *request) showSharing(ctx context.Context, pupil pupil, invite bool) err
 		for i, l := range links {
 			kb = append(kb, []models.InlineKeyboardButton{{
 				Text:         r.p.T("share_revoke", "N", i+1, "Since", r.p.Date(l.Since)),
-				CallbackData: r.b.codec.encode(kindRevoke, int64(pupil.id), l.LinkID)}})
+				CallbackData: r.b.codec.Encode(button.Revoke, int64(pupil.id), l.LinkID)}})
 		}
 	}
 	return r.show(ctx, text, kb...)
@@ -176,8 +177,8 @@ func (r *request) unlink(ctx context.Context, _ string) error {
 	}
 	id := int64(pupil.id)
 	return r.show(ctx, r.p.T("unlink_confirm", "Child", pupil.name), []models.InlineKeyboardButton{
-		{Text: r.p.T("unlink_yes"), CallbackData: r.b.codec.encode(kindUnlink, id, 1)},
-		{Text: r.p.T("unlink_no"), CallbackData: r.b.codec.encode(kindUnlink, id, 0)},
+		{Text: r.p.T("unlink_yes"), CallbackData: r.b.codec.Encode(button.Unlink, id, 1)},
+		{Text: r.p.T("unlink_no"), CallbackData: r.b.codec.Encode(button.Unlink, id, 0)},
 	})
 }
 
@@ -209,7 +210,7 @@ func (r *request) sign(ctx context.Context, _ string) error {
 	}
 	monday := diary.WeekToSign(r.b.store.Today(pupil.access.School))
 	return r.show(ctx, pupil.header+r.p.T("sign_ask", "Week", r.weekTitle(monday)), []models.InlineKeyboardButton{
-		{Text: r.p.T("sign_button"), CallbackData: r.b.codec.encode(kindSign, int64(pupil.id), dayNumber(monday))}})
+		{Text: r.p.T("sign_button"), CallbackData: r.b.codec.Encode(button.Sign, int64(pupil.id), button.DateArg(monday))}})
 }
 
 func (r *request) onSignButton(ctx context.Context, args []int64) error {
@@ -220,7 +221,7 @@ func (r *request) onSignButton(ctx context.Context, args []int64) error {
 	if !ok {
 		return err
 	}
-	monday := fromDayNumber(args[1])
+	monday := button.ArgDate(args[1])
 	err = r.b.store.SignWeek(ctx, r.account.ID, pupil.id, monday)
 	switch diary.ErrorCode(err) {
 	case "", diary.ECONFLICT:
@@ -241,8 +242,3 @@ func (r *request) weekTitle(monday time.Time) string {
 func (b *Bot) startLink(code string) string {
 	return "https://t.me/" + b.username + "?start=" + code
 }
-
-// dayNumber and fromDayNumber carry a date in a button as days since 1970.
-func dayNumber(d time.Time) int64 { return d.Unix() / 86400 }
-
-func fromDayNumber(n int64) time.Time { return time.Unix(n*86400, 0).UTC() }

@@ -88,16 +88,16 @@ func (r *request) onText(ctx context.Context, text string) error {
 
 // onButton handles a button press.
 func (r *request) onButton(ctx context.Context, data string) error {
-	cb, err := r.b.codec.decode(data)
+	cb, err := r.b.codec.Decode(data)
 	if err != nil {
 		// A tampered or foreign button: say it is out of date, show nothing.
 		return r.answerAlert(ctx, r.p.T("button_outdated"))
 	}
-	h, ok := buttons[cb.kind]
+	h, ok := buttons[cb.Kind]
 	if !ok {
 		return r.answerAlert(ctx, r.p.T("button_outdated"))
 	}
-	return h(r, ctx, cb.args)
+	return h(r, ctx, cb.Args)
 }
 
 // say sends text as new messages (split to fit Telegram), the keyboard on the last.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/locales"
 )
@@ -43,16 +44,16 @@ func (r *request) showSettings(ctx context.Context) error {
 		if *switchOf(&st, id) {
 			mark, value = "✅ ", 0
 		}
-		return models.InlineKeyboardButton{Text: mark + label, CallbackData: r.b.codec.encode(kindSetting, id, value)}
+		return models.InlineKeyboardButton{Text: mark + label, CallbackData: r.b.codec.Encode(button.Setting, id, value)}
 	}
 	other := int64(1) // the language the button switches to
 	if r.account.Language == "en" {
 		other = 0
 	}
 	kb := [][]models.InlineKeyboardButton{
-		{{Text: r.p.T("settings_language"), CallbackData: r.b.codec.encode(kindSetting, settingLanguage, other)}},
-		{{Text: r.p.T("settings_digest", "Time", st.DigestTime.String()), CallbackData: r.b.codec.encode(kindSettingPick, settingDigestTime)}},
-		{{Text: r.p.T("settings_quiet", "Quiet", r.quietText(st)), CallbackData: r.b.codec.encode(kindSettingPick, settingQuiet)}},
+		{{Text: r.p.T("settings_language"), CallbackData: r.b.codec.Encode(button.Setting, settingLanguage, other)}},
+		{{Text: r.p.T("settings_digest", "Time", st.DigestTime.String()), CallbackData: r.b.codec.Encode(button.SettingPick, settingDigestTime)}},
+		{{Text: r.p.T("settings_quiet", "Quiet", r.quietText(st)), CallbackData: r.b.codec.Encode(button.SettingPick, settingQuiet)}},
 		{sw(settingGrades, r.p.T("settings_grades")), sw(settingHomework, r.p.T("settings_homework"))},
 		{sw(settingSchedule, r.p.T("settings_schedule")), sw(settingMeetings, r.p.T("settings_meetings"))},
 		{sw(settingReminders, r.p.T("settings_reminders")), sw(settingWeekly, r.p.T("settings_weekly"))},
@@ -97,7 +98,7 @@ func (r *request) onSettingPickButton(ctx context.Context, args []int64) error {
 	var row []models.InlineKeyboardButton
 	var kb [][]models.InlineKeyboardButton
 	add := func(text string, id, value int64) {
-		row = append(row, models.InlineKeyboardButton{Text: text, CallbackData: r.b.codec.encode(kindSetting, id, value)})
+		row = append(row, models.InlineKeyboardButton{Text: text, CallbackData: r.b.codec.Encode(button.Setting, id, value)})
 		if len(row) == 4 {
 			kb, row = append(kb, row), nil
 		}
