@@ -1,0 +1,96 @@
+package jobs
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+// Metrics counts what the worker sends. Each message the sender takes to
+// Telegram ends in one of sent, failed, retried or throttled. A nil *Metrics
+// counts nothing.
+type Metrics struct {
+	sent       *prometheus.CounterVec
+	failed     *prometheus.CounterVec
+	retried    *prometheus.CounterVec
+	throttled  prometheus.Counter
+	held       *prometheus.CounterVec
+	queueDepth *prometheus.GaugeVec
+	updates    *prometheus.HistogramVec
+}
+
+// NewMetrics registers the worker's metrics with reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	f := promauto.With(reg)
+	counter := func(name, help string, labels ...string) *prometheus.CounterVec {
+		return f.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+	}
+	return &Metrics{
+		sent: counter("dnevnik_messages_sent_total",
+			"Messages Telegram accepted, by kind (a message split in parts counts once).", "kind"),
+		failed: counter("dnevnik_messages_failed_total",
+			"Messages given up: reason blocked (the person blocked the bot) or rejected (Telegram refused the message).", "kind", "reason"),
+		retried: counter("dnevnik_messages_retried_total",
+			"Sends that failed on Telegram's side or on the way (5xx, timeouts) and go back to the queue to be retried.", "kind"),
+		throttled: f.NewCounter(prometheus.CounterOpts{Name: "dnevnik_telegram_throttled_total",
+			Help: "Sends Telegram refused with 429 Too Many Requests; each is retried after its retry_after."}),
+		held: counter("dnevnik_messages_held_total",
+			"Messages held until the end of the person's quiet hours, by kind.", "kind"),
+		queueDepth: f.NewGaugeVec(prometheus.GaugeOpts{Name: "dnevnik_queue_depth",
+			Help: "Tasks waiting in a queue: pending, scheduled and waiting to be retried."}, []string{"queue"}),
+		updates: f.NewHistogramVec(prometheus.HistogramOpts{Name: "dnevnik_bot_update_seconds",
+			Help:    "Time to handle one Telegram update, by kind (message, callback) and result (ok, error).",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, 1}}, []string{"kind", "result"}),
+	}
+}
+
+// Update records a handled bot update (bot.Options.AfterUpdate).
+func (m *Metrics) Update(kind string, took time.Duration, err error) {
+	if m == nil {
+		return
+	}
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	m.updates.WithLabelValues(kind, result).Observe(took.Seconds())
+}
+
+// Held counts a message of the kind held for quiet hours.
+func (m *Metrics) Held(kind string) {
+	if m != nil {
+		m.held.WithLabelValues(kind).Inc()
+	}
+}
+
+// SetQueueDepth reports how many tasks wait in the queue.
+func (m *Metrics) SetQueueDepth(queue string, n int) {
+	if m != nil {
+		m.queueDepth.WithLabelValues(queue).Set(float64(n))
+	}
+}
+
+func (m *Metrics) countSent(kind string) {
+	if m != nil {
+		m.sent.WithLabelValues(kind).Inc()
+	}
+}
+
+func (m *Metrics) countFailed(kind, reason string) {
+	if m != nil {
+		m.failed.WithLabelValues(kind, reason).Inc()
+	}
+}
+
+func (m *Metrics) countRetried(kind string) {
+	if m != nil {
+		m.retried.WithLabelValues(kind).Inc()
+	}
+}
+
+func (m *Metrics) countThrottled() {
+	if m != nil {
+		m.throttled.Inc()
+	}
+}

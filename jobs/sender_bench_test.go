@@ -1,0 +1,71 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/jobs"
+)
+
+// benchChats is how many parents the benchmarks send to, one message each
+// before any gets a second.
+const benchChats = 50_000
+
+// Against a fake that enforces Telegram's 30 messages a second, a sender
+// paced just under it keeps up with the limit and is never refused.
+func BenchmarkSenderPacedUnderTelegramLimit(b *testing.B) {
+	h := openHarness(b)
+	h.fake.SetRateLimit(30, 0)
+	benchSend(b, h, jobs.SenderConfig{Rate: 29.5}, 20)
+	if n := h.fake.Throttled(); n > 0 {
+		b.Errorf("Telegram refused %d sends with 429", n)
+	}
+	b.ReportMetric(float64(h.fake.Throttled()), "429s")
+}
+
+// With no limit at all, how fast the whole path goes: the blocked check, the
+// ledger's claim, the HTTP call to the fake, the ledger's record.
+func BenchmarkSenderUnlimited(b *testing.B) {
+	benchSend(b, openHarness(b), jobs.SenderConfig{Rate: -1, ChatInterval: -1}, 64)
+}
+
+// benchSend sends b.N messages to distinct chats from workers goroutines
+// and reports messages per second.
+func benchSend(b *testing.B, h *harness, cfg jobs.SenderConfig, workers int) {
+	ctx := context.Background()
+	rows, err := h.db.Query(ctx, `INSERT INTO accounts (telegram_user_id, chat_id) SELECT g, g FROM generate_series(1, $1) g RETURNING id, chat_id`, benchChats)
+	if err != nil {
+		b.Fatal(err)
+	}
+	to, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (diary.Delivery, error) {
+		d := diary.Delivery{Kind: "grade"}
+		return d, row.Scan(&d.Account, &d.ChatID)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := h.sender(cfg)
+
+	var next atomic.Int64
+	b.SetParallelism(max(1, workers/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			d := to[int(i)%len(to)]
+			d.Key = fmt.Sprintf("grade:%d", i)
+			if _, err := s.Send(ctx, jobs.Message{Delivery: d, Text: "Новая оценка: <b>5</b> по математике"}); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msg/s")
+}

@@ -1,0 +1,437 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/diary/diarytest"
+	"github.com/dnevnik/dnevnik/jobs"
+	"github.com/dnevnik/dnevnik/jobs/jobstest"
+)
+
+const token = "123456:test-token"
+
+// quick paces sends to one chat 10 ms apart, so that tests of other things
+// need not wait a second between two sends to a chat.
+var quick = jobs.SenderConfig{ChatInterval: 10 * time.Millisecond}
+
+// harness is a fake Telegram, a ledger database and a Redis database shared
+// by the senders of one test, each sender standing for a worker process.
+type harness struct {
+	t        testing.TB
+	fake     *bottest.Server
+	dbURL    string
+	db       *pgxpool.Pool // the test's own connections to the ledger
+	store    *diary.Store  // on db
+	redis    *redis.Options
+	now      atomic.Int64 // the ledger's clock, in Unix nanoseconds
+	lastUser int64        // Telegram user ids handed out
+}
+
+// newHarness sets up a test that runs in parallel with others.
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	t.Parallel()
+	return openHarness(t)
+}
+
+func openHarness(t testing.TB) *harness {
+	t.Helper()
+	h := &harness{t: t, fake: bottest.New(token), dbURL: diarytest.NewURL(t), redis: jobstest.New(t)}
+	t.Cleanup(h.fake.Close)
+	h.now.Store(time.Date(2026, 11, 27, 19, 0, 0, 0, time.UTC).UnixNano())
+	h.store, h.db = h.newStore()
+	return h
+}
+
+// newStore opens a store with a pool of its own on the test's database, on
+// the test's clock.
+func (h *harness) newStore() (*diary.Store, *pgxpool.Pool) {
+	pool, err := pgxpool.New(context.Background(), h.dbURL)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(pool.Close)
+	store := diary.NewStore(pool)
+	store.Now = func() time.Time { return time.Unix(0, h.now.Load()).UTC() }
+	return store, pool
+}
+
+func (h *harness) advance(d time.Duration) { h.now.Add(int64(d)) }
+
+// sender starts a sender as a worker process would: with its own Telegram
+// client, database pool and Redis client.
+func (h *harness) sender(cfg jobs.SenderConfig) *jobs.Sender {
+	h.t.Helper()
+	client, err := bot.New(token, bot.WithServerURL(h.fake.URL()), bot.WithSkipGetMe(), bot.WithHTTPClient(time.Minute, jobs.NewHTTPClient()))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	rdb := redis.NewClient(h.redis)
+	h.t.Cleanup(func() { rdb.Close() })
+	store, _ := h.newStore()
+	return jobs.NewSender(client, store, rdb, cfg)
+}
+
+// metered starts a quick sender that counts into a registry of its own.
+func (h *harness) metered() (*jobs.Sender, *prometheus.Registry) {
+	reg := prometheus.NewRegistry()
+	cfg := quick
+	cfg.Metrics = jobs.NewMetrics(reg)
+	return h.sender(cfg), reg
+}
+
+// account is a new person who wrote to the bot; their chat id is their user id.
+func (h *harness) account() (diary.AccountID, int64) {
+	h.t.Helper()
+	h.lastUser++
+	a, err := h.store.TouchAccount(context.Background(), h.lastUser, h.lastUser, "ru")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return a.ID, h.lastUser
+}
+
+// message is a digest to a new account's chat.
+func (h *harness) message(key, text string) jobs.Message {
+	account, chat := h.account()
+	return jobs.Message{Delivery: diary.Delivery{Key: key, Kind: "digest", Account: account, ChatID: chat}, Text: text}
+}
+
+// wantLedger fails the test unless the delivery's ledger row has the status and reason.
+func (h *harness) wantLedger(key, status, reason string) {
+	h.t.Helper()
+	var gotStatus, gotReason string
+	err := h.db.QueryRow(context.Background(), `SELECT status, error FROM deliveries WHERE dedup_key = $1`, key).Scan(&gotStatus, &gotReason)
+	if err != nil || gotStatus != status || gotReason != reason {
+		h.t.Errorf("ledger row %s: %s %q, %v; want %s %q", key, gotStatus, gotReason, err, status, reason)
+	}
+}
+
+// wantMessages fails the test unless the chat has n messages from the bot.
+func (h *harness) wantMessages(chat int64, n int) {
+	h.t.Helper()
+	if got := len(h.fake.Sent(chat)); got != n {
+		h.t.Errorf("chat %d has %d messages, want %d", chat, got, n)
+	}
+}
+
+func send(t *testing.T, s *jobs.Sender, m jobs.Message, want jobs.Result) jobs.Outcome {
+	t.Helper()
+	out, err := s.Send(context.Background(), m)
+	if err != nil || out.Result != want {
+		t.Fatalf("Send %s = %+v, %v; want result %d", m.Delivery.Key, out, err, want)
+	}
+	return out
+}
+
+// texts returns what the chat received, in order.
+func texts(fake *bottest.Server, chat int64) []string {
+	var got []string
+	for _, m := range fake.Sent(chat) {
+		got = append(got, m.Text)
+	}
+	return got
+}
+
+// metric returns the value of a counter or gauge with the given labels
+// (name, value, name, value, …), 0 if it has none yet.
+func metric(t *testing.T, reg *prometheus.Registry, name string, labels ...string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	series:
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				for i := 0; i < len(labels); i += 2 {
+					if l.GetName() == labels[i] && l.GetValue() != labels[i+1] {
+						continue series
+					}
+				}
+			}
+			return m.GetCounter().GetValue() + m.GetGauge().GetValue()
+		}
+	}
+	return 0
+}
+
+func TestSendTwiceSendsOnce(t *testing.T) {
+	h := newHarness(t)
+	s, reg := h.metered()
+	m := h.message("digest:1:2026-11-27", "<b>Домашнее задание</b>\nМатематика: №5")
+	m.Keyboard = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "Открыть", CallbackData: "d:1"}}}}
+
+	out := send(t, s, m, jobs.Sent)
+	again := send(t, s, m, jobs.AlreadySent)
+
+	got := h.fake.Sent(m.Delivery.ChatID)
+	if len(got) != 1 || len(out.MessageIDs) != 1 || got[0].ID != out.MessageIDs[0] || len(again.MessageIDs) != 0 {
+		t.Fatalf("sent %+v; outcomes %+v, %+v", got, out, again)
+	}
+	if got[0].Text != m.Text || got[0].ParseMode != string(models.ParseModeHTML) || got[0].ReplyMarkup == nil {
+		t.Errorf("message: %+v", got[0])
+	}
+	h.wantLedger(m.Delivery.Key, "sent", "")
+	if n := metric(t, reg, "dnevnik_messages_sent_total", "kind", "digest"); n != 1 {
+		t.Errorf("sent_total = %v", n)
+	}
+}
+
+// Two worker processes run the same task at once: the message goes out once.
+func TestSendSameMessagesFromTwoProcessesOnce(t *testing.T) {
+	h := newHarness(t)
+	senders := []*jobs.Sender{h.sender(quick), h.sender(quick)}
+	var messages []jobs.Message
+	for i := range 20 {
+		messages = append(messages, h.message(fmt.Sprintf("grade:%d", i), fmt.Sprintf("Оценка %d", i)))
+	}
+
+	var sent [20]atomic.Int32
+	var wg sync.WaitGroup
+	for i, m := range messages {
+		for _, s := range senders {
+			wg.Go(func() {
+				out, err := s.Send(context.Background(), m)
+				var wait *jobs.RetryAfterError
+				switch {
+				case err == nil && out.Result == jobs.Sent:
+					sent[i].Add(1)
+				case err == nil && out.Result == jobs.AlreadySent, errors.As(err, &wait): // the other holds the claim
+				default:
+					t.Errorf("Send %s = %+v, %v", m.Delivery.Key, out, err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+
+	for i, m := range messages {
+		if n := len(h.fake.Sent(m.Delivery.ChatID)); n != 1 || sent[i].Load() != 1 {
+			t.Errorf("%s: %d messages in the chat, %d outcomes Sent", m.Delivery.Key, n, sent[i].Load())
+		}
+	}
+}
+
+func TestSendRetryAfterIsNoFailure(t *testing.T) {
+	h := newHarness(t)
+	s, reg := h.metered()
+	m := h.message("digest:1:2026-11-27", "Дайджест")
+	h.fake.FailNext("sendMessage", 1, bottest.RetryAfter(3))
+
+	_, err := s.Send(context.Background(), m)
+	var wait *jobs.RetryAfterError
+	if !errors.As(err, &wait) || wait.Wait != 3*time.Second {
+		t.Fatalf("Send during flood control: %v", err)
+	}
+	if jobs.IsFailure(err) || jobs.RetryDelay(0, err, nil) != 3*time.Second {
+		t.Errorf("IsFailure %v, RetryDelay %v", jobs.IsFailure(err), jobs.RetryDelay(0, err, nil))
+	}
+	h.wantLedger(m.Delivery.Key, "failed", "throttled")
+
+	send(t, s, m, jobs.Sent)
+	h.wantMessages(m.Delivery.ChatID, 1)
+	if throttled, failed := metric(t, reg, "dnevnik_telegram_throttled_total"), metric(t, reg, "dnevnik_messages_failed_total"); throttled != 1 || failed != 0 {
+		t.Errorf("throttled_total %v, failed_total %v", throttled, failed)
+	}
+}
+
+func TestSendServerErrorRetriesWithBackoff(t *testing.T) {
+	h := newHarness(t)
+	s, reg := h.metered()
+	m := h.message("digest:1:2026-11-27", "Дайджест")
+	h.fake.FailNext("sendMessage", 1, bottest.ServerError())
+
+	_, err := s.Send(context.Background(), m)
+	var wait *jobs.RetryAfterError
+	if err == nil || errors.As(err, &wait) || !jobs.IsFailure(err) {
+		t.Fatalf("Send on a 500: %v", err)
+	}
+	if d := jobs.RetryDelay(0, err, nil); d < time.Second || d > 2*time.Second {
+		t.Errorf("first retry after %v", d)
+	}
+	h.wantLedger(m.Delivery.Key, "failed", "unavailable")
+
+	send(t, s, m, jobs.Sent)
+	h.wantMessages(m.Delivery.ChatID, 1)
+	if n := metric(t, reg, "dnevnik_messages_retried_total", "kind", "digest"); n != 1 {
+		t.Errorf("retried_total = %v", n)
+	}
+}
+
+func TestSendRetryDelayBacksOffUpToTenMinutes(t *testing.T) {
+	failure := errors.New("500")
+	for n, want := range map[int]time.Duration{0: 2 * time.Second, 3: 16 * time.Second, 9: 10 * time.Minute, 1000: 10 * time.Minute} {
+		if d := jobs.RetryDelay(n, failure, asynq.NewTask(jobs.TypeSend, nil)); d < want/2 || d > want {
+			t.Errorf("RetryDelay(%d) = %v, want %v to %v", n, d, want/2, want)
+		}
+	}
+}
+
+func TestSendRejectedIsNotRetried(t *testing.T) {
+	h := newHarness(t)
+	m := h.message("digest:1:2026-11-27", "<b>unclosed")
+
+	_, err := h.sender(quick).Send(context.Background(), m)
+	if !errors.Is(err, asynq.SkipRetry) || !errors.Is(err, bot.ErrorBadRequest) {
+		t.Fatalf("Send of bad HTML: %v", err)
+	}
+	h.wantLedger(m.Delivery.Key, "failed", "rejected")
+}
+
+func TestSendBlockedUntilThePersonWritesAgain(t *testing.T) {
+	h := newHarness(t)
+	s, reg := h.metered()
+	digest := h.message("digest:1:2026-11-27", "Дайджест")
+	d := digest.Delivery
+	grade := jobs.Message{Delivery: diary.Delivery{Key: "grade:9", Kind: "grade", Account: d.Account, ChatID: d.ChatID}, Text: "5"}
+	h.fake.FailNext("sendMessage", 1, bottest.Blocked())
+
+	send(t, s, digest, jobs.Blocked)
+	if blocked, err := h.store.Blocked(context.Background(), d.Account); err != nil || !blocked {
+		t.Fatalf("account blocked: %v, %v", blocked, err)
+	}
+	h.wantLedger(d.Key, "failed", "blocked")
+	send(t, s, grade, jobs.Blocked)
+	if calls := h.fake.Calls("sendMessage"); len(calls) != 1 {
+		t.Errorf("%d sendMessage calls to a blocked chat, want only the first", len(calls))
+	}
+
+	if _, err := h.store.TouchAccount(context.Background(), d.ChatID, d.ChatID, "ru"); err != nil {
+		t.Fatal(err)
+	}
+	send(t, s, digest, jobs.Sent)
+	send(t, s, grade, jobs.Sent)
+	if got := texts(h.fake, d.ChatID); len(got) != 2 {
+		t.Errorf("after writing again the chat has %q", got)
+	}
+	if n := metric(t, reg, "dnevnik_messages_failed_total", "kind", "digest", "reason", "blocked"); n != 1 {
+		t.Errorf("failed_total{blocked} = %v", n)
+	}
+}
+
+// longText is about n characters of numbered lines.
+func longText(n int) string {
+	var b strings.Builder
+	for i := 1; b.Len() < n; i++ {
+		if i > 1 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%04d. Homework for the lesson, exercises %d to %d", i, i, i+5)
+	}
+	return b.String()
+}
+
+func TestSendSplitsLongTextAtLines(t *testing.T) {
+	h := newHarness(t)
+	m := h.message("digest:1:2026-11-27", longText(9000))
+	m.Keyboard = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "More", CallbackData: "m"}}}}
+
+	out := send(t, h.sender(quick), m, jobs.Sent)
+
+	got := h.fake.Sent(m.Delivery.ChatID)
+	var parts []string
+	for i, msg := range got {
+		parts = append(parts, msg.Text)
+		if n := utf8.RuneCountInString(msg.Text); n > 4096 {
+			t.Errorf("part %d has %d characters", i+1, n)
+		}
+		if last := i == len(got)-1; (msg.ReplyMarkup != nil) != last {
+			t.Errorf("part %d: keyboard %v", i+1, msg.ReplyMarkup)
+		}
+	}
+	if len(got) < 3 || len(out.MessageIDs) != len(got) || strings.Join(parts, "\n") != m.Text {
+		t.Errorf("%d parts, %d ids; joined back equal: %v", len(got), len(out.MessageIDs), strings.Join(parts, "\n") == m.Text)
+	}
+}
+
+// A long message whose second part failed is completed by the retry, which
+// does not send the first part again.
+func TestSendResumesAfterAFailedPart(t *testing.T) {
+	h := newHarness(t)
+	s := h.sender(quick)
+	m := h.message("digest:1:2026-11-27", longText(9000))
+	h.fake.FailNext("sendMessage", 1, bottest.Delayed(0)) // the first part goes through
+	h.fake.FailNext("sendMessage", 1, bottest.ServerError())
+
+	if _, err := s.Send(context.Background(), m); err == nil {
+		t.Fatal("the failed part went unnoticed")
+	}
+	out := send(t, s, m, jobs.Sent)
+
+	got := texts(h.fake, m.Delivery.ChatID)
+	if len(got) != 3 || len(out.MessageIDs) != 2 || strings.Join(got, "\n") != m.Text {
+		t.Errorf("the chat has %d messages (the retry sent %d); joined back equal: %v", len(got), len(out.MessageIDs), strings.Join(got, "\n") == m.Text)
+	}
+}
+
+// A worker that crashed between claiming and sending: its retry waits for the
+// claim's lease to run out, then sends.
+func TestSendAfterACrashWaitsForTheLease(t *testing.T) {
+	h := newHarness(t)
+	s := h.sender(quick)
+	m := h.message("digest:1:2026-11-27", "Дайджест")
+	if claimed, err := h.store.ClaimDelivery(context.Background(), m.Delivery); err != nil || !claimed {
+		t.Fatalf("claim: %v, %v", claimed, err)
+	}
+
+	h.advance(time.Minute)
+	_, err := s.Send(context.Background(), m)
+	var wait *jobs.RetryAfterError
+	if !errors.As(err, &wait) || wait.Wait != diary.DeliveryLease-time.Minute || jobs.IsFailure(err) {
+		t.Fatalf("Send within the lease: %v", err)
+	}
+	if n := len(h.fake.Calls("sendMessage")); n != 0 {
+		t.Fatalf("%d sends within the lease", n)
+	}
+
+	h.advance(diary.DeliveryLease)
+	send(t, s, m, jobs.Sent)
+	h.wantMessages(m.Delivery.ChatID, 1)
+}
+
+// A meeting announced to three parents, one of whom blocked the bot.
+func TestSendDeliveryStatsOfAnAnnouncement(t *testing.T) {
+	h := newHarness(t)
+	s := h.sender(quick)
+	const meeting = 77
+	for i := range 3 {
+		account, chat := h.account()
+		if i == 1 {
+			h.fake.FailNext("sendMessage", 1, bottest.Blocked().InChat(chat))
+		}
+		m := jobs.Message{
+			Delivery: diary.Delivery{Key: fmt.Sprintf("meeting:%d:%d", meeting, account), Kind: "meeting", RefID: meeting, Account: account, ChatID: chat},
+			Text:     "Родительское собрание в пятницу",
+		}
+		if _, err := s.Send(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	sent, total, err := h.store.DeliveryStats(context.Background(), "meeting", meeting)
+	if err != nil || sent != 2 || total != 3 {
+		t.Errorf("delivered %d of %d, %v; want 2 of 3", sent, total, err)
+	}
+}
