@@ -34,61 +34,92 @@ type PupilAccess struct {
 func (a PupilAccess) CanSign() bool { return a.Role == RoleGuardian }
 
 // PupilAccess answers "may this account see this pupil now?". It is the one place
-// that decides; every view calls it. The errors say why not: EFORBIDDEN (never
-// linked, or a guessed id), EREVOKED (unlinked, or the trusted person's inviter
-// was), EEXPIRED (the link ran out with the school year, or the pupil left).
+// that decides; every view calls it, and a batch of accounts (see Digests) goes
+// through the same link query and pupilLink.check. The errors say why not:
+// EFORBIDDEN (never linked, or a guessed id), EREVOKED (unlinked, or the trusted
+// person's inviter was), EEXPIRED (the link ran out with the school year, or the
+// pupil left).
 func (s *Store) PupilAccess(ctx context.Context, account AccountID, pupil PersonID) (PupilAccess, error) {
-	const q = `
-SELECT l.id, l.role, l.valid_from, l.valid_until, l.revoked_at,
-       g.valid_from, g.valid_until, g.revoked_at,
-       p.family_name, p.given_name, p.middle_name, p.active,
-       coalesce(s.id, 0), coalesce(s.name, ''), coalesce(s.time_zone, 'Europe/Moscow'),
-       coalesce(s.grade_min, 1), coalesce(s.grade_max, 5)
-FROM account_links l
-JOIN people p ON p.id = l.person_id
-LEFT JOIN account_links g ON g.id = l.granted_by
-LEFT JOIN schools s ON s.id = p.school_id
-WHERE l.account_id = $1 AND l.person_id = $2 AND l.role <> 'teacher'
-ORDER BY l.revoked_at IS NULL DESC, l.created_at DESC
-LIMIT 1`
-	var (
-		a          = PupilAccess{Account: account, Pupil: Person{ID: pupil}}
-		link, by   validity
-		active     bool
-		zone       string
-		role       string
-		byFrom     *time.Time
-		schoolName string
-	)
-	err := s.db.QueryRow(ctx, q, account, pupil).Scan(
-		&a.LinkID, &role, &link.from, &link.until, &link.revoked,
-		&byFrom, &by.until, &by.revoked,
-		&a.Pupil.FamilyName, &a.Pupil.GivenName, &a.Pupil.MiddleName, &active,
-		&a.School.ID, &schoolName, &zone, &a.School.GradeMin, &a.School.GradeMax)
+	l, err := scanPupilLink(s.db.QueryRow(ctx, pupilLinkSQL, account, pupil))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return PupilAccess{}, Errorf(EFORBIDDEN, "account %d has no link to pupil %d", account, pupil)
 	}
 	if err != nil {
 		return PupilAccess{}, fmt.Errorf("check access of account %d to pupil %d: %w", account, pupil, err)
 	}
+	return l.check(s.Now())
+}
+
+// linkSQL selects the link that decides an account's access to a pupil: the live
+// one if there is one, else the latest. With it come the inviting link of a
+// trusted person, the pupil and the pupil's school. A condition on l and
+// linkOrder complete it.
+const linkSQL = `
+SELECT DISTINCT ON (l.account_id, l.person_id)
+       l.account_id, l.id, l.role, l.valid_from, l.valid_until, l.revoked_at,
+       g.valid_from, g.valid_until, g.revoked_at,
+       p.id, p.family_name, p.given_name, p.middle_name, p.active,
+       coalesce(s.id, 0), coalesce(s.name, ''), coalesce(s.time_zone, 'Europe/Moscow'),
+       coalesce(s.grade_min, 1), coalesce(s.grade_max, 5)
+FROM account_links l
+JOIN people p ON p.id = l.person_id
+LEFT JOIN account_links g ON g.id = l.granted_by
+LEFT JOIN schools s ON s.id = p.school_id
+WHERE l.role <> 'teacher' AND `
+
+const linkOrder = `
+ORDER BY l.account_id, l.person_id, l.revoked_at IS NULL DESC, l.created_at DESC`
+
+// pupilLinkSQL is the deciding link of one account ($1) to one pupil ($2);
+// accountLinksSQL those of many accounts ($1) to each of their pupils.
+const (
+	pupilLinkSQL    = linkSQL + `l.account_id = $1 AND l.person_id = $2` + linkOrder
+	accountLinksSQL = linkSQL + `l.account_id = ANY((SELECT $1::bigint[])::bigint[])` + linkOrder
+)
+
+// pupilLink is a row of linkSQL, not yet checked.
+type pupilLink struct {
+	access      PupilAccess // all but the school's location
+	link, by    validity    // by: the inviting link of a trusted person
+	pupilActive bool
+	zone        string
+}
+
+func scanPupilLink(row pgx.Row) (pupilLink, error) {
+	var (
+		l      pupilLink
+		a      = &l.access
+		role   string
+		byFrom *time.Time
+	)
+	err := row.Scan(&a.Account, &a.LinkID, &role, &l.link.from, &l.link.until, &l.link.revoked,
+		&byFrom, &l.by.until, &l.by.revoked,
+		&a.Pupil.ID, &a.Pupil.FamilyName, &a.Pupil.GivenName, &a.Pupil.MiddleName, &l.pupilActive,
+		&a.School.ID, &a.School.Name, &l.zone, &a.School.GradeMin, &a.School.GradeMax)
 	a.Role = Role(role)
-	a.School.Name = schoolName
-	now := s.Now()
-	if err := link.check(now, "link %d", a.LinkID); err != nil {
+	if byFrom != nil {
+		l.by.from = *byFrom
+	}
+	return l, err
+}
+
+// check is the rule itself: the link must be live at now, so must the inviting
+// link of a trusted person, and the pupil must still be at school.
+func (l pupilLink) check(now time.Time) (PupilAccess, error) {
+	a := l.access
+	if err := l.link.check(now, "link %d", a.LinkID); err != nil {
 		return PupilAccess{}, err
 	}
 	if a.Role == RoleTrusted {
-		if byFrom != nil {
-			by.from = *byFrom
-		}
-		if err := by.check(now, "inviting link of link %d", a.LinkID); err != nil {
+		if err := l.by.check(now, "inviting link of link %d", a.LinkID); err != nil {
 			return PupilAccess{}, err
 		}
 	}
-	if !active {
-		return PupilAccess{}, Errorf(EEXPIRED, "pupil %d is no longer active", pupil)
+	if !l.pupilActive {
+		return PupilAccess{}, Errorf(EEXPIRED, "pupil %d is no longer active", a.Pupil.ID)
 	}
-	if a.School.Location, err = location(zone); err != nil {
+	var err error
+	if a.School.Location, err = location(l.zone); err != nil {
 		return PupilAccess{}, err
 	}
 	return a, nil

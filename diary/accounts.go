@@ -128,15 +128,18 @@ type Child struct {
 	Access Code // "" when the account may see the pupil now, else why not
 }
 
+// homeroomOfP is the title of the homeroom class of the pupil p, "" for none.
+const homeroomOfP = `coalesce((SELECT c.title FROM enrollments e JOIN classes c ON c.id = e.class_id
+                  WHERE e.person_id = p.id AND e.role = 'student' AND e.active AND c.kind = 'homeroom'
+                  ORDER BY c.title LIMIT 1), '')`
+
 // Children lists the pupils an account is linked to, live links first, so the
 // bot can offer a choice and explain a link that has run out.
 func (s *Store) Children(ctx context.Context, account AccountID) ([]Child, error) {
 	const q = `
 SELECT DISTINCT ON (l.person_id) l.person_id, l.id, l.role,
        p.family_name, p.given_name, p.middle_name,
-       coalesce((SELECT c.title FROM enrollments e JOIN classes c ON c.id = e.class_id
-                 WHERE e.person_id = p.id AND e.role = 'student' AND e.active AND c.kind = 'homeroom'
-                 ORDER BY c.title LIMIT 1), '')
+       ` + homeroomOfP + `
 FROM account_links l
 JOIN people p ON p.id = l.person_id
 WHERE l.account_id = $1 AND l.role <> 'teacher'

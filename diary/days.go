@@ -117,33 +117,70 @@ func (s *Store) Week(ctx context.Context, account AccountID, pupil PersonID, day
 // pupilClasses is the SQL for the classes a pupil attends; $1 is the pupil.
 const pupilClasses = `SELECT class_id FROM enrollments WHERE person_id = $1 AND role = 'student' AND active`
 
+// The queries of days are set-based: each asks about many pupils at once, every
+// pupil over days of its own (pupilDays), and a view of one pupil asks with one,
+// so the evening digests of a whole batch take one query of each kind. Every row
+// starts with n, the number of the request it answers, from 1.
+//
+// The arrays go in through subqueries, (SELECT $1::bigint[]), which hides their
+// length from the planner: it plans for a handful of requests whether there are
+// one or five hundred. One plan then serves both, is cached rather than made
+// again for each view, stays a chain of index lookups that grows with the
+// requests, and never costs enough to be compiled (JIT) for tens of milliseconds.
+
+// requests is the table of requests made of the arrays $1 (pupils), $2 (first
+// days) and $3 (last days), numbered in order.
+const requests = `unnest((SELECT $1::bigint[]), (SELECT $2::date[]), (SELECT $3::date[])) WITH ORDINALITY AS q(pupil_id, from_day, to_day, n)`
+
+// requestedClasses is each request with the classes its pupil attends.
+const requestedClasses = `SELECT q.n, q.from_day, q.to_day, e.class_id FROM ` + requests + `
+    JOIN enrollments e ON e.person_id = q.pupil_id AND e.role = 'student' AND e.active`
+
+// requestClasses and requestSubjects name requestedClasses my for a WITH
+// clause, requestSubjects with the class's subject. requestSubjects is
+// MATERIALIZED, and has the subject inside, so that the planner finds what
+// belongs to a class by the class and the days together rather than by the
+// class alone, reached through a join with classes.
+const (
+	requestClasses  = `my AS (` + requestedClasses + `)`
+	requestSubjects = `my AS MATERIALIZED (
+    SELECT r.*, coalesce(sub.name, c.title) AS subject FROM (` + requestedClasses + `) r
+    JOIN classes c ON c.id = r.class_id
+    LEFT JOIN subjects sub ON sub.id = c.subject_id)`
+)
+
+// lessonsSQL is the lessons of each request's days. The timetable is read a
+// class at a time (OFFSET 0 keeps the planner from turning that into a scan of
+// the whole timetable) and matched with the days in memory; the days are an
+// array, which the planner takes for a handful where generate_series would look
+// like a thousand. The subject is a subquery: a join with the small subjects
+// table would make a scan per lesson.
 const lessonsSQL = `
-WITH my AS (` + pupilClasses + `)
-SELECT d.day, t.class_id, t.period, t.starts_at, t.ends_at, sub.name,
+WITH ` + requestClasses + `
+SELECT my.n, d.day, t.class_id, t.period, t.starts_at, t.ends_at, (SELECT sub.name FROM subjects sub WHERE sub.id = t.subject_id),
        tp.id, tp.family_name, tp.given_name, tp.middle_name, t.room,
        ch.kind, sp.id, sp.family_name, sp.given_name, sp.middle_name,
        ch.room, ch.moved_to_date, ch.moved_to_period, ch.note, lt.topic
 FROM my
-JOIN timetable_entries t ON t.class_id = my.class_id
-JOIN LATERAL (SELECT g::date AS day FROM generate_series($2::date, $3::date, interval '1 day') g) d
+CROSS JOIN LATERAL (SELECT * FROM timetable_entries t WHERE t.class_id = my.class_id OFFSET 0) t
+JOIN LATERAL unnest(ARRAY(SELECT g::date FROM generate_series(my.from_day, my.to_day, interval '1 day') g)) AS d(day)
      ON t.weekday = extract(isodow FROM d.day)::smallint AND t.valid @> d.day
-JOIN subjects sub ON sub.id = t.subject_id
 LEFT JOIN people tp ON tp.id = t.teacher_id
 LEFT JOIN lesson_changes ch ON ch.class_id = t.class_id AND ch.lesson_date = d.day AND ch.period = t.period
 LEFT JOIN people sp ON sp.id = ch.substitute_teacher_id
 LEFT JOIN lesson_topics lt ON lt.class_id = t.class_id AND lt.lesson_date = d.day AND lt.period = t.period
-ORDER BY d.day, t.period, t.starts_at`
+ORDER BY my.n, d.day, t.period, t.starts_at`
 
 // movedInSQL finds lessons moved into the range from another date. Bell times
 // come from the class's own timetable at the new period.
 const movedInSQL = `
-WITH my AS (` + pupilClasses + `)
-SELECT ch.moved_to_date, ch.moved_to_period, ch.lesson_date, ch.period, t.class_id, sub.name,
+WITH ` + requestClasses + `
+SELECT my.n, ch.moved_to_date, ch.moved_to_period, ch.lesson_date, ch.period, t.class_id, sub.name,
        tp.id, tp.family_name, tp.given_name, tp.middle_name, coalesce(ch.room, t.room), ch.note,
        coalesce(bell.starts_at, t.starts_at), coalesce(bell.ends_at, t.ends_at)
 FROM my
 JOIN lesson_changes ch ON ch.class_id = my.class_id AND ch.kind = 'moved'
-     AND ch.moved_to_date BETWEEN $2 AND $3
+     AND ch.moved_to_date BETWEEN my.from_day AND my.to_day
 JOIN timetable_entries t ON t.class_id = ch.class_id AND t.period = ch.period
      AND t.weekday = extract(isodow FROM ch.lesson_date)::smallint AND t.valid @> ch.lesson_date
 JOIN subjects sub ON sub.id = t.subject_id
@@ -154,58 +191,115 @@ LEFT JOIN LATERAL (SELECT b.starts_at, b.ends_at FROM timetable_entries b
 
 // homeworkSQL is the homework of the pupil's classes due in a range.
 const homeworkSQL = `
-WITH my AS (` + pupilClasses + `)
-SELECT a.id, a.class_id, coalesce(sub.name, c.title), a.title, a.description, a.assigned_on, a.due_on
+WITH ` + requestSubjects + `
+SELECT my.n, a.id, a.class_id, my.subject, a.title, a.description, a.assigned_on, a.due_on
 FROM my
-JOIN assignments a ON a.class_id = my.class_id AND a.due_on BETWEEN $2 AND $3 AND a.active AND a.kind = 'homework'
-JOIN classes c ON c.id = a.class_id
-LEFT JOIN subjects sub ON sub.id = c.subject_id
-ORDER BY a.due_on, sub.name, a.id`
+JOIN assignments a ON a.class_id = my.class_id AND a.due_on BETWEEN my.from_day AND my.to_day
+     AND a.active AND a.kind = 'homework'
+ORDER BY my.n, a.due_on, my.subject, a.id`
+
+// pupilDays are the requests of a set-based query: pupils, each over its own
+// range of days.
+type pupilDays struct {
+	pupils   []PersonID
+	from, to []time.Time
+}
+
+func (r *pupilDays) add(pupil PersonID, from, to time.Time) {
+	r.pupils = append(r.pupils, pupil)
+	r.from = append(r.from, from)
+	r.to = append(r.to, to)
+}
+
+// args are the arguments of a query on requests.
+func (r *pupilDays) args() []any { return []any{r.pupils, r.from, r.to} }
+
+// queuePerRequest adds a set-based query with its arguments to the batch; out
+// receives its rows, one list for each of n requests.
+func queuePerRequest[T any](b *pgx.Batch, n int, query string, args []any, scan pgx.RowToFunc[T], out *[][]T) {
+	b.Queue(query, args...).Query(func(rows pgx.Rows) error {
+		var err error
+		*out, err = collectPerRequest(rows, n, scan)
+		return err
+	})
+}
+
+// collectPerRequest reads the rows of a set-based query about n requests, each
+// starting with its request's number, into one list per request.
+func collectPerRequest[T any](rows pgx.Rows, n int, scan pgx.RowToFunc[T]) ([][]T, error) {
+	defer rows.Close()
+	lists := make([][]T, n)
+	row := &numberedRow{CollectableRow: rows}
+	for rows.Next() {
+		item, err := scan(row)
+		if err != nil {
+			return nil, err
+		}
+		lists[row.n-1] = append(lists[row.n-1], item)
+	}
+	return lists, rows.Err()
+}
+
+// numberedRow hands a row to a scan function that knows nothing of the
+// request's number in the first column, and keeps the number.
+type numberedRow struct {
+	pgx.CollectableRow
+	n int
+}
+
+func (r *numberedRow) Scan(dest ...any) error {
+	return r.CollectableRow.Scan(append([]any{&r.n}, dest...)...)
+}
+
+// dayParts are the pieces days are assembled from, as queried: one list per
+// request of each kind.
+type dayParts struct {
+	lessons, movedIn [][]Lesson
+	homework         [][]Homework
+	grades           [][]Grade
+	marks            [][]AttendanceMark
+	remarks          [][]Remark
+}
+
+// queueLessons queues the lessons of the requests' days, those moved in too.
+func (p *dayParts) queueLessons(b *pgx.Batch, r *pupilDays) {
+	queuePerRequest(b, len(r.pupils), lessonsSQL, r.args(), scanLesson, &p.lessons)
+	queuePerRequest(b, len(r.pupils), movedInSQL, r.args(), scanMovedIn, &p.movedIn)
+}
+
+// queueHomework queues the homework due on the requests' days.
+func (p *dayParts) queueHomework(b *pgx.Batch, r *pupilDays) {
+	queuePerRequest(b, len(r.pupils), homeworkSQL, r.args(), scanHomework, &p.homework)
+}
+
+// queueRecords queues the grades given, the attendance marks and the remarks.
+func (p *dayParts) queueRecords(b *pgx.Batch, r *pupilDays) {
+	n := len(r.pupils)
+	queuePerRequest(b, n, gradesSQL, r.args(), scanGrade, &p.grades)
+	queuePerRequest(b, n, attendanceSQL, r.args(), scanAttendance, &p.marks)
+	queuePerRequest(b, n, remarksSQL, r.args(), scanRemark, &p.remarks)
+}
+
+// lessonsOf is request i's lessons, those moved in from other days included.
+func (p *dayParts) lessonsOf(i int) []Lesson {
+	return append(p.lessons[i], p.movedIn[i]...)
+}
 
 // days builds the days of a range with one round trip to the database.
 func (s *Store) days(ctx context.Context, pupil PersonID, from, to time.Time) ([]Day, error) {
 	var (
-		lessons  []Lesson
-		homework []Homework
-		grades   []Grade
-		marks    []AttendanceMark
-		remarks  []Remark
+		r     pupilDays
+		parts dayParts
+		b     = &pgx.Batch{}
 	)
-	b := &pgx.Batch{}
-	b.Queue(lessonsSQL, pupil, from, to).Query(func(rows pgx.Rows) error {
-		var err error
-		lessons, err = pgx.CollectRows(rows, scanLesson)
-		return err
-	})
-	b.Queue(movedInSQL, pupil, from, to).Query(func(rows pgx.Rows) error {
-		moved, err := pgx.CollectRows(rows, scanMovedIn)
-		lessons = append(lessons, moved...)
-		return err
-	})
-	b.Queue(homeworkSQL, pupil, from, to).Query(func(rows pgx.Rows) error {
-		var err error
-		homework, err = pgx.CollectRows(rows, scanHomework)
-		return err
-	})
-	b.Queue(gradesSQL, pupil, from, to).Query(func(rows pgx.Rows) error {
-		var err error
-		grades, err = pgx.CollectRows(rows, scanGrade)
-		return err
-	})
-	b.Queue(attendanceSQL, pupil, from, to).Query(func(rows pgx.Rows) error {
-		var err error
-		marks, err = pgx.CollectRows(rows, scanAttendance)
-		return err
-	})
-	b.Queue(remarksSQL, pupil, from, to).Query(func(rows pgx.Rows) error {
-		var err error
-		remarks, err = pgx.CollectRows(rows, scanRemark)
-		return err
-	})
+	r.add(pupil, from, to)
+	parts.queueLessons(b, &r)
+	parts.queueHomework(b, &r)
+	parts.queueRecords(b, &r)
 	if err := s.db.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("read diary of pupil %d: %w", pupil, err)
 	}
-	return assembleDays(from, to, lessons, homework, grades, marks, remarks), nil
+	return assembleDays(from, to, parts.lessonsOf(0), parts.homework[0], parts.grades[0], parts.marks[0], parts.remarks[0]), nil
 }
 
 // assembleDays puts each item on its day and, where it belongs to a lesson, on

@@ -141,16 +141,17 @@ LIMIT 1`
 	return t, nil
 }
 
-// gradesSQL is a pupil's current grades in a range, with the subject and work.
+// gradesSQL is the current grades given in each request's range (see
+// requests), with the subject and work.
 const gradesSQL = `
-SELECT g.id, g.class_id, coalesce(sub.name, c.title), g.graded_on, g.score, g.weight, g.comment,
+SELECT q.n, g.id, g.class_id, coalesce(sub.name, c.title), g.graded_on, g.score, g.weight, g.comment,
        g.kind, coalesce(a.title, ''), coalesce(a.kind, ''), ''
-FROM grades g
+FROM ` + requests + `
+JOIN grades g ON g.pupil_id = q.pupil_id AND g.graded_on BETWEEN q.from_day AND q.to_day AND g.kind = 'current'
 JOIN classes c ON c.id = g.class_id
 LEFT JOIN subjects sub ON sub.id = c.subject_id
 LEFT JOIN assignments a ON a.id = g.assignment_id
-WHERE g.pupil_id = $1 AND g.graded_on BETWEEN $2 AND $3 AND g.kind = 'current'
-ORDER BY g.graded_on, g.id`
+ORDER BY q.n, g.graded_on, g.id`
 
 // finalGradesSQL is a pupil's term and year grades of sessions inside a range.
 const finalGradesSQL = `
@@ -175,15 +176,14 @@ HAVING count(DISTINCT g.pupil_id) >= $4`
 
 func (s *Store) gradeReport(ctx context.Context, a PupilAccess, from, to time.Time) (GradeReport, error) {
 	var (
-		current, final []Grade
-		classAverage   = map[ClassID]float64{}
+		r            pupilDays
+		current      [][]Grade
+		final        []Grade
+		classAverage = map[ClassID]float64{}
+		b            = &pgx.Batch{}
 	)
-	b := &pgx.Batch{}
-	b.Queue(gradesSQL, a.Pupil.ID, from, to).Query(func(rows pgx.Rows) error {
-		var err error
-		current, err = pgx.CollectRows(rows, scanGrade)
-		return err
-	})
+	r.add(a.Pupil.ID, from, to)
+	queuePerRequest(b, 1, gradesSQL, r.args(), scanGrade, &current)
 	b.Queue(finalGradesSQL, a.Pupil.ID, from, to).Query(func(rows pgx.Rows) error {
 		var err error
 		final, err = pgx.CollectRows(rows, scanGrade)
@@ -201,15 +201,27 @@ func (s *Store) gradeReport(ctx context.Context, a PupilAccess, from, to time.Ti
 	if err := s.db.SendBatch(ctx, b).Close(); err != nil {
 		return GradeReport{}, fmt.Errorf("read grades of pupil %d: %w", a.Pupil.ID, err)
 	}
+	report := GradeReport{Access: a, From: from, To: to, Subjects: bySubject(current[0], final)}
+	for i := range report.Subjects {
+		sg := &report.Subjects[i]
+		sg.ClassAverage, sg.ClassAverageShown = classAverage[sg.Class]
+	}
+	return report, nil
+}
 
-	bySubject := map[ClassID]*SubjectGrades{}
+// bySubject groups current and final grades by class, with the weighted average
+// of the current ones, ordered by subject.
+func bySubject(current, final []Grade) []SubjectGrades {
+	index := map[ClassID]int{}
+	var subjects []SubjectGrades
 	subject := func(g Grade) *SubjectGrades {
-		sg, ok := bySubject[g.Class]
+		i, ok := index[g.Class]
 		if !ok {
-			sg = &SubjectGrades{Class: g.Class, Subject: g.Subject}
-			bySubject[g.Class] = sg
+			i = len(subjects)
+			index[g.Class] = i
+			subjects = append(subjects, SubjectGrades{Class: g.Class, Subject: g.Subject})
 		}
-		return sg
+		return &subjects[i]
 	}
 	for _, g := range current {
 		sg := subject(g)
@@ -219,19 +231,16 @@ func (s *Store) gradeReport(ctx context.Context, a PupilAccess, from, to time.Ti
 		sg := subject(g)
 		sg.Final = append(sg.Final, g)
 	}
-	r := GradeReport{Access: a, From: from, To: to}
-	for class, sg := range bySubject {
-		sg.Average = WeightedAverage(sg.Grades)
-		sg.ClassAverage, sg.ClassAverageShown = classAverage[class]
-		r.Subjects = append(r.Subjects, *sg)
+	for i := range subjects {
+		subjects[i].Average = WeightedAverage(subjects[i].Grades)
 	}
-	sort.Slice(r.Subjects, func(i, j int) bool {
-		if r.Subjects[i].Subject != r.Subjects[j].Subject {
-			return r.Subjects[i].Subject < r.Subjects[j].Subject
+	sort.Slice(subjects, func(i, j int) bool {
+		if subjects[i].Subject != subjects[j].Subject {
+			return subjects[i].Subject < subjects[j].Subject
 		}
-		return r.Subjects[i].Class < r.Subjects[j].Class
+		return subjects[i].Class < subjects[j].Class
 	})
-	return r, nil
+	return subjects
 }
 
 // WeightedAverage is Σ score·weight / Σ weight, 0 for no grades.

@@ -27,11 +27,12 @@ type Remark struct {
 	Author  *Person
 }
 
-// attendanceSQL is a pupil's marks in a range, each with the subject of the
-// lesson at its period when the timetable has one.
+// attendanceSQL is the marks in each request's range (see requests), each with
+// the subject of the lesson at its period when the timetable has one.
 const attendanceSQL = `
-SELECT m.lesson_date, coalesce(m.period, 0), coalesce(lesson.subject, ''), m.status, m.excused, m.reason
-FROM attendance m
+SELECT q.n, m.lesson_date, coalesce(m.period, 0), coalesce(lesson.subject, ''), m.status, m.excused, m.reason
+FROM ` + requests + `
+JOIN attendance m ON m.pupil_id = q.pupil_id AND m.lesson_date BETWEEN q.from_day AND q.to_day
 LEFT JOIN LATERAL (
     SELECT sub.name AS subject
     FROM enrollments e
@@ -40,18 +41,18 @@ LEFT JOIN LATERAL (
     JOIN subjects sub ON sub.id = t.subject_id
     WHERE e.person_id = m.pupil_id AND e.role = 'student' AND e.active
     LIMIT 1) lesson ON m.period IS NOT NULL
-WHERE m.pupil_id = $1 AND m.lesson_date BETWEEN $2 AND $3
-ORDER BY m.lesson_date, m.period NULLS FIRST`
+ORDER BY q.n, m.lesson_date, m.period NULLS FIRST`
 
+// remarksSQL is the remarks given in each request's range.
 const remarksSQL = `
-SELECT r.given_on, r.kind, r.body, coalesce(sub.name, c.title, ''),
+SELECT q.n, r.given_on, r.kind, r.body, coalesce(sub.name, c.title, ''),
        ap.id, ap.family_name, ap.given_name, ap.middle_name
-FROM remarks r
+FROM ` + requests + `
+JOIN remarks r ON r.pupil_id = q.pupil_id AND r.given_on BETWEEN q.from_day AND q.to_day
 LEFT JOIN classes c ON c.id = r.class_id
 LEFT JOIN subjects sub ON sub.id = c.subject_id
 LEFT JOIN people ap ON ap.id = r.author_id
-WHERE r.pupil_id = $1 AND r.given_on BETWEEN $2 AND $3
-ORDER BY r.given_on, r.created_at`
+ORDER BY q.n, r.given_on, r.created_at`
 
 func scanAttendance(row pgx.CollectableRow) (AttendanceMark, error) {
 	var m AttendanceMark
@@ -85,6 +86,11 @@ func (s *Store) Attendance(ctx context.Context, account AccountID, pupil PersonI
 	if err != nil {
 		return AttendanceReport{}, err
 	}
+	return attendanceReport(a, from, to, marks), nil
+}
+
+// attendanceReport counts the marks of a range.
+func attendanceReport(a PupilAccess, from, to time.Time, marks []AttendanceMark) AttendanceReport {
 	r := AttendanceReport{Access: a, From: from, To: to, Marks: marks}
 	for _, m := range marks {
 		switch {
@@ -100,7 +106,7 @@ func (s *Store) Attendance(ctx context.Context, account AccountID, pupil PersonI
 			r.Excused++
 		}
 	}
-	return r, nil
+	return r
 }
 
 // RemarkList is a pupil's remarks over a range.
@@ -138,8 +144,8 @@ func (s *Store) Homework(ctx context.Context, account AccountID, pupil PersonID,
 // maxListDays bounds the range of the list views.
 const maxListDays = 400
 
-// listFor checks the range and the account's access, then runs a query of the
-// pupil ($1) over the range ($2, $3).
+// listFor checks the range and the account's access, then runs a set-based
+// query (see requests) about the pupil over the range.
 func listFor[T any](ctx context.Context, s *Store, account AccountID, pupil PersonID, from, to time.Time,
 	query string, scan pgx.RowToFunc[T]) (PupilAccess, []T, error) {
 	if err := checkRange(from, to, maxListDays); err != nil {
@@ -149,10 +155,12 @@ func listFor[T any](ctx context.Context, s *Store, account AccountID, pupil Pers
 	if err != nil {
 		return PupilAccess{}, nil, err
 	}
-	rows, _ := s.db.Query(ctx, query, pupil, from, to)
-	items, err := pgx.CollectRows(rows, scan)
+	var r pupilDays
+	r.add(pupil, from, to)
+	rows, _ := s.db.Query(ctx, query, r.args()...)
+	items, err := collectPerRequest(rows, 1, scan)
 	if err != nil {
 		return PupilAccess{}, nil, fmt.Errorf("read pupil %d: %w", pupil, err)
 	}
-	return a, items, nil
+	return a, items[0], nil
 }

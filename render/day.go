@@ -22,7 +22,7 @@ func Day(p *locales.Printer, day diary.Day, child string) string {
 	}
 	m.block()
 	for _, h := range day.Homework {
-		m.add(iconLine(iconHomework, subjectItem(h.Subject, homeworkText(h))))
+		m.add(homeworkLine(h))
 	}
 	for _, g := range day.Grades {
 		m.add(iconLine(iconGrade, subjectItem(g.Subject, gradeDetail(p, g))))
@@ -34,6 +34,11 @@ func Day(p *locales.Printer, day diary.Day, child string) string {
 		m.add(remarkLine(r))
 	}
 	return m.String()
+}
+
+// homeworkLine is "📝 <b>Биология</b>: доклад о грибах".
+func homeworkLine(h diary.Homework) string {
+	return iconLine(iconHomework, subjectItem(h.Subject, homeworkText(h)))
 }
 
 // subjectItem is "<b>Биология</b>: доклад о грибах".

@@ -26,20 +26,12 @@ func Events(p *locales.Printer, l diary.EventList, loc *time.Location, child str
 }
 
 func eventLines(p *locales.Printer, e diary.Event, loc *time.Location) []string {
-	icon := iconEvent
-	if e.Kind == "meeting" {
-		icon = iconMeeting
-	}
-	title := bold(field(e.Title))
-	if e.Cancelled {
-		title = join(strike(field(e.Title)), iconLine(iconCancelled, p.T("render_event_cancelled")))
-	}
 	audience := p.T("render_event_school")
 	if e.Class != "" {
 		audience = p.T("render_event_class", "Class", field(e.Class))
 	}
 	lines := []string{
-		iconLine(icon, title),
+		iconLine(eventIcon(e), eventTitle(p, e)),
 		iconLine(iconTime, eventTime(p, e, loc)),
 		iconLine(iconPlace, join(field(e.Place), audience)),
 	}
@@ -53,6 +45,21 @@ func eventLines(p *locales.Printer, e diary.Event, loc *time.Location) []string 
 		lines = append(lines, iconLine(iconNo, p.T("render_rsvp_no")))
 	}
 	return lines
+}
+
+func eventIcon(e diary.Event) string {
+	if e.Kind == "meeting" {
+		return iconMeeting
+	}
+	return iconEvent
+}
+
+// eventTitle is the title in bold, or struck through and marked cancelled.
+func eventTitle(p *locales.Printer, e diary.Event) string {
+	if e.Cancelled {
+		return join(strike(field(e.Title)), iconLine(iconCancelled, p.T("render_event_cancelled")))
+	}
+	return bold(field(e.Title))
 }
 
 // eventTime is "чт, 3 декабря, 18:30–19:30"; an end on another day has its date.

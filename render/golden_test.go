@@ -40,6 +40,15 @@ var views = map[string]func(p *locales.Printer) string{
 	"missed_empty": func(p *locales.Printer) string {
 		return Missed(p, diary.MissedReport{From: date("2026-11-30"), To: date("2026-12-06")}, "")
 	},
+	"digest":     func(p *locales.Printer) string { return digestText(p, digestOf(daryaFriday(), quiet(maximSaturday()))) },
+	"digest_one": func(p *locales.Printer) string { return digestText(p, digestOf(maximSaturday())) },
+	"digest_empty": func(p *locales.Printer) string {
+		d := digestOf(quiet(daryaFriday()))
+		d.Settings.DigestWhenEmpty = true
+		return digestText(p, d)
+	},
+	"weekly":         func(p *locales.Printer) string { return weeklyText(p, week23()) },
+	"weekly_trusted": func(p *locales.Printer) string { return weeklyText(p, trustedWeek()) },
 }
 
 func TestGolden(t *testing.T) {

@@ -31,4 +31,10 @@ const (
 	iconNo         = "🙅"
 	iconMissed     = "📚"
 	iconAttendance = "🩺"
+	iconDigest     = "🌙"
+	iconSign       = "✍️"
+	iconSigned     = "✅"
+	iconUp         = "↑"
+	iconDown       = "↓"
+	iconSame       = "="
 )

@@ -17,14 +17,20 @@ func Week(p *locales.Printer, s diary.Schedule, child string) string {
 	m.add(heading(iconWeek, p.T("render_week_title"), child, span))
 	for _, d := range s.Days {
 		m.block()
-		if len(d.Lessons) == 0 {
-			m.add(bold(p.Date(d.Date)) + " — " + noLessons(p, d.Date))
-			continue
-		}
-		m.add(bold(p.Date(d.Date)))
-		for _, l := range d.Lessons {
-			m.add(lessonLine(p, l, true))
-		}
+		m.add(compactDay(p, d, p.Date(d.Date))...)
 	}
 	return m.String()
+}
+
+// compactDay is a day under a bold title: a line per lesson, or the title and
+// why there are none on one line.
+func compactDay(p *locales.Printer, d diary.Day, title string) []string {
+	if len(d.Lessons) == 0 {
+		return []string{bold(title) + " — " + noLessons(p, d.Date)}
+	}
+	lines := []string{bold(title)}
+	for _, l := range d.Lessons {
+		lines = append(lines, lessonLine(p, l, true))
+	}
+	return lines
 }

@@ -8,16 +8,18 @@ import (
 )
 
 func TestRussianPlurals(t *testing.T) {
+	checkPlurals(t, "render_absences", map[int]string{1: "пропущен 1 урок", 2: "пропущено 2 урока", 5: "пропущено 5 уроков",
+		11: "пропущено 11 уроков", 21: "пропущен 21 урок"})
+	checkPlurals(t, "render_lessons_count", map[int]string{1: "1 урок", 2: "2 урока", 5: "5 уроков", 11: "11 уроков", 21: "21 урок"})
+}
+
+// checkPlurals fails unless the Russian message id reads as wanted for each count.
+func checkPlurals(t *testing.T, id string, want map[int]string) {
+	t.Helper()
 	ru := locales.For("ru")
-	for n, want := range map[int]string{1: "пропущен 1 урок", 2: "пропущено 2 урока", 5: "пропущено 5 уроков",
-		11: "пропущено 11 уроков", 21: "пропущен 21 урок"} {
-		if got := ru.N("render_absences", n); got != want {
-			t.Errorf("render_absences %d: %q, want %q", n, got, want)
-		}
-	}
-	for n, want := range map[int]string{1: "1 урок", 2: "2 урока", 5: "5 уроков", 11: "11 уроков", 21: "21 урок"} {
-		if got := ru.N("render_lessons_count", n); got != want {
-			t.Errorf("render_lessons_count %d: %q, want %q", n, got, want)
+	for n, w := range want {
+		if got := ru.N(id, n); got != w {
+			t.Errorf("%s %d: %q, want %q", id, n, got, w)
 		}
 	}
 }

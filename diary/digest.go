@@ -1,0 +1,234 @@
+package diary
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Digest is the evening message of one account: for each child it may see, what
+// happened today and what tomorrow brings.
+type Digest struct {
+	Account  AccountID
+	ChatID   int64
+	Language string
+	Settings Settings
+	Children []ChildDigest
+}
+
+// ChildDigest is one child's part of a digest. Today and tomorrow are the days
+// in the child's school's time zone at the instant the digest is composed for.
+type ChildDigest struct {
+	Pupil    Person
+	Class    string // the homeroom class's title, e.g. 7А
+	School   School
+	Today    time.Time
+	Tomorrow Day              // tomorrow's lessons with their changes, and the homework due
+	Grades   []Grade          // given today
+	Absences []AttendanceMark // today's absences and late arrivals
+	Remarks  []Remark         // given today
+	Events   []Event          // not over, starting before the end of DigestEventDays after today
+	// Empty tells that there is nothing to tell: no grades, marks or remarks
+	// today, and tomorrow no homework due, no changed lesson and no event ahead.
+	// Tomorrow's usual lessons alone are no news.
+	Empty bool
+}
+
+// DigestEventDays is how many days after today a digest announces events for.
+const DigestEventDays = 3
+
+// Digests composes the evening digests of a batch of distinct accounts (the
+// scheduler's: those whose digest time has come) at the instant now, usually
+// s.Now(). Each child's today is the date at now in its school's time zone, so
+// schools in different zones in one batch each get their own today and tomorrow.
+//
+// An account gets a digest when it is not blocked and may see a child at now, by
+// the rule of PupilAccess; the digest has the children it may see. Digests come
+// in the order of accounts. Whatever the size of the batch, it takes a fixed
+// number of set-based queries, never one per account or pupil: two to find the
+// accounts and their children, then the rest in two batches sent side by side.
+func (s *Store) Digests(ctx context.Context, accounts []AccountID, now time.Time) ([]Digest, error) {
+	aud, err := s.audience(ctx, accounts, now)
+	if err != nil || len(aud.recipients) == 0 {
+		return nil, err
+	}
+	var (
+		today, tomorrow pupilDays
+		parts           dayParts
+		events          childRequests[time.Time]
+		eventLists      [][]Event
+		lessons         = &pgx.Batch{}
+		records         = &pgx.Batch{}
+	)
+	for i, a := range aud.pupils {
+		day := aud.today[i]
+		today.add(a.Pupil.ID, day, day)
+		tomorrow.add(a.Pupil.ID, day.AddDate(0, 0, 1), day.AddDate(0, 0, 1))
+	}
+	for _, r := range aud.recipients {
+		for _, a := range r.children {
+			events.add(a, eventsUntil(aud.today[aud.index[a.Pupil.ID]], a.School.Location))
+		}
+	}
+	parts.queueLessons(lessons, &tomorrow)
+	aud.queueClasses(lessons, &today)
+	parts.queueHomework(records, &tomorrow)
+	parts.queueRecords(records, &today)
+	records.Queue(eventsSQL, append(events.args(), now)...).Query(func(rows pgx.Rows) error {
+		var err error
+		eventLists, err = collectPerRequest(rows, len(events.pupils), scanEvent)
+		return err
+	})
+	if err := s.sendBatches(ctx, lessons, records); err != nil {
+		return nil, fmt.Errorf("read digests of %d accounts: %w", len(accounts), err)
+	}
+
+	tomorrows := make([]Day, len(aud.pupils))
+	for i := range tomorrows {
+		tomorrows[i] = assembleDays(tomorrow.from[i], tomorrow.to[i], parts.lessonsOf(i), parts.homework[i], nil, nil, nil)[0]
+	}
+	digests := make([]Digest, len(aud.recipients))
+	next := 0 // the next of eventLists, which follow the recipients' children in order
+	for k, r := range aud.recipients {
+		d := Digest{Account: r.ID, ChatID: r.ChatID, Language: r.Language, Settings: r.Settings}
+		for _, a := range r.children {
+			i := aud.index[a.Pupil.ID]
+			c := ChildDigest{
+				Pupil: a.Pupil, Class: aud.classes[i], School: a.School, Today: aud.today[i], Tomorrow: tomorrows[i],
+				Grades: parts.grades[i], Absences: parts.marks[i], Remarks: parts.remarks[i], Events: eventLists[next],
+			}
+			next++
+			c.Empty = c.nothingToTell()
+			d.Children = append(d.Children, c)
+		}
+		digests[k] = d
+	}
+	return digests, nil
+}
+
+// sendBatches sends the batches at once, each on a connection of its own, so
+// that PostgreSQL answers them on as many cores.
+func (s *Store) sendBatches(ctx context.Context, batches ...*pgx.Batch) error {
+	errs := make(chan error, len(batches))
+	for _, b := range batches {
+		go func() { errs <- s.db.SendBatch(ctx, b).Close() }()
+	}
+	var err error
+	for range batches {
+		err = errors.Join(err, <-errs)
+	}
+	return err
+}
+
+// eventsUntil is the end of the last day a digest composed today announces
+// events for: midnight after it, in the school's zone.
+func eventsUntil(today time.Time, loc *time.Location) time.Time {
+	return time.Date(today.Year(), today.Month(), today.Day()+DigestEventDays+1, 0, 0, 0, 0, loc)
+}
+
+func (c *ChildDigest) nothingToTell() bool {
+	if len(c.Grades) > 0 || len(c.Absences) > 0 || len(c.Remarks) > 0 || len(c.Events) > 0 || len(c.Tomorrow.Homework) > 0 {
+		return false
+	}
+	for _, l := range c.Tomorrow.Lessons {
+		if l.Change != nil || len(l.Homework) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// audience is who a batch of messages goes to: the accounts that are not
+// blocked and may see a child, and their children, each pupil once.
+type audience struct {
+	recipients []recipient
+	pupils     []PupilAccess    // each pupil once, in the order met; the access of its first account
+	index      map[PersonID]int // a pupil's place in pupils
+	today      []time.Time      // each pupil's today in its school's zone
+	classes    []string         // each pupil's homeroom class, once queueClasses is read
+}
+
+// recipient is an account of a batch with the children it may see.
+type recipient struct {
+	Account
+	children []PupilAccess
+}
+
+// accountsSQL reads the accounts of a batch ($1) that have not blocked the bot.
+const accountsSQL = `SELECT ` + accountColumns + ` FROM accounts WHERE id = ANY((SELECT $1::bigint[])::bigint[]) AND blocked_at IS NULL`
+
+// audience reads the accounts of a batch and their links in one round trip, and
+// keeps the accounts and children that PupilAccess's rule lets through at now.
+func (s *Store) audience(ctx context.Context, accounts []AccountID, now time.Time) (*audience, error) {
+	var (
+		found = map[AccountID]Account{}
+		links []pupilLink
+		b     = &pgx.Batch{}
+	)
+	b.Queue(accountsSQL, accounts).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			a, err := scanAccount(rows)
+			if err != nil {
+				return err
+			}
+			found[a.ID] = a
+		}
+		return rows.Err()
+	})
+	b.Queue(accountLinksSQL, accounts).Query(func(rows pgx.Rows) error {
+		var err error
+		links, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (pupilLink, error) { return scanPupilLink(row) })
+		return err
+	})
+	if err := s.db.SendBatch(ctx, b).Close(); err != nil {
+		return nil, fmt.Errorf("read %d accounts and their links: %w", len(accounts), err)
+	}
+
+	children := map[AccountID][]PupilAccess{}
+	for _, l := range links {
+		a, err := l.check(now)
+		switch ErrorCode(err) {
+		case "":
+			children[a.Account] = append(children[a.Account], a)
+		case EINTERNAL:
+			return nil, err
+		}
+	}
+	aud := &audience{index: map[PersonID]int{}}
+	for _, id := range accounts {
+		account, ok := found[id]
+		if !ok || len(children[id]) == 0 {
+			continue
+		}
+		aud.recipients = append(aud.recipients, recipient{Account: account, children: children[id]})
+		for _, a := range children[id] {
+			if _, seen := aud.index[a.Pupil.ID]; !seen {
+				aud.index[a.Pupil.ID] = len(aud.pupils)
+				aud.pupils = append(aud.pupils, a)
+				aud.today = append(aud.today, Date(now, a.School.Location))
+			}
+		}
+	}
+	return aud, nil
+}
+
+// classesSQL is the homeroom class of each request's pupil.
+const classesSQL = `SELECT q.n, ` + homeroomOfP + ` FROM ` + requests + ` JOIN people p ON p.id = q.pupil_id`
+
+// queueClasses queues the query of the pupils' homeroom classes; r has a
+// request for each of aud.pupils, in order.
+func (aud *audience) queueClasses(b *pgx.Batch, r *pupilDays) {
+	b.Queue(classesSQL, r.args()...).Query(func(rows pgx.Rows) error {
+		aud.classes = make([]string, len(aud.pupils))
+		var n int
+		var title string
+		_, err := pgx.ForEachRow(rows, []any{&n, &title}, func() error {
+			aud.classes[n-1] = title
+			return nil
+		})
+		return err
+	})
+}
