@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -45,13 +42,18 @@ func runBot(ctx context.Context, e *env, store *diary.Store) error {
 	if t.WebhookURL == "" {
 		return b.Poll(ctx)
 	}
-	return serveWebhook(ctx, e, b)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	if err := mountWebhook(ctx, mux, b, t.WebhookURL); err != nil {
+		return err
+	}
+	return serveHTTP(ctx, e, mux)
 }
 
-// serveWebhook listens on HTTP_ADDR at the webhook URL's path, registers the
-// webhook, and on shutdown lets requests in flight (and their handlers) finish.
-func serveWebhook(ctx context.Context, e *env, b *bot.Bot) error {
-	u, err := url.Parse(e.cfg.Telegram.WebhookURL)
+// mountWebhook receives updates at the webhook URL's path and tells Telegram to
+// post them there. Telegram retries a delivery that finds no listener yet.
+func mountWebhook(ctx context.Context, mux *http.ServeMux, b *bot.Bot, webhookURL string) error {
+	u, err := url.Parse(webhookURL)
 	if err != nil {
 		return fmt.Errorf("TELEGRAM_WEBHOOK_URL: %w", err)
 	}
@@ -59,33 +61,8 @@ func serveWebhook(ctx context.Context, e *env, b *bot.Bot) error {
 	if path == "" {
 		path = "/"
 	}
-	mux := http.NewServeMux()
 	mux.Handle(path, b.WebhookHandler())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
-	ln, err := net.Listen("tcp", e.cfg.HTTPAddr)
-	if err != nil {
-		return fmt.Errorf("listen on HTTP_ADDR %s: %w", e.cfg.HTTPAddr, err)
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	e.log.Info("webhook listening", "addr", ln.Addr().String(), "path", path)
-	if err := b.RegisterWebhook(ctx, e.cfg.Telegram.WebhookURL); err != nil {
-		srv.Close()
-		return err
-	}
-	select {
-	case err := <-served:
-		return fmt.Errorf("webhook server: %w", err)
-	case <-ctx.Done():
-	}
-	// Most of SHUTDOWN_TIMEOUT goes to requests in flight; run() gives up after all of it.
-	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.ShutdownTimeout*9/10)
-	defer cancel()
-	if err := srv.Shutdown(stop); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("webhook shutdown: %w", err)
-	}
-	return nil
+	return b.RegisterWebhook(ctx, webhookURL)
 }
 
 // openPool connects to PostgreSQL and checks that it answers, so a wrong URL

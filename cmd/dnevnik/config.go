@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,10 @@ type telegramConfig struct {
 	APIURL        string
 	WebhookURL    string // empty: long polling
 	WebhookSecret string
+	// SendRate is the messages per second all worker processes together send;
+	// PaidBroadcast lifts Telegram's limit (paid per message) up to 1000/s.
+	SendRate      float64
+	PaidBroadcast bool
 }
 
 // needs says which groups of variables a command reads.
@@ -108,6 +113,12 @@ func (r *envReader) telegram() telegramConfig {
 	t := r.telegramAPI()
 	t.WebhookURL = r.httpURL("TELEGRAM_WEBHOOK_URL", "")
 	t.WebhookSecret = r.getenv("TELEGRAM_WEBHOOK_SECRET")
+	t.PaidBroadcast = r.boolean("TELEGRAM_PAID_BROADCAST")
+	maxRate := 30.0 // Telegram's free limit for a bot
+	if t.PaidBroadcast {
+		maxRate = 1000
+	}
+	t.SendRate = r.number("TELEGRAM_SEND_RATE", 25, maxRate)
 	switch {
 	case t.WebhookURL != "" && t.WebhookSecret == "":
 		r.fail("TELEGRAM_WEBHOOK_SECRET", "is required with TELEGRAM_WEBHOOK_URL, so that only Telegram can post updates")
@@ -208,6 +219,33 @@ func (r *envReader) httpURL(name, def string) string {
 		r.fail(name, "is %q, which has no host", v)
 	}
 	return strings.TrimRight(v, "/")
+}
+
+// number reads a positive number up to max.
+func (r *envReader) number(name string, def, max float64) float64 {
+	v := r.withDefault(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n <= 0 || n > max {
+		r.fail(name, "is %q; it must be a number above 0 and at most %g", v, max)
+		return def
+	}
+	return n
+}
+
+// boolean reads true/false (also 1/0, yes/no); unset is false.
+func (r *envReader) boolean(name string) bool {
+	switch v := strings.ToLower(r.withDefault(name, "false")); v {
+	case "true", "1", "yes", "on":
+		return true
+	case "false", "0", "no", "off":
+		return false
+	default:
+		r.fail(name, "is %q; it must be true or false", v)
+		return false
+	}
 }
 
 // listenAddr reads an optional host:port to listen on (":8080", "127.0.0.1:8080").

@@ -25,7 +25,7 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	if cfg.Telegram.APIURL != "https://api.telegram.org" || cfg.Telegram.WebhookURL != "" ||
 		cfg.HTTPAddr != "" || cfg.LogFormat != "text" || cfg.LogLevel.String() != "INFO" ||
-		cfg.ShutdownTimeout != 30*time.Second {
+		cfg.ShutdownTimeout != 30*time.Second || cfg.Telegram.SendRate != 25 || cfg.Telegram.PaidBroadcast {
 		t.Errorf("defaults: %+v", cfg)
 	}
 }
@@ -60,6 +60,10 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 			[]string{`TELEGRAM_API_URL is "api.example.org"; it must start with https://`}},
 		{"webhook without secret and address", needTelegram, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_WEBHOOK_URL": "https://bot.school.ru/tg"},
 			[]string{"TELEGRAM_WEBHOOK_SECRET is required", "HTTP_ADDR is required"}},
+		{"send rate above Telegram's limit", needTelegram, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_SEND_RATE": "50"},
+			[]string{`TELEGRAM_SEND_RATE is "50"; it must be a number above 0 and at most 30`}},
+		{"bad paid broadcast switch", needTelegram, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_PAID_BROADCAST": "maybe"},
+			[]string{`TELEGRAM_PAID_BROADCAST is "maybe"; it must be true or false`}},
 		{"bad webhook secret and address", needTelegram, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_WEBHOOK_URL": "https://bot.school.ru/tg",
 			"TELEGRAM_WEBHOOK_SECRET": "has spaces", "HTTP_ADDR": "8080"},
 			[]string{"TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters", `HTTP_ADDR is "8080", which is not a listen address`}},
@@ -122,5 +126,13 @@ func TestConfigTelegramAPIOnDemand(t *testing.T) {
 	tg, errs := cfg.telegramAPI()
 	if len(errs) > 0 || tg.Token != goodToken || tg.APIURL != "https://api.telegram.org" {
 		t.Errorf("telegramAPI = %+v, %v", tg, errs)
+	}
+}
+
+func TestPaidBroadcastRaisesTheRateLimit(t *testing.T) {
+	cfg, errs := loadConfig(envFrom(map[string]string{"TELEGRAM_TOKEN": goodToken,
+		"TELEGRAM_PAID_BROADCAST": "true", "TELEGRAM_SEND_RATE": "500"}), needTelegram)
+	if len(errs) > 0 || !cfg.Telegram.PaidBroadcast || cfg.Telegram.SendRate != 500 {
+		t.Errorf("config %+v, errors %v", cfg.Telegram, errs)
 	}
 }

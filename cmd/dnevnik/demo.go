@@ -12,7 +12,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
+	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dnevnik/dnevnik/bot"
 	"github.com/dnevnik/dnevnik/bot/bottest"
@@ -151,6 +155,10 @@ func (o *demoOptions) demoInTerminal(ctx context.Context, e *env, store *diary.S
 	fake := bottest.New(fakeToken)
 	defer fake.Close()
 	parent := bottest.User{ID: 100500, FirstName: "Ольга", LanguageCode: o.lang}
+	digestAt, err := scheduleDemoDigest(ctx, store, parent)
+	if err != nil {
+		return err
+	}
 	c := chat.New(fake, parent, e.stdout, chat.Options{Printer: p, Styled: isTerminal(e.stdout), Echo: !isTerminal(demoInput)})
 	b, err := bot.New(ctx, store, bot.Options{Token: fakeToken, APIURL: fake.URL(), PollTimeout: 2 * time.Second,
 		Logger: e.log, AfterUpdate: func(string, time.Duration, error) { c.Handled() }})
@@ -164,18 +172,74 @@ func (o *demoOptions) demoInTerminal(ctx context.Context, e *env, store *diary.S
 			fmt.Fprintf(&hers, "  %s, %s: %s\n", render.ChildName(code.Person), code.Class, diary.FormatCode(code.Code))
 		}
 	}
-	fmt.Fprintf(e.stdout, "\n%s\n", p.T("demo_intro", "Codes", hers.String()))
+	fmt.Fprintf(e.stdout, "\n%s\n%s\n", p.T("demo_intro", "Codes", hers.String()), p.T("demo_digest_at", "Time", digestAt.String()))
 
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	polled := make(chan error, 1)
-	go func() {
-		polled <- b.Poll(ctx)
+	// The worker sends the digest into the same chat, as it would on Telegram.
+	rdb, queue, closeRedis, err := demoRedis(e.cfg.getenv("REDIS_URL"))
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	g, gctx := errgroup.WithContext(ctx)
+	stopWorker, err := startWorker(gctx, g, e, workerParts{store: store, rdb: rdb, queue: queue,
+		apiURL: fake.URL(), token: fakeToken, rate: 25})
+	if err != nil {
+		return err
+	}
+	g.Go(func() error {
+		err := b.Poll(gctx)
 		stop() // a bot that stopped polling would never answer
-	}()
+		return err
+	})
 	err = c.Run(ctx, demoInput)
 	stop()
-	return errors.Join(err, <-polled)
+	stopWorker()
+	return errors.Join(err, g.Wait())
+}
+
+// demoDigestDelay is how soon after the start the demo's evening digest comes.
+const demoDigestDelay = 2 * time.Minute
+
+// scheduleDemoDigest makes the parent's account ahead of her first message, with
+// her evening digest a little after now (Moscow time), so the demo shows a push.
+func scheduleDemoDigest(ctx context.Context, store *diary.Store, parent bottest.User) (diary.Clock, error) {
+	acc, err := store.TouchAccount(ctx, parent.ID, parent.ID, locales.Pick(parent.LanguageCode))
+	if err != nil {
+		return 0, err
+	}
+	moscow, err := time.LoadLocation("Europe/Moscow") // the demo school's zone
+	if err != nil {
+		return 0, err
+	}
+	local := store.Now().Add(demoDigestDelay).In(moscow)
+	acc.Settings.DigestTime = diary.Clock(local.Hour()*60 + local.Minute())
+	acc.Settings.QuietFrom, acc.Settings.QuietTo = 0, 0 // a demo at night shows it too
+	acc.Settings.DigestWhenEmpty = true                 // and on a Saturday, with nothing new
+	return acc.Settings.DigestTime, store.SaveSettings(ctx, acc.ID, acc.Settings)
+}
+
+// demoRedis is the Redis at REDIS_URL or, without one, an in-process miniredis:
+// asynq's scripts run on it as on Redis, and the demo needs nothing installed.
+func demoRedis(url string) (*redis.Client, asynq.RedisConnOpt, func(), error) {
+	var opts *redis.Options
+	closeMini := func() {}
+	if url == "" {
+		mini, err := miniredis.Run()
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("start an in-process Redis: %w", err)
+		}
+		opts, closeMini = &redis.Options{Addr: mini.Addr()}, mini.Close
+	} else {
+		var err error
+		if opts, err = redis.ParseURL(url); err != nil {
+			return nil, nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+	}
+	rdb := redis.NewClient(opts)
+	queue := asynq.RedisClientOpt{Addr: opts.Addr, Username: opts.Username, Password: opts.Password, DB: opts.DB, TLSConfig: opts.TLSConfig}
+	return rdb, queue, func() { rdb.Close(); closeMini() }, nil
 }
 
 // isTerminal reports whether v is a terminal rather than a pipe, a file or a buffer.

@@ -61,7 +61,9 @@ func commands() []command {
 	return []command{
 		migrateCommand(),
 		importCommand(),
+		serveCommand(),
 		botCommand(),
+		workerCommand(),
 		codesCommand(),
 		demoCommand(),
 		versionCommand(),

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/diary/diarytest"
+	"github.com/dnevnik/dnevnik/jobs/jobstest"
+)
+
+// dnevnik serve runs the bot, the worker and the scheduler on real PostgreSQL and
+// Redis, answers /healthz and /metrics, and stops cleanly on a signal.
+func TestServe(t *testing.T) {
+	t.Parallel()
+	const token = "424242:SERVE-token-for-the-fake-api-00"
+	fake := bottest.New(token)
+	defer fake.Close()
+	redisOpts := jobstest.New(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	env := map[string]string{
+		"DATABASE_URL":     diarytest.NewURL(t),
+		"REDIS_URL":        "redis://" + redisOpts.Addr + "/" + strconv.Itoa(redisOpts.DB),
+		"TELEGRAM_TOKEN":   token,
+		"TELEGRAM_API_URL": fake.URL(),
+		"HTTP_ADDR":        addr,
+		"SHUTDOWN_TIMEOUT": "10s",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve"}, envFrom(env), io.Discard, &stderr) }()
+
+	get := func(path string) (int, string) {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for code, _ := get("/healthz"); code != http.StatusOK; code, _ = get("/healthz") {
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz never answered 200; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code, body := get("/metrics"); code != http.StatusOK || !strings.Contains(body, "dnevnik_queue_depth") {
+		t.Errorf("/metrics: %d\n%.300s", code, body)
+	}
+	// The bot polls the fake: it answers a message.
+	fake.SendText(bottest.User{ID: 7, FirstName: "Ольга", LanguageCode: "ru"}, "/help")
+	if _, err := fake.WaitSent(7, 1, 10*time.Second); err != nil {
+		t.Errorf("the bot did not answer: %v", err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve exited %d:\n%s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dnevnik/dnevnik/bot"
+	"github.com/dnevnik/dnevnik/bot/button"
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/jobs"
+)
+
+func workerCommand() command {
+	return command{
+		name:    "worker",
+		summary: "Run the worker and the scheduler: evening digests and pushes, sent at Telegram's pace; /metrics and /healthz on HTTP_ADDR.",
+		needs:   needDatabase | needRedis | needTelegram,
+		run: func(ctx context.Context, e *env, args []string) error {
+			if len(args) > 0 {
+				return usageError{"worker takes no arguments"}
+			}
+			return runProcess(ctx, e, false)
+		},
+	}
+}
+
+func serveCommand() command {
+	return command{
+		name:    "serve",
+		summary: "Run the bot, the worker and the scheduler in one process (the production default).",
+		needs:   needDatabase | needRedis | needTelegram,
+		run: func(ctx context.Context, e *env, args []string) error {
+			if len(args) > 0 {
+				return usageError{"serve takes no arguments"}
+			}
+			return runProcess(ctx, e, true)
+		},
+	}
+}
+
+// runProcess runs the worker and the scheduler, and the bot too when withBot, until
+// ctx ends; each part stops within SHUTDOWN_TIMEOUT, finishing what it handles.
+func runProcess(ctx context.Context, e *env, withBot bool) error {
+	pool, err := openPool(ctx, e.cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	store := diary.NewStore(pool)
+	redisOpts, err := redis.ParseURL(e.cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	rdb := redis.NewClient(redisOpts)
+	defer rdb.Close()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("cannot reach Redis at %s: %w", redisOpts.Addr, err)
+	}
+	queue := asynq.RedisClientOpt{Addr: redisOpts.Addr, Username: redisOpts.Username, Password: redisOpts.Password,
+		DB: redisOpts.DB, TLSConfig: redisOpts.TLSConfig}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := jobs.NewMetrics(reg)
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := pool.Ping(r.Context()); err != nil {
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+
+	t := e.cfg.Telegram
+	g, ctx := errgroup.WithContext(ctx)
+	stop, err := startWorker(ctx, g, e, workerParts{store: store, rdb: rdb, queue: queue, apiURL: t.APIURL,
+		token: t.Token, rate: t.SendRate, paid: t.PaidBroadcast, metrics: metrics})
+	if err != nil {
+		return err
+	}
+	defer stop()
+	g.Go(func() error { return watchQueues(ctx, asynq.NewInspector(queue), metrics) })
+	if withBot {
+		b, err := bot.New(ctx, store, bot.Options{Token: t.Token, APIURL: t.APIURL, WebhookSecret: t.WebhookSecret, Logger: e.log,
+			AfterUpdate: metrics.Update})
+		if err != nil {
+			return err
+		}
+		if t.WebhookURL == "" {
+			g.Go(func() error { return b.Poll(ctx) })
+		} else if err := mountWebhook(ctx, mux, b, t.WebhookURL); err != nil {
+			return err
+		}
+	}
+	if e.cfg.HTTPAddr != "" {
+		g.Go(func() error { return serveHTTP(ctx, e, mux) })
+	}
+	e.log.Info("running", "bot", withBot, "http", e.cfg.HTTPAddr)
+	return g.Wait()
+}
+
+// workerParts is what a worker runs on.
+type workerParts struct {
+	store         *diary.Store
+	rdb           *redis.Client // the shared rate limits
+	queue         asynq.RedisConnOpt
+	apiURL, token string
+	rate          float64
+	paid          bool
+	metrics       *jobs.Metrics // may be nil
+}
+
+// startWorker starts the task server and, in g, the scheduler. stop waits for
+// the tasks in flight.
+func startWorker(ctx context.Context, g *errgroup.Group, e *env, w workerParts) (stop func(), err error) {
+	client, err := tg.New(w.token, tg.WithServerURL(w.apiURL), tg.WithSkipGetMe(),
+		tg.WithHTTPClient(time.Minute, jobs.NewHTTPClient()))
+	if err != nil {
+		return nil, fmt.Errorf("telegram client: %w", err)
+	}
+	sender := jobs.NewSender(client, w.store, w.rdb, jobs.SenderConfig{
+		Rate: w.rate, ChatInterval: time.Second, PaidBroadcast: w.paid, Metrics: w.metrics})
+	enqueuer := asynq.NewClient(w.queue)
+	enqueue := jobs.NewEnqueuer(enqueuer)
+	worker := jobs.NewWorker(w.store, button.NewCodec(w.token), sender, enqueue, w.metrics, e.log)
+	server := asynq.NewServer(w.queue, jobs.ServerConfig(asynq.Config{
+		Concurrency:     20,
+		ShutdownTimeout: e.cfg.ShutdownTimeout * 8 / 10,
+		Logger:          asynqLogger{e.log},
+	}))
+	if err := server.Start(worker.Mux()); err != nil {
+		enqueuer.Close()
+		return nil, fmt.Errorf("start the worker: %w", err)
+	}
+	g.Go(func() error { return jobs.NewScheduler(enqueue, e.log).Run(ctx) })
+	return func() {
+		server.Shutdown()
+		enqueuer.Close()
+	}, nil
+}
+
+// watchQueues reports how many tasks wait in each queue, every 15 s.
+func watchQueues(ctx context.Context, in *asynq.Inspector, m *jobs.Metrics) error {
+	defer in.Close()
+	tick := time.NewTicker(15 * time.Second)
+	defer tick.Stop()
+	for {
+		known, err := in.Queues()
+		for _, q := range []string{jobs.QueueCompose, jobs.QueueSend} {
+			switch {
+			case err != nil: // Redis unreachable: keep the last figures
+			case !slices.Contains(known, q): // no task has used it yet
+				m.SetQueueDepth(q, 0)
+			default:
+				if info, err := in.GetQueueInfo(q); err == nil {
+					m.SetQueueDepth(q, info.Pending+info.Scheduled+info.Retry)
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// serveHTTP serves mux on HTTP_ADDR until ctx ends, then lets requests in flight
+// (a webhook update being handled) finish.
+func serveHTTP(ctx context.Context, e *env, mux http.Handler) error {
+	ln, err := net.Listen("tcp", e.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on HTTP_ADDR %s: %w", e.cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	e.log.Info("http listening", "addr", ln.Addr().String())
+	select {
+	case err := <-served:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.ShutdownTimeout*8/10)
+	defer cancel()
+	if err := srv.Shutdown(stop); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	return nil
+}
+
+// asynqLogger sends asynq's own log lines to slog.
+type asynqLogger struct{ log *slog.Logger }
+
+func (l asynqLogger) Debug(args ...any) { l.log.Debug(fmt.Sprint(args...), "component", "asynq") }
+func (l asynqLogger) Info(args ...any)  { l.log.Info(fmt.Sprint(args...), "component", "asynq") }
+func (l asynqLogger) Warn(args ...any)  { l.log.Warn(fmt.Sprint(args...), "component", "asynq") }
+func (l asynqLogger) Error(args ...any) { l.log.Error(fmt.Sprint(args...), "component", "asynq") }
+func (l asynqLogger) Fatal(args ...any) { l.log.Error(fmt.Sprint(args...), "component", "asynq") }

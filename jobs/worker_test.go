@@ -1,0 +1,244 @@
+package jobs_test
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/bot/button"
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/diary/diarytest"
+	"github.com/dnevnik/dnevnik/jobs"
+	"github.com/dnevnik/dnevnik/jobs/jobstest"
+)
+
+const workerToken = "654321:WORKER-token-for-the-fake-api-0"
+
+// rig is the worker on real PostgreSQL and Redis, sending to the Bot API fake,
+// with the demo school seeded and the clock pinned.
+type rig struct {
+	t        *testing.T
+	db       *pgxpool.Pool
+	store    *diary.Store
+	fake     *bottest.Server
+	queue    asynq.RedisClientOpt
+	enqueue  *jobs.Enqueuer
+	inspect  *asynq.Inspector
+	now      time.Time
+	accounts map[string]diary.AccountID // by the demo pupil they are linked to
+}
+
+func newRig(t *testing.T, now time.Time) *rig {
+	t.Helper()
+	t.Parallel()
+	ctx := context.Background()
+	r := &rig{t: t, db: diarytest.New(t), fake: bottest.New(workerToken), queue: jobstest.Asynq(t), now: now,
+		accounts: map[string]diary.AccountID{}}
+	t.Cleanup(r.fake.Close)
+	r.store = diary.NewStore(r.db)
+	r.store.Now = func() time.Time { return r.now }
+	if _, err := demo.Seed(ctx, r.db, diary.Date(now, mustZone("Europe/Moscow"))); err != nil {
+		t.Fatal(err)
+	}
+	client := asynq.NewClient(r.queue)
+	t.Cleanup(func() { client.Close() })
+	r.enqueue = jobs.NewEnqueuer(client)
+	r.inspect = asynq.NewInspector(r.queue)
+	t.Cleanup(func() { r.inspect.Close() })
+	return r
+}
+
+// link gives a demo pupil a parent account (Telegram id = chat id = tgID).
+func (r *rig) link(pupil string, tgID int64) diary.AccountID {
+	r.t.Helper()
+	ctx := context.Background()
+	class := demo.Class7A
+	if pupil == demo.Maxim {
+		class = demo.Class7B
+	}
+	codes, err := r.store.IssueClassCodes(ctx, class, diary.RoleGuardian, time.Hour)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	acc, err := r.store.TouchAccount(ctx, tgID, tgID, "ru")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	for _, c := range codes {
+		if c.PersonSourceID == pupil {
+			if _, err := r.store.Redeem(ctx, acc.ID, tgID, c.Code); err != nil {
+				r.t.Fatal(err)
+			}
+		}
+	}
+	r.accounts[pupil] = acc.ID
+	return acc.ID
+}
+
+// startWorker runs a worker process until the test ends.
+func (r *rig) startWorker() {
+	r.t.Helper()
+	// The sender's rate limits live in the queue's Redis database.
+	rdb := redis.NewClient(&redis.Options{Addr: r.queue.Addr, DB: r.queue.DB})
+	r.t.Cleanup(func() { rdb.Close() })
+	client, err := tg.New(workerToken, tg.WithServerURL(r.fake.URL()), tg.WithSkipGetMe())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	sender := jobs.NewSender(client, r.store, rdb, jobs.SenderConfig{Rate: 1000, ChatInterval: -1})
+	w := jobs.NewWorker(r.store, button.NewCodec(workerToken), sender, r.enqueue, nil, slog.New(slog.DiscardHandler))
+	srv := asynq.NewServer(r.queue, jobs.ServerConfig(jobstest.AsynqConfig()))
+	if err := srv.Start(w.Mux()); err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(srv.Shutdown)
+}
+
+// tick runs one scheduler tick at the pinned time.
+func (r *rig) tick() {
+	r.t.Helper()
+	s := jobs.NewScheduler(r.enqueue, slog.New(slog.DiscardHandler))
+	s.Now = func() time.Time { return r.now }
+	if err := s.Tick(context.Background()); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// settle waits until both queues hold nothing pending, active or to retry. asynq
+// has no notification for that: poll the queues, with a deadline.
+func (r *rig) settle() {
+	r.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		busy := false
+		for _, q := range []string{jobs.QueueCompose, jobs.QueueSend} {
+			if info, err := r.inspect.GetQueueInfo(q); err == nil && info.Pending+info.Active+info.Retry > 0 {
+				busy = true
+			}
+		}
+		if !busy {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.t.Fatal("the queues did not drain in 15 s")
+}
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// 19:00 in Moscow on Thursday 26 November 2026.
+var digestTime = time.Date(2026, 11, 26, 19, 0, 0, 0, mustZone("Europe/Moscow"))
+
+func TestDigestFiresOncePerAccount(t *testing.T) {
+	// 19:00 in Yekaterinburg comes first: 17:00 in Moscow.
+	r := newRig(t, time.Date(2026, 11, 26, 19, 0, 0, 0, mustZone("Asia/Yekaterinburg")))
+	ctx := context.Background()
+	r.link(demo.Dasha, 101)
+	ekb := r.link(demo.Petya, 102)
+	if _, err := r.db.Exec(ctx, `UPDATE accounts SET time_zone = 'Asia/Yekaterinburg' WHERE id = $1`, ekb); err != nil {
+		t.Fatal(err)
+	}
+	r.startWorker()
+	r.tick()
+	r.settle()
+	if sent := r.fake.Sent(102); len(sent) != 1 || !strings.Contains(sent[0].Text, "пт, 27 ноября") {
+		t.Fatalf("Yekaterinburg at its 19:00: %q", texts(r.fake, 102))
+	}
+	if n := len(r.fake.Sent(101)); n != 0 {
+		t.Errorf("Moscow's account got %d messages at 17:00 Moscow time", n)
+	}
+
+	// Two schedulers tick Moscow's 19:00, twice.
+	r.now = digestTime
+	r.tick()
+	r.tick()
+	r.settle()
+	if sent := r.fake.Sent(101); len(sent) != 1 || !strings.Contains(sent[0].Text, "пт, 27 ноября") {
+		t.Fatalf("Moscow at 19:00: %q", texts(r.fake, 101))
+	}
+
+	// asynq runs a task at least once: run the minute's work again from scratch.
+	for _, q := range []string{jobs.QueueCompose, jobs.QueueSend} {
+		if _, err := r.inspect.DeleteAllCompletedTasks(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.tick()
+	r.settle()
+	if n, m := len(r.fake.Sent(101)), len(r.fake.Sent(102)); n != 1 || m != 1 {
+		t.Errorf("after the minutes ran again: %d and %d messages, want 1 each", n, m)
+	}
+}
+
+// A digest due inside quiet hours is held, not dropped, and goes out when
+// released.
+func TestQuietHoursHoldTheDigest(t *testing.T) {
+	// A Thursday far enough ahead that the hold lies in asynq's future.
+	r := newRig(t, time.Date(2037, 11, 26, 19, 0, 0, 0, mustZone("Europe/Moscow")))
+	ctx := context.Background()
+	acc := r.link(demo.Dasha, 201)
+	if _, err := r.db.Exec(ctx, `UPDATE accounts SET quiet_from = '18:00', quiet_to = '07:30' WHERE id = $1`, acc); err != nil {
+		t.Fatal(err)
+	}
+	r.startWorker()
+	r.tick()
+	r.settle()
+	if n := len(r.fake.Sent(201)); n != 0 {
+		t.Fatalf("%d messages inside quiet hours", n)
+	}
+	held, err := r.inspect.ListScheduledTasks(jobs.QueueSend)
+	if err != nil || len(held) != 1 {
+		t.Fatalf("held tasks: %d, %v", len(held), err)
+	}
+	if want := time.Date(2037, 11, 27, 7, 30, 0, 0, mustZone("Europe/Moscow")); !held[0].NextProcessAt.Equal(want) {
+		t.Errorf("held until %v, want %v", held[0].NextProcessAt, want)
+	}
+	// The quiet hours end: the task runs.
+	if err := r.inspect.RunTask(jobs.QueueSend, held[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	r.settle()
+	if n := len(r.fake.Sent(201)); n != 1 {
+		t.Errorf("after the quiet hours: %d messages", n)
+	}
+}
+
+// On Sunday the weekly summary follows the digest, with a sign button that the
+// bot's codec reads.
+func TestWeeklySummaryOnSunday(t *testing.T) {
+	sunday := time.Date(2026, 11, 29, 19, 0, 0, 0, mustZone("Europe/Moscow"))
+	r := newRig(t, sunday)
+	r.link(demo.Dasha, 301)
+	r.startWorker()
+	r.tick()
+	r.settle()
+	var weekly *bottest.Message
+	for _, m := range r.fake.Sent(301) {
+		if m.ReplyMarkup != nil {
+			weekly = &m
+		}
+	}
+	if weekly == nil {
+		t.Fatalf("no weekly summary with a button: %q", texts(r.fake, 301))
+	}
+	data := weekly.ReplyMarkup.InlineKeyboard[0][0].CallbackData
+	pressed, err := button.NewCodec(workerToken).Decode(data)
+	if err != nil || pressed.Kind != button.Sign || button.ArgDate(pressed.Args[1]).Weekday() != time.Monday {
+		t.Errorf("sign button %q: %+v, %v", data, pressed, err)
+	}
+}
