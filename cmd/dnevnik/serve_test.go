@@ -59,8 +59,12 @@ func TestServe(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if code, body := get("/metrics"); code != http.StatusOK || !strings.Contains(body, "dnevnik_queue_depth") {
-		t.Errorf("/metrics: %d\n%.300s", code, body)
+	// The queue gauges appear once the watcher has looked at the queues.
+	for code, body := get("/metrics"); code != http.StatusOK || !strings.Contains(body, "dnevnik_queue_depth"); code, body = get("/metrics") {
+		if time.Now().After(deadline) {
+			t.Fatalf("/metrics: %d\n%.300s", code, body)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	// The bot polls the fake: it answers a message.
 	fake.SendText(bottest.User{ID: 7, FirstName: "Ольга", LanguageCode: "ru"}, "/help")
