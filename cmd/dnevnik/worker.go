@@ -25,29 +25,26 @@ import (
 )
 
 func workerCommand() command {
-	return command{
-		name:    "worker",
-		summary: "Run the worker and the scheduler: evening digests and pushes, sent at Telegram's pace; /metrics and /healthz on HTTP_ADDR.",
-		needs:   needDatabase | needRedis | needTelegram,
-		run: func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usageError{"worker takes no arguments"}
-			}
-			return runProcess(ctx, e, false)
-		},
-	}
+	return processCommand("worker", false,
+		"Run the worker and the scheduler: evening digests and pushes, sent at Telegram's pace; /metrics and /healthz on HTTP_ADDR.")
 }
 
 func serveCommand() command {
+	return processCommand("serve", true, "Run the bot, the worker and the scheduler in one process (the production default).")
+}
+
+// processCommand is a long-running command: the worker and the scheduler, and
+// the bot too when withBot.
+func processCommand(name string, withBot bool, summary string) command {
 	return command{
-		name:    "serve",
-		summary: "Run the bot, the worker and the scheduler in one process (the production default).",
+		name:    name,
+		summary: summary,
 		needs:   needDatabase | needRedis | needTelegram,
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
-				return usageError{"serve takes no arguments"}
+				return usageError{name + " takes no arguments"}
 			}
-			return runProcess(ctx, e, true)
+			return runProcess(ctx, e, withBot)
 		},
 	}
 }
