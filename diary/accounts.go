@@ -134,46 +134,49 @@ const homeroomOfP = `coalesce((SELECT c.title FROM enrollments e JOIN classes c 
                   ORDER BY c.title LIMIT 1), '')`
 
 // Children lists the pupils an account is linked to, live links first, so the
-// bot can offer a choice and explain a link that has run out.
+// bot can offer a choice and explain a link that has run out. Two queries
+// whatever the number of children: the deciding links, checked by the access
+// rule itself (pupilLink.check), then the children's homeroom classes.
 func (s *Store) Children(ctx context.Context, account AccountID) ([]Child, error) {
-	const q = `
-SELECT DISTINCT ON (l.person_id) l.person_id, l.id, l.role,
-       p.family_name, p.given_name, p.middle_name,
-       ` + homeroomOfP + `
-FROM account_links l
-JOIN people p ON p.id = l.person_id
-WHERE l.account_id = $1 AND l.role <> 'teacher'
-ORDER BY l.person_id, l.revoked_at IS NULL DESC, l.created_at DESC`
-	rows, _ := s.db.Query(ctx, q, account)
-	children, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Child, error) {
-		var c Child
-		var role string
-		err := row.Scan(&c.Pupil.ID, &c.LinkID, &role, &c.Pupil.FamilyName, &c.Pupil.GivenName, &c.Pupil.MiddleName, &c.Class)
-		c.Role = Role(role)
-		return c, err
-	})
+	rows, _ := s.db.Query(ctx, accountLinksSQL, []AccountID{account})
+	links, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (pupilLink, error) { return scanPupilLink(row) })
 	if err != nil {
 		return nil, fmt.Errorf("list children of account %d: %w", account, err)
 	}
-	// The access check is the one rule of who may see whom: ask it, do not
-	// restate it here. An account has a handful of children at most.
-	live := children[:0:0]
-	var ended []Child
-	for _, c := range children {
-		_, err := s.PupilAccess(ctx, account, c.Pupil.ID)
+	now := s.Now()
+	var live, ended []Child
+	ids := make([]PersonID, 0, len(links))
+	for _, l := range links {
+		c := Child{Pupil: l.access.Pupil, Role: l.access.Role, LinkID: l.access.LinkID}
+		_, err := l.check(now)
 		switch code := ErrorCode(err); code {
 		case "":
 			live = append(live, c)
 		case EREVOKED:
-			// An unlinked child is gone from the list.
+			continue // an unlinked child is gone from the list
 		case EEXPIRED, EFORBIDDEN:
 			c.Access = code
 			ended = append(ended, c)
 		default:
 			return nil, err
 		}
+		ids = append(ids, c.Pupil.ID)
 	}
-	return append(live, ended...), nil
+	children := append(live, ended...)
+	if len(children) == 0 {
+		return nil, nil
+	}
+	classes := make(map[PersonID]string, len(ids))
+	var id PersonID
+	var class string
+	rows, _ = s.db.Query(ctx, `SELECT p.id, `+homeroomOfP+` FROM people p WHERE p.id = ANY($1)`, ids)
+	if _, err := pgx.ForEachRow(rows, []any{&id, &class}, func() error { classes[id] = class; return nil }); err != nil {
+		return nil, fmt.Errorf("classes of the children of account %d: %w", account, err)
+	}
+	for i := range children {
+		children[i].Class = classes[children[i].Pupil.ID]
+	}
+	return children, nil
 }
 
 // Unlink ends the account's own link to a pupil, and with it the access of the
