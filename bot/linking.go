@@ -136,7 +136,7 @@ func (r *request) showSharing(ctx context.Context, pupil pupil, invite bool) err
 		if err != nil {
 			return r.fail(ctx, err)
 		}
-		text += r.p.T("share_invite", "Link", html.EscapeString(r.b.startLink(code.Code)))
+		text += r.p.T("share_invite", "Link", html.EscapeString(StartLink(r.b.username, code.Code)))
 	}
 	var kb [][]models.InlineKeyboardButton
 	if len(links) == 0 {
@@ -238,7 +238,8 @@ func (r *request) weekTitle(monday time.Time) string {
 	return r.p.T("week_span", "From", r.p.Date(monday), "To", r.p.Date(monday.AddDate(0, 0, 6)))
 }
 
-// startLink is the deep link that opens the bot with a code.
-func (b *Bot) startLink(code string) string {
-	return "https://t.me/" + b.username + "?start=" + code
+// StartLink is the deep link that opens a chat with the bot named username and
+// sends it /start CODE: on printed cards, in QR codes and in invitations.
+func StartLink(username, code string) string {
+	return "https://t.me/" + username + "?start=" + code
 }

@@ -13,9 +13,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-telegram/bot"
+	tg "github.com/go-telegram/bot"
 	"github.com/skip2/go-qrcode"
 
+	"github.com/dnevnik/dnevnik/bot"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/locales"
 )
@@ -130,7 +131,7 @@ func (o *codesOptions) botUsername(ctx context.Context, cfg config) (string, err
 	if o.bot != "" {
 		return o.bot, nil
 	}
-	tg, errs := cfg.telegramAPI()
+	api, errs := cfg.telegramAPI()
 	if len(errs) > 0 {
 		lines := make([]string, len(errs))
 		for i, err := range errs {
@@ -139,7 +140,7 @@ func (o *codesOptions) botUsername(ctx context.Context, cfg config) (string, err
 		return "", usageError{strings.Join(lines, "; ") + " (or pass --bot USERNAME to print without asking Telegram)"}
 	}
 	// bot.New's own getMe ignores ctx and drops the answer: skip it, call it here.
-	b, err := bot.New(tg.Token, bot.WithServerURL(tg.APIURL), bot.WithSkipGetMe())
+	b, err := tg.New(api.Token, tg.WithServerURL(api.APIURL), tg.WithSkipGetMe())
 	if err != nil {
 		return "", fmt.Errorf("telegram client: %w", err)
 	}
@@ -152,11 +153,6 @@ func (o *codesOptions) botUsername(ctx context.Context, cfg config) (string, err
 	return me.Username, nil
 }
 
-// startLink opens a chat with the bot that starts with /start CODE.
-func startLink(bot, code string) string {
-	return "https://t.me/" + bot + "?start=" + code
-}
-
 // fullName is "Family Given Middle", the way a Russian class list reads.
 func fullName(p diary.Person) string {
 	return strings.Join(strings.Fields(p.FamilyName+" "+p.GivenName+" "+p.MiddleName), " ")
@@ -165,11 +161,11 @@ func fullName(p diary.Person) string {
 var codeCSVHeader = []string{"student_sourced_id", "student_name", "class", "role", "code", "link", "expires_at"}
 
 // writeCodeCSV writes one row per code, for mail merges and the school's records.
-func writeCodeCSV(w io.Writer, codes []diary.IssuedCode, bot string) error {
+func writeCodeCSV(w io.Writer, codes []diary.IssuedCode, username string) error {
 	records := [][]string{codeCSVHeader}
 	for _, c := range codes {
 		records = append(records, []string{c.PersonSourceID, fullName(c.Person), c.Class, string(c.Role),
-			diary.FormatCode(c.Code), startLink(bot, c.Code), c.ExpiresAt.UTC().Format(time.RFC3339)})
+			diary.FormatCode(c.Code), bot.StartLink(username, c.Code), c.ExpiresAt.UTC().Format(time.RFC3339)})
 	}
 	return csv.NewWriter(w).WriteAll(records)
 }
@@ -192,19 +188,19 @@ type codeCard struct {
 }
 
 // writeCodeSheet writes a printable HTML sheet with one card per code.
-func writeCodeSheet(w io.Writer, codes []diary.IssuedCode, bot string, p *locales.Printer) error {
+func writeCodeSheet(w io.Writer, codes []diary.IssuedCode, username string, p *locales.Printer) error {
 	s := codeSheet{
 		Lang:    p.Lang(),
 		Title:   p.T("codes_sheet_title", "Class", codes[0].Class),
 		Heading: p.T("codes_for_guardian"),
-		Steps:   []string{p.T("codes_step_open", "Bot", bot), p.T("codes_step_start"), p.T("codes_step_done")},
+		Steps:   []string{p.T("codes_step_open", "Bot", username), p.T("codes_step_start"), p.T("codes_step_done")},
 	}
 	if codes[0].Role == diary.RoleStudent {
 		s.Heading = p.T("codes_for_student")
 	}
 	cards := make([]codeCard, len(codes))
 	for i, c := range codes {
-		link := startLink(bot, c.Code)
+		link := bot.StartLink(username, c.Code)
 		qr, err := qrDataURI(link)
 		if err != nil {
 			return fmt.Errorf("QR code for pupil %s: %w", c.PersonSourceID, err)

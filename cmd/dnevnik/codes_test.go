@@ -16,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/dnevnik/dnevnik/bot"
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
@@ -151,7 +152,7 @@ func TestCodesHTML(t *testing.T) {
 			t.Errorf("card %d: QR image: %v", i, err)
 		}
 		// The QR code on a card is that card's link.
-		if want, _ := qrDataURI(startLink("dnevnik_school_bot", compact)); uri != string(want) {
+		if want, _ := qrDataURI(bot.StartLink("dnevnik_school_bot", compact)); uri != string(want) {
 			t.Errorf("card %d: the QR code is not of the link for %s", i, c[1])
 		}
 	}
