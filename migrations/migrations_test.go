@@ -6,23 +6,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/migrations"
 )
-
-func openSQL(t *testing.T, url string) *sql.DB {
-	t.Helper()
-	cfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := stdlib.OpenDB(*cfg)
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 // schemaTables lists the tables of the public schema, goose's own aside.
 func schemaTables(t *testing.T, db *sql.DB) []string {
@@ -48,11 +34,11 @@ func schemaTables(t *testing.T, db *sql.DB) []string {
 func TestMigrationsRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openSQL(t, diarytest.NewEmptyURL(t))
-	p, err := migrations.NewProvider(db)
+	db, p, err := migrations.Open(ctx, diarytest.NewEmptyURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer db.Close()
 	sources := p.ListSources()
 	if len(sources) == 0 {
 		t.Fatal("no migrations embedded")

@@ -24,6 +24,7 @@ import (
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/locales"
+	"github.com/dnevnik/dnevnik/migrations"
 	"github.com/dnevnik/dnevnik/render"
 )
 
@@ -91,7 +92,7 @@ func (o *demoOptions) run(ctx context.Context, e *env, args []string) error {
 // seedDemo migrates the database, seeds the demo school into it around today
 // in Moscow, and issues a code for the parents of each pupil.
 func seedDemo(ctx context.Context, e *env, pool *pgxpool.Pool, store *diary.Store) ([]diary.IssuedCode, error) {
-	db, migrator, err := openMigrations(ctx, e.cfg.DatabaseURL)
+	db, migrator, err := migrations.Open(ctx, e.cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"path"
 	"text/tabwriter"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 
 	"github.com/dnevnik/dnevnik/migrations"
@@ -34,7 +31,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	if action != "up" && action != "down" && action != "status" {
 		return usageError{fmt.Sprintf("unknown action %q: expected up, down or status", action)}
 	}
-	db, p, err := openMigrations(ctx, e.cfg.DatabaseURL)
+	db, p, err := migrations.Open(ctx, e.cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
@@ -68,21 +65,6 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// openMigrations opens the database for goose with the embedded migrations;
-// the caller closes db.
-func openMigrations(ctx context.Context, databaseURL string) (*sql.DB, *goose.Provider, error) {
-	db, err := openSQL(ctx, databaseURL)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := migrations.NewProvider(db)
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return db, p, nil
-}
-
 // migrateUp applies the pending migrations and prints each, or says that the
 // schema is up to date.
 func migrateUp(ctx context.Context, p *goose.Provider, w io.Writer) error {
@@ -101,19 +83,4 @@ func migrateUp(ctx context.Context, p *goose.Provider, w io.Writer) error {
 		fmt.Fprintf(w, "schema is up to date (version %d)\n", v)
 	}
 	return nil
-}
-
-// openSQL opens database/sql over pgx (goose speaks database/sql) and checks that
-// the server answers, so a wrong URL fails with one clear line.
-func openSQL(ctx context.Context, databaseURL string) (*sql.DB, error) {
-	cfg, err := pgx.ParseConfig(databaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	db := stdlib.OpenDB(*cfg)
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("cannot reach PostgreSQL at %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
-	}
-	return db, nil
 }

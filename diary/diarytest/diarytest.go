@@ -23,7 +23,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/dnevnik/dnevnik/migrations"
 )
@@ -171,16 +170,11 @@ func (h *harness) buildTemplate(ctx context.Context) error {
 }
 
 func migrateUp(ctx context.Context, dbURL string) error {
-	cfg, err := pgx.ParseConfig(dbURL)
+	db, p, err := migrations.Open(ctx, dbURL)
 	if err != nil {
 		return err
 	}
-	db := stdlib.OpenDB(*cfg)
 	defer db.Close()
-	p, err := migrations.NewProvider(db)
-	if err != nil {
-		return err
-	}
 	_, err = p.Up(ctx)
 	return err
 }
