@@ -37,6 +37,15 @@ type Options struct {
 	// AfterUpdate, if set, is called when an update has been handled, with how
 	// long it took: for metrics, and for tests to know the bot is done.
 	AfterUpdate func(kind string, took time.Duration, err error)
+	// Notices, if set, is told when the bot wrote a notice (a teacher's
+	// announcement) so its fan-out starts at once; without it, the scheduler
+	// starts it within a minute.
+	Notices Notifier
+}
+
+// Notifier starts the fan-out of the notices that are due. jobs.Enqueuer is one.
+type Notifier interface {
+	NoticesDue(ctx context.Context) error
 }
 
 // Bot answers Telegram updates from the diary.
@@ -48,6 +57,7 @@ type Bot struct {
 	codec    button.Codec
 	secret   string
 	after    func(kind string, took time.Duration, err error)
+	notices  Notifier
 }
 
 // handlerTimeout bounds the work on one update; shutdown waits at most this long
@@ -57,7 +67,8 @@ const handlerTimeout = 30 * time.Second
 // New connects to the Bot API (getMe) and returns a bot ready to poll or to serve
 // a webhook.
 func New(ctx context.Context, store *diary.Store, o Options) (*Bot, error) {
-	b := &Bot{store: store, log: o.Logger, secret: o.WebhookSecret, codec: button.NewCodec(o.Token), after: o.AfterUpdate}
+	b := &Bot{store: store, log: o.Logger, secret: o.WebhookSecret, codec: button.NewCodec(o.Token), after: o.AfterUpdate,
+		notices: o.Notices}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}

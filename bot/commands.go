@@ -47,7 +47,9 @@ func init() {
 		{"unlink", true, (*request).unlink},
 		{"settings", true, (*request).settings},
 		{"help", true, (*request).help},
+		{"cancel", false, (*request).cancel},
 	}
+	flows = map[string]flowHandler{}
 	buttons = map[string]buttonHandler{
 		button.Day:         (*request).onDayButton,
 		button.Week:        (*request).onWeekButton,

@@ -72,10 +72,17 @@ func (r *request) onText(ctx context.Context, text string) error {
 	if name, args, ok := parseCommand(text, r.b.username); ok {
 		for _, c := range commands {
 			if c.name == name {
+				// A command leaves whatever conversation was going on.
+				if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
+					return err
+				}
 				return c.run(r, ctx, args)
 			}
 		}
 		return r.say(ctx, r.p.T("unknown_command", "Command", "/"+name))
+	}
+	if handled, err := r.continueFlow(ctx, text); handled || err != nil {
+		return err
 	}
 	if _, ok := diary.NormalizeCode(text); ok {
 		return r.link(ctx, text)

@@ -131,46 +131,96 @@ type TeacherAccess struct {
 	LinkID  int64
 	Teacher Person
 	Class   ClassID
+	School  School // the class's school
 }
 
 // TeacherClassAccess answers "may this teacher act on this class now?": the account
 // must have a live teacher link, and that teacher must teach the class (an active
 // teacher enrollment, which also covers the homeroom teacher of a homeroom class).
 func (s *Store) TeacherClassAccess(ctx context.Context, account AccountID, class ClassID) (TeacherAccess, error) {
+	classes, a, err := s.teacherClasses(ctx, account, class)
+	if err != nil {
+		return TeacherAccess{}, err
+	}
+	if len(classes) == 0 {
+		return TeacherAccess{}, Errorf(EFORBIDDEN, "teacher %d does not teach class %d", a.Teacher.ID, class)
+	}
+	a.Class = class
+	a.School = classes[0].School
+	return a, nil
+}
+
+// TeacherClass is a class a teacher teaches.
+type TeacherClass struct {
+	ID       ClassID
+	Title    string // e.g. "7А" for a homeroom, "7А Алгебра" for a section
+	Homeroom bool   // the teacher is its class teacher
+	Subject  string // a section's subject; "" for a homeroom
+	School   School
+}
+
+// TeacherClasses returns the teacher linked to the account and the classes they
+// teach, homerooms first, by title. It is TeacherClassAccess for all of them at
+// once: the same link rule decides.
+func (s *Store) TeacherClasses(ctx context.Context, account AccountID) (TeacherAccess, []TeacherClass, error) {
+	classes, a, err := s.teacherClasses(ctx, account, 0)
+	return a, classes, err
+}
+
+// teacherClasses checks the account's teacher link and lists the classes that
+// teacher teaches: only class only (when not 0), else all.
+func (s *Store) teacherClasses(ctx context.Context, account AccountID, only ClassID) ([]TeacherClass, TeacherAccess, error) {
 	const q = `
 SELECT l.id, l.valid_from, l.valid_until, l.revoked_at,
-       p.id, p.family_name, p.given_name, p.middle_name, p.active,
-       EXISTS (SELECT FROM enrollments e JOIN classes c ON c.id = e.class_id
-               WHERE e.person_id = p.id AND e.class_id = $2 AND e.role = 'teacher' AND e.active AND c.active)
+       p.id, p.family_name, p.given_name, p.middle_name, p.active
 FROM account_links l
 JOIN people p ON p.id = l.person_id
 WHERE l.account_id = $1 AND l.role = 'teacher'
 ORDER BY l.revoked_at IS NULL DESC, l.created_at DESC
 LIMIT 1`
 	var (
-		a        = TeacherAccess{Account: account, Class: class}
-		link     validity
-		active   bool
-		teaching bool
+		a      = TeacherAccess{Account: account}
+		link   validity
+		active bool
 	)
-	err := s.db.QueryRow(ctx, q, account, class).Scan(&a.LinkID, &link.from, &link.until, &link.revoked,
-		&a.Teacher.ID, &a.Teacher.FamilyName, &a.Teacher.GivenName, &a.Teacher.MiddleName, &active, &teaching)
+	err := s.db.QueryRow(ctx, q, account).Scan(&a.LinkID, &link.from, &link.until, &link.revoked,
+		&a.Teacher.ID, &a.Teacher.FamilyName, &a.Teacher.GivenName, &a.Teacher.MiddleName, &active)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return TeacherAccess{}, Errorf(EFORBIDDEN, "account %d is not a teacher", account)
+		return nil, TeacherAccess{}, Errorf(EFORBIDDEN, "account %d is not a teacher", account)
 	}
 	if err != nil {
-		return TeacherAccess{}, fmt.Errorf("check teacher access of account %d to class %d: %w", account, class, err)
+		return nil, TeacherAccess{}, fmt.Errorf("check teacher link of account %d: %w", account, err)
 	}
 	if err := link.check(s.Now(), "teacher link %d", a.LinkID); err != nil {
-		return TeacherAccess{}, err
+		return nil, TeacherAccess{}, err
 	}
 	if !active {
-		return TeacherAccess{}, Errorf(EEXPIRED, "teacher %d is no longer active", a.Teacher.ID)
+		return nil, TeacherAccess{}, Errorf(EEXPIRED, "teacher %d is no longer active", a.Teacher.ID)
 	}
-	if !teaching {
-		return TeacherAccess{}, Errorf(EFORBIDDEN, "teacher %d does not teach class %d", a.Teacher.ID, class)
+	const classesSQL = `
+SELECT c.id, c.title, c.kind = 'homeroom', coalesce(sub.name, ''),
+       s.id, s.name, s.time_zone, s.grade_min, s.grade_max
+FROM enrollments e
+JOIN classes c ON c.id = e.class_id
+JOIN schools s ON s.id = c.school_id
+LEFT JOIN subjects sub ON sub.id = c.subject_id
+WHERE e.person_id = $1 AND e.role = 'teacher' AND e.active AND c.active AND ($2 = 0 OR c.id = $2)
+ORDER BY c.kind = 'homeroom' DESC, c.title, c.id`
+	rows, _ := s.db.Query(ctx, classesSQL, a.Teacher.ID, only)
+	classes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (TeacherClass, error) {
+		var c TeacherClass
+		var zone string
+		err := row.Scan(&c.ID, &c.Title, &c.Homeroom, &c.Subject,
+			&c.School.ID, &c.School.Name, &zone, &c.School.GradeMin, &c.School.GradeMax)
+		if err == nil {
+			c.School.Location, err = location(zone)
+		}
+		return c, err
+	})
+	if err != nil {
+		return nil, TeacherAccess{}, fmt.Errorf("classes of teacher %d: %w", a.Teacher.ID, err)
 	}
-	return a, nil
+	return classes, a, nil
 }
 
 // validity is the life of a link: from, until (nil: no end) and revocation.

@@ -18,7 +18,16 @@ type Account struct {
 	Language       string // ru or en
 	Settings       Settings
 	ActivePupil    PersonID // the child answers are about; 0 when none chosen
+	// ActingAs is the role whose menu a person who is both a teacher and a
+	// parent sees: ActingFamily or ActingTeacher.
+	ActingAs string
 }
+
+// The roles an account may act in.
+const (
+	ActingFamily  = "family"
+	ActingTeacher = "teacher"
+)
 
 // Settings are what an account chose in /settings.
 type Settings struct {
@@ -36,7 +45,7 @@ type Settings struct {
 
 const accountColumns = `id, telegram_user_id, chat_id, language, coalesce(active_pupil_id, 0),
 	digest_time, digest_when_empty, quiet_from, quiet_to,
-	notify_grades, notify_homework, notify_schedule, notify_meetings, notify_reminders, weekly_summary`
+	notify_grades, notify_homework, notify_schedule, notify_meetings, notify_reminders, weekly_summary, acting_as`
 
 func scanAccount(row pgx.Row) (Account, error) {
 	var a Account
@@ -44,7 +53,7 @@ func scanAccount(row pgx.Row) (Account, error) {
 	err := row.Scan(&a.ID, &a.TelegramUserID, &a.ChatID, &a.Language, &a.ActivePupil,
 		&digest, &a.Settings.DigestWhenEmpty, &from, &to,
 		&a.Settings.Grades, &a.Settings.Homework, &a.Settings.Schedule, &a.Settings.Meetings,
-		&a.Settings.Reminders, &a.Settings.WeeklySummary)
+		&a.Settings.Reminders, &a.Settings.WeeklySummary, &a.ActingAs)
 	a.Settings.DigestTime, a.Settings.QuietFrom, a.Settings.QuietTo = clock(digest), clock(from), clock(to)
 	return a, err
 }
@@ -90,6 +99,14 @@ UPDATE accounts SET digest_time = $2, digest_when_empty = $3, quiet_from = $4, q
 WHERE id = $1`
 	return s.updateAccount(ctx, account, q, st.DigestTime.pg(), st.DigestWhenEmpty, st.QuietFrom.pg(), st.QuietTo.pg(),
 		st.Grades, st.Homework, st.Schedule, st.Meetings, st.Reminders, st.WeeklySummary)
+}
+
+// SetActingAs switches the role whose menu the account sees.
+func (s *Store) SetActingAs(ctx context.Context, account AccountID, role string) error {
+	if role != ActingFamily && role != ActingTeacher {
+		return Errorf(EINVALID, "acting as %q", role)
+	}
+	return s.updateAccount(ctx, account, `UPDATE accounts SET acting_as = $2 WHERE id = $1`, role)
 }
 
 // ChoosePupil makes pupil the account's active child, if the account may see them.

@@ -18,6 +18,14 @@ const (
 	TypeDigestsDue = "digests:due"
 	// TypeSend sends one message through the rate-limited sender and the ledger.
 	TypeSend = "send"
+	// TypeNoticesDue starts the fan-out of every notice that is due.
+	TypeNoticesDue = "notices:due"
+	// TypeFanOut sends one notice to its recipients: it enqueues a send for
+	// each, in batches.
+	TypeFanOut = "notice:fanout"
+	// TypeNoticeReport edits the author's "delivered N of M" message until
+	// every send of the notice is done.
+	TypeNoticeReport = "notice:report"
 )
 
 // Queues: sends wait behind the rate limit; composing must not wait behind them.
@@ -63,6 +71,13 @@ func (e *Enqueuer) DigestsDue(ctx context.Context, at time.Time) error {
 	minute := at.UTC().Truncate(time.Minute)
 	return e.enqueue(ctx, TypeDigestsDue, "digests-due:"+minute.Format("2006-01-02T15:04"),
 		digestsDue{Minute: minute}, asynq.Queue(QueueCompose), asynq.MaxRetry(5), asynq.Timeout(10*time.Minute))
+}
+
+// NoticesDue enqueues a look for notices that are due, after a teacher wrote
+// one. Each call enqueues one: a look that already runs may have missed it.
+func (e *Enqueuer) NoticesDue(ctx context.Context) error {
+	return e.enqueue(ctx, TypeNoticesDue, fmt.Sprintf("notices-due:%d", time.Now().UnixNano()),
+		struct{}{}, asynq.Queue(QueueCompose), asynq.MaxRetry(5))
 }
 
 // Send enqueues a message to be sent now or, when quiet hours hold it, no
