@@ -19,6 +19,8 @@ type NoticeKind string
 
 const (
 	NoticeGrade        NoticeKind = "grade"        // a new or changed grade: Settings.Grades
+	NoticeAttendance   NoticeKind = "attendance"   // marked absent or late: Settings.Grades
+	NoticeRemark       NoticeKind = "remark"       // a praise or a warning: Settings.Grades
 	NoticeHomework     NoticeKind = "homework"     // homework due tomorrow: Settings.Homework
 	NoticeSchedule     NoticeKind = "schedule"     // a lesson change today or tomorrow: Settings.Schedule
 	NoticeMeeting      NoticeKind = "meeting"      // a parent meeting: Settings.Meetings
@@ -47,7 +49,7 @@ type NewNotice struct {
 	School     SchoolID
 	Class      ClassID
 	Pupil      PersonID
-	Ref        int64  // the grade, assignment, lesson change or event
+	Ref        int64  // the grade, attendance mark, remark, assignment, lesson change or event
 	Body       string // an announcement's text
 	NoPupils   bool   // for the families only (a parent meeting)
 	NoFamilies bool   // for the pupils only

@@ -5,14 +5,14 @@
 -- +goose Up
 CREATE TABLE notices (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    kind           text NOT NULL CHECK (kind IN ('grade', 'homework', 'schedule', 'meeting', 'announcement')),
+    kind           text NOT NULL CHECK (kind IN ('grade', 'attendance', 'remark', 'homework', 'schedule', 'meeting', 'announcement')),
     action         text NOT NULL DEFAULT 'new' CHECK (action IN ('new', 'changed', 'cancelled')),
     school_id      bigint NOT NULL REFERENCES schools (id),
     -- The audience: one pupil's family if pupil_id is set, else the class's
     -- pupils and families, else the whole school's.
     class_id       bigint REFERENCES classes (id),
     pupil_id       bigint REFERENCES people (id),
-    -- The grade, assignment, lesson change or event the notice is about.
+    -- The grade, attendance mark, remark, assignment, lesson change or event.
     ref_id         bigint,
     body           text NOT NULL DEFAULT '', -- an announcement's text
     to_pupils      boolean NOT NULL DEFAULT true,
