@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	tg "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 
 	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/locales"
@@ -48,18 +47,59 @@ func init() {
 		{"settings", true, (*request).settings},
 		{"help", true, (*request).help},
 		{"cancel", false, (*request).cancel},
+		// A teacher's commands: in the menu of a chat acting as a teacher (teacherMenu).
+		{"classes", false, (*request).classesCommand},
+		{"announce", false, (*request).announce},
+		{"meeting", false, (*request).meeting},
+		{"meetings", false, (*request).meetings},
+		{"signed", false, (*request).signed},
+		{"role", false, (*request).role},
+		{"hw", false, (*request).homeworkCommand},
+		{"change", false, (*request).changeCommand},
+		{"marks", false, (*request).marks},
+		{"lesson", false, (*request).marks},
 	}
-	flows = map[string]flowHandler{}
+	flows = map[string]flowHandler{
+		announceFlowName: (*request).announceFlow,
+		meetingFlowName:  (*request).meetingFlow,
+		homeworkFlowName: (*request).homeworkFlow,
+		changeFlowName:   (*request).changeFlow,
+		remarkFlowName:   (*request).remarkFlow,
+	}
 	buttons = map[string]buttonHandler{
-		button.Day:         (*request).onDayButton,
-		button.Week:        (*request).onWeekButton,
-		button.Child:       (*request).onChildButton,
-		button.Unlink:      (*request).onUnlinkButton,
-		button.Revoke:      (*request).onRevokeButton,
-		button.Sign:        (*request).onSignButton,
-		button.Setting:     (*request).onSettingButton,
-		button.Shortcut:    (*request).onShortcutButton,
-		button.SettingPick: (*request).onSettingPickButton,
+		button.Day:            (*request).onDayButton,
+		button.Week:           (*request).onWeekButton,
+		button.Child:          (*request).onChildButton,
+		button.Unlink:         (*request).onUnlinkButton,
+		button.Revoke:         (*request).onRevokeButton,
+		button.Sign:           (*request).onSignButton,
+		button.Setting:        (*request).onSettingButton,
+		button.Shortcut:       (*request).onShortcutButton,
+		button.SettingPick:    (*request).onSettingPickButton,
+		button.RSVP:           (*request).onRSVPButton,
+		button.Stop:           (*request).onStopButton,
+		button.Role:           (*request).onRoleButton,
+		button.AnnounceClass:  (*request).onAnnounceClass,
+		button.AnnounceOption: (*request).onAnnounceOption,
+		button.AnnounceSend:   (*request).onAnnounceSend,
+		button.MeetingClass:   (*request).onMeetingClass,
+		button.MeetingMove:    (*request).onMeetingMove,
+		button.MeetingPlace:   (*request).onMeetingPlace,
+		button.MeetingCancel:  (*request).onMeetingCancel,
+
+		button.HomeworkClass:    (*request).onHomeworkClassButton,
+		button.HomeworkDue:      (*request).onHomeworkDueButton,
+		button.HomeworkSave:     (*request).onHomeworkSaveButton,
+		button.ChangeClass:      (*request).onChangeClassButton,
+		button.ChangeDay:        (*request).onChangeDayButton,
+		button.ChangeLesson:     (*request).onChangeLessonButton,
+		button.ChangeKind:       (*request).onChangeKindButton,
+		button.ChangeSubstitute: (*request).onChangeSubstituteButton,
+		button.ChangeSave:       (*request).onChangeSaveButton,
+		button.MarksLesson:      (*request).onMarksLessonButton,
+		button.MarksPupil:       (*request).onMarksPupilButton,
+		button.MarksSet:         (*request).onMarksSetButton,
+		button.MarksRemark:      (*request).onMarksRemarkButton,
 	}
 }
 
@@ -67,13 +107,7 @@ func init() {
 // menu of anyone whose Telegram language has none of its own.
 func (b *Bot) SetCommands(ctx context.Context) error {
 	for _, lang := range locales.Languages {
-		p := locales.For(lang)
-		var list []models.BotCommand
-		for _, c := range commands {
-			if c.menu {
-				list = append(list, models.BotCommand{Command: c.name, Description: p.T("cmd_" + c.name)})
-			}
-		}
+		list := menuOf(locales.For(lang), func(c command) bool { return c.menu })
 		codes := []string{lang}
 		if lang == locales.Languages[0] {
 			codes = append(codes, "")

@@ -20,6 +20,9 @@ func (r *request) start(ctx context.Context, args string) error {
 	if args != "" {
 		return r.link(ctx, args)
 	}
+	if handled, err := r.teacherStart(ctx); handled || err != nil {
+		return err
+	}
 	children, err := r.b.store.Children(ctx, r.account.ID)
 	if err != nil {
 		return r.fail(ctx, err)
@@ -62,7 +65,7 @@ func (r *request) link(ctx context.Context, code string) error {
 	case res.Again:
 		return r.say(ctx, r.p.T("link_again", "Child", name), r.shortcuts()...)
 	case res.Role == diary.RoleTeacher:
-		return r.say(ctx, r.p.T("linked_teacher", "Name", name))
+		return r.linkedTeacher(ctx, name)
 	}
 	until := r.p.Date(diary.Date(res.Until.Add(-time.Second), res.Access.School.Location))
 	var text string

@@ -11,21 +11,6 @@ import (
 	"github.com/dnevnik/dnevnik/locales"
 )
 
-// Settings a button can change; values: 1/0 for switches, minutes for the digest
-// time, an index into quietPresets, an index into locales.Languages.
-const (
-	settingLanguage int64 = iota + 1
-	settingDigestTime
-	settingQuiet
-	settingGrades
-	settingHomework
-	settingSchedule
-	settingMeetings
-	settingReminders
-	settingWeekly
-	settingEmptyDigest
-)
-
 // digestTimes are the evening digest times on offer.
 var digestTimes = []diary.Clock{17 * 60, 18 * 60, 18*60 + 30, 19 * 60, 19*60 + 30, 20 * 60, 20*60 + 30, 21 * 60}
 
@@ -51,13 +36,13 @@ func (r *request) showSettings(ctx context.Context) error {
 		other = 0
 	}
 	kb := [][]models.InlineKeyboardButton{
-		{{Text: r.p.T("settings_language"), CallbackData: r.b.codec.Encode(button.Setting, settingLanguage, other)}},
-		{{Text: r.p.T("settings_digest", "Time", st.DigestTime.String()), CallbackData: r.b.codec.Encode(button.SettingPick, settingDigestTime)}},
-		{{Text: r.p.T("settings_quiet", "Quiet", r.quietText(st)), CallbackData: r.b.codec.Encode(button.SettingPick, settingQuiet)}},
-		{sw(settingGrades, r.p.T("settings_grades")), sw(settingHomework, r.p.T("settings_homework"))},
-		{sw(settingSchedule, r.p.T("settings_schedule")), sw(settingMeetings, r.p.T("settings_meetings"))},
-		{sw(settingReminders, r.p.T("settings_reminders")), sw(settingWeekly, r.p.T("settings_weekly"))},
-		{sw(settingEmptyDigest, r.p.T("settings_empty_digest"))},
+		{{Text: r.p.T("settings_language"), CallbackData: r.b.codec.Encode(button.Setting, button.SettingLanguage, other)}},
+		{{Text: r.p.T("settings_digest", "Time", st.DigestTime.String()), CallbackData: r.b.codec.Encode(button.SettingPick, button.SettingDigestTime)}},
+		{{Text: r.p.T("settings_quiet", "Quiet", r.quietText(st)), CallbackData: r.b.codec.Encode(button.SettingPick, button.SettingQuiet)}},
+		{sw(button.SettingGrades, r.p.T("settings_grades")), sw(button.SettingHomework, r.p.T("settings_homework"))},
+		{sw(button.SettingSchedule, r.p.T("settings_schedule")), sw(button.SettingMeetings, r.p.T("settings_meetings"))},
+		{sw(button.SettingReminders, r.p.T("settings_reminders")), sw(button.SettingWeekly, r.p.T("settings_weekly"))},
+		{sw(button.SettingEmptyDigest, r.p.T("settings_empty_digest"))},
 	}
 	return r.show(ctx, r.p.T("settings_title"), kb...)
 }
@@ -65,19 +50,19 @@ func (r *request) showSettings(ctx context.Context) error {
 // switchOf is the on/off setting a button names, nil for one that is not a switch.
 func switchOf(st *diary.Settings, id int64) *bool {
 	switch id {
-	case settingGrades:
+	case button.SettingGrades:
 		return &st.Grades
-	case settingHomework:
+	case button.SettingHomework:
 		return &st.Homework
-	case settingSchedule:
+	case button.SettingSchedule:
 		return &st.Schedule
-	case settingMeetings:
+	case button.SettingMeetings:
 		return &st.Meetings
-	case settingReminders:
+	case button.SettingReminders:
 		return &st.Reminders
-	case settingWeekly:
+	case button.SettingWeekly:
 		return &st.WeeklySummary
-	case settingEmptyDigest:
+	case button.SettingEmptyDigest:
 		return &st.DigestWhenEmpty
 	}
 	return nil
@@ -104,13 +89,13 @@ func (r *request) onSettingPickButton(ctx context.Context, args []int64) error {
 		}
 	}
 	switch args[0] {
-	case settingDigestTime:
+	case button.SettingDigestTime:
 		for _, t := range digestTimes {
-			add(t.String(), settingDigestTime, int64(t))
+			add(t.String(), button.SettingDigestTime, int64(t))
 		}
-	case settingQuiet:
+	case button.SettingQuiet:
 		for i, q := range quietPresets {
-			add(r.quietText(diary.Settings{QuietFrom: q[0], QuietTo: q[1]}), settingQuiet, int64(i))
+			add(r.quietText(diary.Settings{QuietFrom: q[0], QuietTo: q[1]}), button.SettingQuiet, int64(i))
 		}
 	default:
 		return r.answerAlert(ctx, r.p.T("button_outdated"))
@@ -129,7 +114,7 @@ func (r *request) onSettingButton(ctx context.Context, args []int64) error {
 	}
 	st, on := r.account.Settings, args[1] == 1
 	switch id, v := args[0], args[1]; id {
-	case settingLanguage:
+	case button.SettingLanguage:
 		if v < 0 || int(v) >= 2 {
 			return r.answerAlert(ctx, r.p.T("button_outdated"))
 		}
@@ -140,9 +125,9 @@ func (r *request) onSettingButton(ctx context.Context, args []int64) error {
 		r.account.Language = lang
 		r.p = locales.For(lang)
 		return r.showSettings(ctx)
-	case settingDigestTime:
+	case button.SettingDigestTime:
 		st.DigestTime = diary.Clock(v)
-	case settingQuiet:
+	case button.SettingQuiet:
 		if v < 0 || int(v) >= len(quietPresets) {
 			return r.answerAlert(ctx, r.p.T("button_outdated"))
 		}

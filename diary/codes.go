@@ -87,7 +87,8 @@ func hashCode(code string) []byte {
 type IssuedCode struct {
 	Person         Person
 	PersonSourceID string
-	Class          string
+	Class          string // the pupil's class; the homeroom classes of a teacher, "7А, 7Б"
+	School         string // the school's name
 	Role           Role
 	Code           string // compact form
 	ExpiresAt      time.Time
@@ -101,22 +102,54 @@ func (s *Store) IssueClassCodes(ctx context.Context, classSourcedID string, role
 	if role != RoleGuardian && role != RoleStudent {
 		return nil, Errorf(EINVALID, "codes for role %q", role)
 	}
-	if ttl <= 0 || ttl > 366*24*time.Hour {
-		return nil, Errorf(EINVALID, "code lifetime %s", ttl)
-	}
 	const q = `
-SELECT p.id, p.sourced_id, p.family_name, p.given_name, p.middle_name, c.title, sc.time_zone
+SELECT p.id, p.sourced_id, p.family_name, p.given_name, p.middle_name, c.title, sc.name, sc.time_zone
 FROM classes c
 JOIN schools sc ON sc.id = c.school_id
 JOIN enrollments e ON e.class_id = c.id AND e.role = 'student' AND e.active
 JOIN people p ON p.id = e.person_id AND p.active
 WHERE c.sourced_id = $1 AND c.active
 ORDER BY p.family_name, p.given_name, p.middle_name, p.id`
-	rows, _ := s.db.Query(ctx, q, classSourcedID)
+	const exists = `SELECT EXISTS (SELECT FROM classes WHERE sourced_id = $1 AND active)`
+	return s.issueCodes(ctx, codeBatch{what: "class", sourcedID: classSourcedID, holders: q, exists: exists, role: role}, ttl)
+}
+
+// IssueTeacherCodes makes one code per active teacher of a school, each to
+// link the teacher's own account. Earlier codes stay valid as with pupils'.
+func (s *Store) IssueTeacherCodes(ctx context.Context, schoolSourcedID string, ttl time.Duration) ([]IssuedCode, error) {
+	const q = `
+SELECT p.id, p.sourced_id, p.family_name, p.given_name, p.middle_name,
+       coalesce((SELECT string_agg(c.title, ', ' ORDER BY c.title) FROM enrollments e JOIN classes c ON c.id = e.class_id
+                 WHERE e.person_id = p.id AND e.role = 'teacher' AND e.active AND c.active AND c.kind = 'homeroom'), ''),
+       sc.name, sc.time_zone
+FROM schools sc
+JOIN people p ON p.school_id = sc.id AND p.role = 'teacher' AND p.active
+WHERE sc.sourced_id = $1 AND sc.active
+ORDER BY p.family_name, p.given_name, p.middle_name, p.id`
+	const exists = `SELECT EXISTS (SELECT FROM schools WHERE sourced_id = $1 AND active)`
+	return s.issueCodes(ctx, codeBatch{what: "school", sourcedID: schoolSourcedID, holders: q, exists: exists, role: RoleTeacher}, ttl)
+}
+
+// codeBatch is who gets codes: the people holders ($1: sourcedID) selects, in
+// the columns of scanCodeHolder, from the class or school that exists checks.
+type codeBatch struct {
+	what, sourcedID string // "class" or "school", and its sourced id
+	holders, exists string
+	role            Role
+}
+
+// issueCodes makes a code for each holder of the batch and stores their
+// hashes. No holders is no codes; an unknown class or school is ENOTFOUND.
+func (s *Store) issueCodes(ctx context.Context, b codeBatch, ttl time.Duration) ([]IssuedCode, error) {
+	if ttl <= 0 || ttl > 366*24*time.Hour {
+		return nil, Errorf(EINVALID, "code lifetime %s", ttl)
+	}
+	rows, _ := s.db.Query(ctx, b.holders, b.sourcedID)
 	codes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (IssuedCode, error) {
-		c := IssuedCode{Role: role}
+		c := IssuedCode{Role: b.role}
 		var zone string
-		err := row.Scan(&c.Person.ID, &c.PersonSourceID, &c.Person.FamilyName, &c.Person.GivenName, &c.Person.MiddleName, &c.Class, &zone)
+		err := row.Scan(&c.Person.ID, &c.PersonSourceID, &c.Person.FamilyName, &c.Person.GivenName, &c.Person.MiddleName,
+			&c.Class, &c.School, &zone)
 		if err != nil {
 			return c, err
 		}
@@ -124,15 +157,15 @@ ORDER BY p.family_name, p.given_name, p.middle_name, p.id`
 		return c, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("pupils of class %q: %w", classSourcedID, err)
+		return nil, fmt.Errorf("code holders of %s %q: %w", b.what, b.sourcedID, err)
 	}
 	if len(codes) == 0 {
 		var exists bool
-		if err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT FROM classes WHERE sourced_id = $1 AND active)`, classSourcedID).Scan(&exists); err != nil {
-			return nil, fmt.Errorf("find class %q: %w", classSourcedID, err)
+		if err := s.db.QueryRow(ctx, b.exists, b.sourcedID).Scan(&exists); err != nil {
+			return nil, fmt.Errorf("find %s %q: %w", b.what, b.sourcedID, err)
 		}
 		if !exists {
-			return nil, Errorf(ENOTFOUND, "class %q", classSourcedID)
+			return nil, Errorf(ENOTFOUND, "%s %q", b.what, b.sourcedID)
 		}
 		return nil, nil
 	}
@@ -143,12 +176,12 @@ ORDER BY p.family_name, p.given_name, p.middle_name, p.id`
 			return nil, err
 		}
 		codes[i].ExpiresAt = now.Add(ttl)
-		rowsToCopy[i] = []any{hashCode(codes[i].Code), string(role), int64(codes[i].Person.ID), now, codes[i].ExpiresAt}
+		rowsToCopy[i] = []any{hashCode(codes[i].Code), string(b.role), int64(codes[i].Person.ID), now, codes[i].ExpiresAt}
 	}
 	_, err = s.db.CopyFrom(ctx, pgx.Identifier{"link_codes"},
 		[]string{"code_hash", "role", "person_id", "created_at", "expires_at"}, pgx.CopyFromRows(rowsToCopy))
 	if err != nil {
-		return nil, fmt.Errorf("store codes of class %q: %w", classSourcedID, err)
+		return nil, fmt.Errorf("store codes of %s %q: %w", b.what, b.sourcedID, err)
 	}
 	return codes, nil
 }

@@ -144,14 +144,21 @@ LIMIT 1`
 // gradesSQL is the current grades given in each request's range (see
 // requests), with the subject and work.
 const gradesSQL = `
-SELECT q.n, g.id, g.class_id, coalesce(sub.name, c.title), g.graded_on, g.score, g.weight, g.comment,
-       g.kind, coalesce(a.title, ''), coalesce(a.kind, ''), ''
+SELECT q.n, ` + gradeColumns + `
 FROM ` + requests + `
 JOIN grades g ON g.pupil_id = q.pupil_id AND g.graded_on BETWEEN q.from_day AND q.to_day AND g.kind = 'current'
-JOIN classes c ON c.id = g.class_id
-LEFT JOIN subjects sub ON sub.id = c.subject_id
-LEFT JOIN assignments a ON a.id = g.assignment_id
+` + gradeJoins + `
 ORDER BY q.n, g.graded_on, g.id`
+
+// gradeColumns are the columns of a current grade g that scanGrade reads, from
+// the tables of gradeJoins.
+const (
+	gradeColumns = `g.id, g.class_id, coalesce(sub.name, c.title), g.graded_on, g.score, g.weight, g.comment,
+       g.kind, coalesce(a.title, ''), coalesce(a.kind, ''), ''`
+	gradeJoins = `JOIN classes c ON c.id = g.class_id
+LEFT JOIN subjects sub ON sub.id = c.subject_id
+LEFT JOIN assignments a ON a.id = g.assignment_id`
+)
 
 // finalGradesSQL is a pupil's term and year grades of sessions inside a range.
 const finalGradesSQL = `

@@ -56,6 +56,9 @@ type NewNotice struct {
 	Urgent     bool   // goes through quiet hours
 	Author     PersonID
 	Delay      time.Duration // not before now plus this
+	// The author's message that shows "delivered N of M" (an announcement's
+	// preview), edited by the worker as sends complete; zero for none.
+	ReportChat, ReportMessage int64
 }
 
 // addNotice writes a notice in tx and returns its id. A second change to the
@@ -67,8 +70,9 @@ func (s *Store) addNotice(ctx context.Context, tx pgx.Tx, n NewNotice) (int64, e
 	}
 	const q = `
 INSERT INTO notices (kind, action, school_id, class_id, pupil_id, ref_id, body, to_pupils, to_families,
-                     urgent, author_id, created_at, due_at)
-VALUES ($1, $2, $3, nullif($4, 0), nullif($5, 0), nullif($6, 0), $7, $8, $9, $10, nullif($11, 0), $12, $13)
+                     urgent, author_id, created_at, due_at, report_chat_id, report_message_id)
+VALUES ($1, $2, $3, nullif($4, 0), nullif($5, 0), nullif($6, 0), $7, $8, $9, $10, nullif($11, 0), $12, $13,
+        nullif($14::bigint, 0), nullif($15::bigint, 0))
 ON CONFLICT (kind, ref_id) WHERE fanned_out_at IS NULL AND ref_id IS NOT NULL DO UPDATE
 SET action = CASE WHEN notices.action = 'new' AND excluded.action = 'changed' THEN 'new' ELSE excluded.action END,
     due_at = excluded.due_at, urgent = notices.urgent OR excluded.urgent
@@ -76,7 +80,7 @@ RETURNING id`
 	now := s.Now()
 	var id int64
 	err := tx.QueryRow(ctx, q, n.Kind, n.Action, n.School, n.Class, n.Pupil, n.Ref, n.Body, !n.NoPupils, !n.NoFamilies,
-		n.Urgent, n.Author, now, now.Add(n.Delay)).Scan(&id)
+		n.Urgent, n.Author, now, now.Add(n.Delay), n.ReportChat, n.ReportMessage).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("write %s notice: %w", n.Kind, err)
 	}

@@ -33,26 +33,37 @@ const attendanceSQL = `
 SELECT q.n, m.lesson_date, coalesce(m.period, 0), coalesce(lesson.subject, ''), m.status, m.excused, m.reason
 FROM ` + requests + `
 JOIN attendance m ON m.pupil_id = q.pupil_id AND m.lesson_date BETWEEN q.from_day AND q.to_day
-LEFT JOIN LATERAL (
+` + markSubject + `
+ORDER BY q.n, m.lesson_date, m.period NULLS FIRST`
+
+// markSubject joins an attendance mark m with the subject of the pupil's
+// lesson at its period, lesson.subject.
+const markSubject = `LEFT JOIN LATERAL (
     SELECT sub.name AS subject
     FROM enrollments e
     JOIN timetable_entries t ON t.class_id = e.class_id AND t.period = m.period
          AND t.weekday = extract(isodow FROM m.lesson_date)::smallint AND t.valid @> m.lesson_date
     JOIN subjects sub ON sub.id = t.subject_id
     WHERE e.person_id = m.pupil_id AND e.role = 'student' AND e.active
-    LIMIT 1) lesson ON m.period IS NOT NULL
-ORDER BY q.n, m.lesson_date, m.period NULLS FIRST`
+    LIMIT 1) lesson ON m.period IS NOT NULL`
 
 // remarksSQL is the remarks given in each request's range.
 const remarksSQL = `
-SELECT q.n, r.given_on, r.kind, r.body, coalesce(sub.name, c.title, ''),
-       ap.id, ap.family_name, ap.given_name, ap.middle_name
+SELECT q.n, ` + remarkColumns + `
 FROM ` + requests + `
 JOIN remarks r ON r.pupil_id = q.pupil_id AND r.given_on BETWEEN q.from_day AND q.to_day
-LEFT JOIN classes c ON c.id = r.class_id
-LEFT JOIN subjects sub ON sub.id = c.subject_id
-LEFT JOIN people ap ON ap.id = r.author_id
+` + remarkJoins + `
 ORDER BY q.n, r.given_on, r.created_at`
+
+// remarkColumns are the columns of a remark r that scanRemark reads, from the
+// tables of remarkJoins.
+const (
+	remarkColumns = `r.given_on, r.kind, r.body, coalesce(sub.name, c.title, ''),
+       ap.id, ap.family_name, ap.given_name, ap.middle_name`
+	remarkJoins = `LEFT JOIN classes c ON c.id = r.class_id
+LEFT JOIN subjects sub ON sub.id = c.subject_id
+LEFT JOIN people ap ON ap.id = r.author_id`
+)
 
 func scanAttendance(row pgx.CollectableRow) (AttendanceMark, error) {
 	var m AttendanceMark

@@ -7,7 +7,8 @@ import (
 )
 
 // Scheduler enqueues, every minute, the composing of the digests due in that
-// minute. Several schedulers may run (one per serve process): task ids make the
+// minute, and a look for notices that are due (a grade's grace ended; a notice
+// whose author's enqueue was lost). Several schedulers may run (one per serve process): task ids make the
 // minute's task one task. Each tick also enqueues the last few minutes again, so
 // a scheduler that was down for a moment, or a clock a little behind, loses
 // nothing; those minutes' tasks already exist and are refused.
@@ -25,7 +26,8 @@ func NewScheduler(e *Enqueuer, log *slog.Logger) *Scheduler {
 	return &Scheduler{enqueue: e, log: log, Now: time.Now}
 }
 
-// Tick enqueues the current minute and the catchUp minutes before it.
+// Tick enqueues the current minute's digests and the catchUp minutes' before
+// it, and the minute's look for notices.
 func (s *Scheduler) Tick(ctx context.Context) error {
 	now := s.Now()
 	for i := catchUp; i >= 0; i-- {
@@ -33,7 +35,7 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return s.enqueue.noticesDue(ctx, "notices-due:"+now.UTC().Truncate(time.Minute).Format("2006-01-02T15:04"))
 }
 
 // Run ticks at the start of every minute until ctx ends.

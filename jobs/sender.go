@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -137,7 +138,7 @@ func (s *Sender) Send(ctx context.Context, m Message) (Outcome, error) {
 			return Outcome{}, err
 		}
 		if blocked {
-			return Outcome{Result: Blocked}, nil
+			return Outcome{Result: Blocked}, s.recordBlocked(ctx, d)
 		}
 	}
 	claimed, err := s.store.ClaimDelivery(ctx, d)
@@ -158,6 +159,38 @@ func (s *Sender) Send(ctx context.Context, m Message) (Outcome, error) {
 	}
 	s.metrics.countSent(d.Kind)
 	return Outcome{Result: Sent, MessageIDs: ids}, nil
+}
+
+// recordBlocked leaves in the ledger that a delivery will not go out, the
+// person having blocked the bot, so that "delivered N of M" comes to an end.
+func (s *Sender) recordBlocked(ctx context.Context, d diary.Delivery) error {
+	claimed, err := s.store.ClaimDelivery(ctx, d)
+	if err != nil || !claimed {
+		return err
+	}
+	s.metrics.countFailed(d.Kind, reasonBlocked)
+	return s.store.DeliveryFailed(ctx, d.Key, reasonBlocked)
+}
+
+// Edit replaces the text of a message the bot sent (the author's "delivered N
+// of M"), at the pace the rate limits allow. An edit to the same text is no
+// error.
+func (s *Sender) Edit(ctx context.Context, chatID int64, messageID int, text string) error {
+	if err := s.limits.wait(ctx, chatID); err != nil {
+		return err
+	}
+	_, err := s.client.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: chatID, MessageID: messageID, Text: text,
+		ParseMode: models.ParseModeHTML})
+	var tooMany *bot.TooManyRequestsError
+	switch {
+	case err == nil, strings.Contains(err.Error(), "message is not modified"):
+		return nil
+	case errors.As(err, &tooMany):
+		return &RetryAfterError{Wait: time.Duration(tooMany.RetryAfter) * time.Second}
+	case errors.Is(err, bot.ErrorForbidden), errors.Is(err, bot.ErrorBadRequest):
+		return fmt.Errorf("edit message %d in chat %d: %w: %w", messageID, chatID, err, asynq.SkipRetry)
+	}
+	return fmt.Errorf("edit message %d in chat %d: %w", messageID, chatID, err)
 }
 
 // unclaimed tells why a delivery could not be claimed: it went out already,

@@ -73,13 +73,6 @@ func (e *Enqueuer) DigestsDue(ctx context.Context, at time.Time) error {
 		digestsDue{Minute: minute}, asynq.Queue(QueueCompose), asynq.MaxRetry(5), asynq.Timeout(10*time.Minute))
 }
 
-// NoticesDue enqueues a look for notices that are due, after a teacher wrote
-// one. Each call enqueues one: a look that already runs may have missed it.
-func (e *Enqueuer) NoticesDue(ctx context.Context) error {
-	return e.enqueue(ctx, TypeNoticesDue, fmt.Sprintf("notices-due:%d", time.Now().UnixNano()),
-		struct{}{}, asynq.Queue(QueueCompose), asynq.MaxRetry(5))
-}
-
 // Send enqueues a message to be sent now or, when quiet hours hold it, no
 // earlier than holdUntil (zero: now).
 func (e *Enqueuer) Send(ctx context.Context, m Message, holdUntil time.Time) error {

@@ -36,6 +36,9 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(TypeDigestsDue, w.handleDigestsDue)
 	mux.HandleFunc(TypeSend, w.handleSend)
+	mux.HandleFunc(TypeNoticesDue, w.handleNoticesDue)
+	mux.HandleFunc(TypeFanOut, w.handleFanOut)
+	mux.HandleFunc(TypeNoticeReport, w.handleNoticeReport)
 	return mux
 }
 
@@ -77,6 +80,9 @@ func (w *Worker) handleDigestsDue(ctx context.Context, t *asynq.Task) error {
 		}
 		for _, d := range digests {
 			if err := w.sendDigest(ctx, d, p.Minute, zones[d.Account]); err != nil {
+				return err
+			}
+			if err := w.sendReminders(ctx, d, p.Minute); err != nil {
 				return err
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -59,13 +60,19 @@ func newRig(t *testing.T, now time.Time) *rig {
 
 // link gives a demo pupil a parent account (Telegram id = chat id = tgID).
 func (r *rig) link(pupil string, tgID int64) diary.AccountID {
+	return r.linkAs(pupil, tgID, diary.RoleGuardian)
+}
+
+// linkAs links a new account (Telegram id = chat id = tgID) to a demo pupil in
+// the role: a guardian or the pupil themself.
+func (r *rig) linkAs(pupil string, tgID int64, role diary.Role) diary.AccountID {
 	r.t.Helper()
 	ctx := context.Background()
 	class := demo.Class7A
 	if pupil == demo.Maxim {
 		class = demo.Class7B
 	}
-	codes, err := r.store.IssueClassCodes(ctx, class, diary.RoleGuardian, time.Hour)
+	codes, err := r.store.IssueClassCodes(ctx, class, role, time.Hour)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -84,8 +91,15 @@ func (r *rig) link(pupil string, tgID int64) diary.AccountID {
 	return acc.ID
 }
 
-// startWorker runs a worker process until the test ends.
+// startWorker runs a worker process until the test ends, sending as fast as
+// the fake takes it.
 func (r *rig) startWorker() {
+	r.runWorker(jobs.SenderConfig{Rate: 1000, ChatInterval: -1})
+}
+
+// runWorker runs a worker process with the sender's configuration until stop
+// or the end of the test, whichever comes first.
+func (r *rig) runWorker(cfg jobs.SenderConfig) (stop func()) {
 	r.t.Helper()
 	// The sender's rate limits live in the queue's Redis database.
 	rdb := redis.NewClient(&redis.Options{Addr: r.queue.Addr, DB: r.queue.DB})
@@ -94,13 +108,15 @@ func (r *rig) startWorker() {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	sender := jobs.NewSender(client, r.store, rdb, jobs.SenderConfig{Rate: 1000, ChatInterval: -1})
+	sender := jobs.NewSender(client, r.store, rdb, cfg)
 	w := jobs.NewWorker(r.store, button.NewCodec(workerToken), sender, r.enqueue, nil, slog.New(slog.DiscardHandler))
 	srv := asynq.NewServer(r.queue, jobs.ServerConfig(jobstest.AsynqConfig()))
 	if err := srv.Start(w.Mux()); err != nil {
 		r.t.Fatal(err)
 	}
-	r.t.Cleanup(srv.Shutdown)
+	stop = sync.OnceFunc(srv.Shutdown)
+	r.t.Cleanup(stop)
+	return stop
 }
 
 // tick runs one scheduler tick at the pinned time.

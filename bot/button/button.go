@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dnevnik/dnevnik/diary"
 )
 
 // A button carries a short kind and a few integer arguments (ids, days), signed
@@ -100,4 +102,63 @@ const (
 	Setting     = "s"  // setting, value
 	SettingPick = "sp" // setting: show the choices
 	Shortcut    = "q"  // shortcut
+	RSVP        = "rv" // event, 1 for "I'll come" / 0 for "I can't"
+	Stop        = "x"  // setting: turn this kind of notice off
+	// A teacher's buttons; each names the class or meeting it acts on, checked
+	// again on every press.
+	Role           = "ro" // 1 for the teacher's menu / 0 for the family's
+	AnnounceClass  = "an" // class
+	AnnounceOption = "ao" // class, 1/0 to pupils too, 1/0 urgent
+	AnnounceSend   = "as" // class, 1 to send / 0 to cancel
+	MeetingClass   = "mc" // class
+	MeetingMove    = "mm" // meeting: ask for the new time
+	MeetingPlace   = "mp" // meeting: ask for the new place
+	MeetingCancel  = "mx" // meeting, 0 to ask / 1 to cancel / 2 to keep
+	// A teacher's lesson buttons (/hw, /change, /marks). A lesson is class,
+	// period, day.
+	HomeworkClass    = "Hc" // class
+	HomeworkDue      = "Hd" // class, day
+	HomeworkSave     = "Hs" // class, 1 to save / 0 to drop
+	ChangeClass      = "Cc" // class
+	ChangeDay        = "Cd" // class, day
+	ChangeLesson     = "Cl" // class, period, day
+	ChangeKind       = "Ck" // class, an index into the bot's change kinds
+	ChangeSubstitute = "Cs" // class, teacher
+	ChangeSave       = "Cy" // class, 1 to save / 0 to drop
+	MarksLesson      = "Ml" // lesson
+	MarksPupil       = "Mp" // lesson, pupil
+	MarksSet         = "Ms" // lesson, pupil, what, value, 1 for an undo
+	MarksRemark      = "Mr" // lesson, pupil, an index into the bot's remark kinds
 )
+
+// Settings a Setting button changes. Values: 1/0 for switches, minutes for the
+// digest time, an index into the bot's quiet-hour presets, an index into the
+// languages.
+const (
+	SettingLanguage int64 = iota + 1
+	SettingDigestTime
+	SettingQuiet
+	SettingGrades
+	SettingHomework
+	SettingSchedule
+	SettingMeetings
+	SettingReminders
+	SettingWeekly
+	SettingEmptyDigest
+)
+
+// SettingOf is the switch that turns notices of the kind off; 0 for a kind no
+// switch turns off (a teacher's announcement).
+func SettingOf(kind diary.NoticeKind) int64 {
+	switch kind {
+	case diary.NoticeGrade, diary.NoticeAttendance, diary.NoticeRemark:
+		return SettingGrades
+	case diary.NoticeHomework:
+		return SettingHomework
+	case diary.NoticeSchedule:
+		return SettingSchedule
+	case diary.NoticeMeeting:
+		return SettingMeetings
+	}
+	return 0
+}

@@ -23,20 +23,22 @@ import (
 
 // codesOptions are the flags of `dnevnik codes`.
 type codesOptions struct {
-	class  string
-	role   string
-	ttl    time.Duration
-	format string
-	lang   string
-	bot    string // the bot's username without @; empty: ask Telegram
+	class    string
+	role     string
+	teachers bool   // a code for each teacher of school instead
+	school   string // with teachers
+	ttl      time.Duration
+	format   string
+	lang     string
+	bot      string // the bot's username without @; empty: ask Telegram
 }
 
 func codesCommand() command {
 	var o codesOptions
 	return command{
 		name:    "codes",
-		args:    "--class CLASS_SOURCED_ID --role guardian|student [--ttl 336h] [--format csv|html] [--lang ru|en] [--bot USERNAME]",
-		summary: "Issue a one-time link code for each pupil of a class and print them as CSV or as an A4 sheet of cut-out cards (HTML).",
+		args:    "(--class CLASS_SOURCED_ID --role guardian|student | --teachers --school SCHOOL_SOURCED_ID) [--ttl 336h] [--format csv|html] [--lang ru|en] [--bot USERNAME]",
+		summary: "Issue a one-time link code for each pupil of a class, or each teacher of a school, and print them as CSV or as an A4 sheet of cut-out cards (HTML).",
 		// Telegram too, unless --bot names the bot: see botUsername.
 		needs: needDatabase,
 		flags: o.declare,
@@ -46,7 +48,9 @@ func codesCommand() command {
 
 func (o *codesOptions) declare(fs *flag.FlagSet) {
 	fs.StringVar(&o.class, "class", "", "the sourced id of the class (required)")
-	fs.StringVar(&o.role, "role", "", "who links with the codes: guardian or student (required)")
+	fs.StringVar(&o.role, "role", "", "who links with the codes: guardian or student (required with --class)")
+	fs.BoolVar(&o.teachers, "teachers", false, "issue a code for each active teacher of --school instead of a class's pupils")
+	fs.StringVar(&o.school, "school", "", "the sourced id of the school (with --teachers)")
 	fs.DurationVar(&o.ttl, "ttl", 14*24*time.Hour, "how long the codes can be used")
 	fs.StringVar(&o.format, "format", "csv", "csv, or html for a printable sheet")
 	fs.StringVar(&o.lang, "lang", "ru", "the language of the sheet: ru or en")
@@ -69,16 +73,24 @@ func (o *codesOptions) run(ctx context.Context, e *env, args []string) error {
 	}
 	defer pool.Close()
 
-	codes, err := diary.NewStore(pool).IssueClassCodes(ctx, o.class, diary.Role(o.role), o.ttl)
+	store := diary.NewStore(pool)
+	var codes []diary.IssuedCode
+	what, id, holders := "class", o.class, "pupils"
+	if o.teachers {
+		what, id, holders = "school", o.school, "teachers"
+		codes, err = store.IssueTeacherCodes(ctx, o.school, o.ttl)
+	} else {
+		codes, err = store.IssueClassCodes(ctx, o.class, diary.Role(o.role), o.ttl)
+	}
 	switch {
 	case diary.ErrorCode(err) == diary.ENOTFOUND:
-		return fmt.Errorf("no active class has the sourced id %q", o.class)
+		return fmt.Errorf("no active %s has the sourced id %q", what, id)
 	case diary.ErrorCode(err) == diary.EINVALID:
 		return usageError{err.Error()}
 	case err != nil:
 		return fmt.Errorf("issue codes: %w", err)
 	case len(codes) == 0:
-		return fmt.Errorf("class %q has no active pupils: no codes issued", o.class)
+		return fmt.Errorf("%s %q has no active %s: no codes issued", what, id, holders)
 	}
 
 	if o.format == "html" {
@@ -89,7 +101,7 @@ func (o *codesOptions) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("print %d issued codes: %w", len(codes), err)
 	}
-	e.log.Info("issued link codes", "class", o.class, "role", o.role, "count", len(codes),
+	e.log.Info("issued link codes", what, id, "role", codes[0].Role, "count", len(codes),
 		"expires_at", codes[0].ExpiresAt.UTC().Format(time.RFC3339))
 	return nil
 }
@@ -105,9 +117,15 @@ func (o *codesOptions) validate(args []string) error {
 	switch {
 	case len(args) > 0:
 		return usageError{fmt.Sprintf("unexpected argument %q: codes takes only flags", args[0])}
-	case o.class == "":
+	case o.teachers && (o.class != "" || o.role != ""):
+		return usageError{"--teachers takes --school, not --class or --role"}
+	case o.teachers && o.school == "":
+		return usageError{"--school is required with --teachers"}
+	case !o.teachers && o.school != "":
+		return usageError{"--school goes with --teachers"}
+	case !o.teachers && o.class == "":
 		return usageError{"--class is required"}
-	case o.role != string(diary.RoleGuardian) && o.role != string(diary.RoleStudent):
+	case !o.teachers && o.role != string(diary.RoleGuardian) && o.role != string(diary.RoleStudent):
 		return usageError{fmt.Sprintf("--role is %q; it must be guardian or student", o.role)}
 	case o.ttl <= 0:
 		return usageError{fmt.Sprintf("--ttl is %s; it must be longer than zero", o.ttl)}
@@ -160,9 +178,15 @@ func fullName(p diary.Person) string {
 
 var codeCSVHeader = []string{"student_sourced_id", "student_name", "class", "role", "code", "link", "expires_at"}
 
+// teacherCSVHeader heads teachers' codes; their class is their homerooms.
+var teacherCSVHeader = []string{"teacher_sourced_id", "teacher_name", "class", "role", "code", "link", "expires_at"}
+
 // writeCodeCSV writes one row per code, for mail merges and the school's records.
 func writeCodeCSV(w io.Writer, codes []diary.IssuedCode, username string) error {
 	records := [][]string{codeCSVHeader}
+	if codes[0].Role == diary.RoleTeacher {
+		records[0] = teacherCSVHeader
+	}
 	for _, c := range codes {
 		records = append(records, []string{c.PersonSourceID, fullName(c.Person), c.Class, string(c.Role),
 			diary.FormatCode(c.Code), bot.StartLink(username, c.Code), c.ExpiresAt.UTC().Format(time.RFC3339)})
@@ -195,15 +219,18 @@ func writeCodeSheet(w io.Writer, codes []diary.IssuedCode, username string, p *l
 		Heading: p.T("codes_for_guardian"),
 		Steps:   []string{p.T("codes_step_open", "Bot", username), p.T("codes_step_start"), p.T("codes_step_done")},
 	}
-	if codes[0].Role == diary.RoleStudent {
+	switch codes[0].Role {
+	case diary.RoleStudent:
 		s.Heading = p.T("codes_for_student")
+	case diary.RoleTeacher:
+		s.Title, s.Heading = p.T("codes_sheet_title_teachers", "School", codes[0].School), p.T("codes_for_teacher")
 	}
 	cards := make([]codeCard, len(codes))
 	for i, c := range codes {
 		link := bot.StartLink(username, c.Code)
 		qr, err := qrDataURI(link)
 		if err != nil {
-			return fmt.Errorf("QR code for pupil %s: %w", c.PersonSourceID, err)
+			return fmt.Errorf("QR code for %s: %w", c.PersonSourceID, err)
 		}
 		cards[i] = codeCard{
 			Name:       fullName(c.Person),

@@ -184,7 +184,7 @@ func (o *demoOptions) demoInTerminal(ctx context.Context, e *env, store *diary.S
 	}
 	defer closeRedis()
 	g, gctx := errgroup.WithContext(ctx)
-	stopWorker, err := startWorker(gctx, g, e, workerParts{store: store, rdb: rdb, queue: queue,
+	_, stopWorker, err := startWorker(gctx, g, e, workerParts{store: store, rdb: rdb, queue: queue,
 		apiURL: fake.URL(), token: fakeToken, rate: 25})
 	if err != nil {
 		return err

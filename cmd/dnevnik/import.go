@@ -18,13 +18,14 @@ import (
 // importOptions are the flags of `dnevnik import`.
 type importOptions struct {
 	homework string // comma-separated category titles
+	silent   bool   // tell no one of the grades imported
 }
 
 func importCommand() command {
 	o := &importOptions{homework: strings.Join(oneroster.DefaultHomeworkCategories, ",")}
 	return command{
 		name: "import",
-		args: "oneroster [--homework-categories LIST] DIR | timetable FILE.csv",
+		args: "oneroster [--homework-categories LIST] [--silent] DIR | timetable FILE.csv",
 		summary: "Import a school's OneRoster 1.1 CSV files (roster and gradebook) or its timetable; " +
 			"a bad row is named by file, line and column, and nothing is written.",
 		needs: needDatabase,
@@ -38,6 +39,8 @@ func importCommand() command {
 func (o *importOptions) declare(fs *flag.FlagSet) {
 	fs.StringVar(&o.homework, "homework-categories", o.homework,
 		"comma-separated titles of the grade categories whose lineItems are homework (any case)")
+	fs.BoolVar(&o.silent, "silent", o.silent,
+		"tell no family of the grades imported; without it, new and changed grades of classes graded before are pushed")
 }
 
 func (o *importOptions) run(ctx context.Context, e *env, args []string) error {
@@ -85,7 +88,7 @@ func (o *importOptions) oneRoster(args []string) (func(context.Context, *env, *p
 	}
 	return func(ctx context.Context, e *env, pool *pgxpool.Pool) error {
 		start := time.Now()
-		s, err := oneroster.Import(ctx, pool, dir, oneroster.Options{HomeworkCategories: homework, Progress: e.stdout})
+		s, err := oneroster.Import(ctx, pool, dir, oneroster.Options{HomeworkCategories: homework, Progress: e.stdout, Silent: o.silent})
 		if err != nil {
 			return err
 		}

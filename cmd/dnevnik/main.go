@@ -65,6 +65,7 @@ func commands() []command {
 		botCommand(),
 		workerCommand(),
 		codesCommand(),
+		auditCommand(),
 		demoCommand(),
 		versionCommand(),
 		genCommand(),

@@ -85,7 +85,7 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 
 	t := e.cfg.Telegram
 	g, ctx := errgroup.WithContext(ctx)
-	stop, err := startWorker(ctx, g, e, workerParts{store: store, rdb: rdb, queue: queue, apiURL: t.APIURL,
+	enqueue, stop, err := startWorker(ctx, g, e, workerParts{store: store, rdb: rdb, queue: queue, apiURL: t.APIURL,
 		token: t.Token, rate: t.SendRate, paid: t.PaidBroadcast, metrics: metrics})
 	if err != nil {
 		return err
@@ -94,7 +94,7 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	g.Go(func() error { return watchQueues(ctx, asynq.NewInspector(queue), metrics) })
 	if withBot {
 		b, err := bot.New(ctx, store, bot.Options{Token: t.Token, APIURL: t.APIURL, WebhookSecret: t.WebhookSecret, Logger: e.log,
-			AfterUpdate: metrics.Update})
+			AfterUpdate: metrics.Update, Notices: enqueue})
 		if err != nil {
 			return err
 		}
@@ -122,13 +122,13 @@ type workerParts struct {
 	metrics       *jobs.Metrics // may be nil
 }
 
-// startWorker starts the task server and, in g, the scheduler. stop waits for
-// the tasks in flight.
-func startWorker(ctx context.Context, g *errgroup.Group, e *env, w workerParts) (stop func(), err error) {
+// startWorker starts the task server and, in g, the scheduler, and returns
+// the enqueuer of its tasks. stop waits for the tasks in flight.
+func startWorker(ctx context.Context, g *errgroup.Group, e *env, w workerParts) (_ *jobs.Enqueuer, stop func(), err error) {
 	client, err := tg.New(w.token, tg.WithServerURL(w.apiURL), tg.WithSkipGetMe(),
 		tg.WithHTTPClient(time.Minute, jobs.NewHTTPClient()))
 	if err != nil {
-		return nil, fmt.Errorf("telegram client: %w", err)
+		return nil, nil, fmt.Errorf("telegram client: %w", err)
 	}
 	sender := jobs.NewSender(client, w.store, w.rdb, jobs.SenderConfig{
 		Rate: w.rate, ChatInterval: time.Second, PaidBroadcast: w.paid, Metrics: w.metrics})
@@ -142,10 +142,10 @@ func startWorker(ctx context.Context, g *errgroup.Group, e *env, w workerParts) 
 	}))
 	if err := server.Start(worker.Mux()); err != nil {
 		enqueuer.Close()
-		return nil, fmt.Errorf("start the worker: %w", err)
+		return nil, nil, fmt.Errorf("start the worker: %w", err)
 	}
 	g.Go(func() error { return jobs.NewScheduler(enqueue, e.log).Run(ctx) })
-	return func() {
+	return enqueue, func() {
 		server.Shutdown()
 		enqueuer.Close()
 	}, nil

@@ -2,6 +2,7 @@ package oneroster
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -165,7 +166,21 @@ var grades = target{table: "grades", key: []string{"sourced_id"}, touch: true, b
 
 // writeResults writes grades, weighed as their lineItem. Grades have no active
 // flag: a result marked tobedeleted deletes its grade.
+//
+// An import never tells history: the grades of a class that had none before
+// are its silent baseline. A grade created or changed in a class that had
+// grades is news, a grade notice for the pupil's family, unless the import is
+// Silent.
 func (im *importer) writeResults(ctx context.Context) error {
+	if !im.opts.Silent {
+		_, err := im.tx.Exec(ctx, `
+CREATE TEMP TABLE or_graded_classes ON COMMIT DROP AS
+SELECT DISTINCT o.class_id FROM or_grades o
+WHERE EXISTS (SELECT FROM grades g WHERE g.class_id = o.class_id AND g.kind = 'current')`)
+		if err != nil {
+			return fmt.Errorf("find the classes graded before: %w", err)
+		}
+	}
 	created, updated, err := im.upsert(ctx, grades, `
 SELECT sourced_id, class_id, pupil_id, assignment_id, score, weight, comment, graded_on FROM or_grades`)
 	if err != nil {
@@ -176,5 +191,20 @@ SELECT sourced_id, class_id, pupil_id, assignment_id, score, weight, comment, gr
 		return err
 	}
 	im.count(grades.table, created, updated, tag.RowsAffected())
+	if im.opts.Silent {
+		return nil
+	}
+	tag, err = im.tx.Exec(ctx, `
+INSERT INTO notices (kind, action, school_id, class_id, pupil_id, ref_id)
+SELECT 'grade', CASE WHEN ch.stored THEN 'changed' ELSE 'new' END, c.school_id, g.class_id, g.pupil_id, g.id
+FROM or_changed_grades ch
+JOIN grades g ON g.sourced_id = ch.sourced_id
+JOIN classes c ON c.id = g.class_id
+WHERE g.class_id IN (SELECT class_id FROM or_graded_classes)
+ON CONFLICT (kind, ref_id) WHERE fanned_out_at IS NULL AND ref_id IS NOT NULL DO NOTHING`)
+	if err != nil {
+		return fmt.Errorf("write grade notices: %w", err)
+	}
+	im.summary.Notices += tag.RowsAffected()
 	return nil
 }

@@ -24,6 +24,10 @@ type Options struct {
 	HomeworkCategories []string
 	// Progress receives a line as each file is read, checked and written. Nil: quiet.
 	Progress io.Writer
+	// Silent imports grades without telling anyone: a school loading its
+	// history again. Otherwise a new or changed grade in a class that had
+	// grades before is told to the pupil's family.
+	Silent bool
 
 	bulkRows int64 // 0: defaultBulkRows; tests lower it to load the sample in bulk
 }

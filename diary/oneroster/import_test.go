@@ -357,3 +357,30 @@ func TestImportBadRows(t *testing.T) {
 		})
 	}
 }
+
+// An import never tells history: the first import's grades are a silent
+// baseline; a grade changed by a later one is a notice for the pupil's family,
+// unless that import is silent.
+func TestImportTellsOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
+	pool := diarytest.New(t)
+	if s := importDir(t, pool, ruSample, oneroster.Options{}); s.Notices != 0 {
+		t.Errorf("the first import wrote %d notices", s.Notices)
+	}
+	changeScore := func(from, to string) string {
+		dir := importtest.CopyDir(t, ruSample)
+		importtest.Replace(t, filepath.Join(dir, "results.csv"),
+			"r-7a-math-cw1-s-7a-02,active,,li-7a-math-cw1,s-7a-02,fully graded,"+from+",",
+			"r-7a-math-cw1-s-7a-02,active,,li-7a-math-cw1,s-7a-02,fully graded,"+to+",")
+		return dir
+	}
+	if s := importDir(t, pool, changeScore("4", "5"), oneroster.Options{Silent: true}); s.Notices != 0 {
+		t.Errorf("a silent import wrote %d notices", s.Notices)
+	}
+	s := importDir(t, pool, changeScore("4", "3"), oneroster.Options{})
+	if s.Notices != 1 || !strings.Contains(printed(t, s), "grades to tell families of: 1") {
+		t.Errorf("%d notices, want 1\n%s", s.Notices, printed(t, s))
+	}
+	assertQuery(t, pool, "grade changed s-7a-02", `
+SELECT n.kind || ' ' || n.action || ' ' || p.sourced_id FROM notices n JOIN people p ON p.id = n.pupil_id`)
+}

@@ -14,6 +14,7 @@ type Summary struct {
 	Files    []FileSummary // in the order they were imported
 	Skipped  []string      // files absent from the folder or marked absent in the manifest
 	Warnings *csvin.Problems
+	Notices  int64 // grades to tell families of (see Options.Silent)
 }
 
 // FileSummary is what one file did to each table it writes.
@@ -58,6 +59,9 @@ func (s *Summary) Print(w io.Writer) error {
 	}
 	if len(s.Skipped) > 0 {
 		fmt.Fprintf(w, "skipped (absent): %s\n", strings.Join(s.Skipped, ", "))
+	}
+	if s.Notices > 0 {
+		fmt.Fprintf(w, "new or changed grades to tell families of: %d\n", s.Notices)
 	}
 	if n := s.Warnings.Len(); n > 0 {
 		fmt.Fprintf(w, "%d warnings:\n", n)

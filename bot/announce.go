@@ -1,0 +1,174 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"unicode/utf8"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/dnevnik/dnevnik/bot/button"
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/render"
+)
+
+// /announce: the class (skipped for a teacher of one), who gets it and
+// whether it is urgent, the text, then a preview with the number of
+// recipients to confirm. The confirmed preview becomes the message the worker
+// edits into "delivered N of M".
+
+// announceState is what /announce has gathered so far.
+type announceState struct {
+	Class    int64  `json:"class"`
+	ToPupils bool   `json:"to_pupils,omitempty"`
+	Urgent   bool   `json:"urgent,omitempty"`
+	Text     string `json:"text,omitempty"`
+}
+
+const announceFlowName = "announce"
+
+// announce answers /announce.
+func (r *request) announce(ctx context.Context, _ string) error {
+	return r.withClass(ctx, r.p.T("announce_choose_class"), button.AnnounceClass, (*request).announceClass)
+}
+
+func (r *request) onAnnounceClass(ctx context.Context, args []int64) error {
+	return r.onClassButton(ctx, args, (*request).announceClass)
+}
+
+// announceClass begins an announcement to the class, to families, not urgent.
+func (r *request) announceClass(ctx context.Context, c diary.TeacherClass) error {
+	return r.announceOptions(ctx, c, announceState{Class: int64(c.ID)})
+}
+
+func (r *request) onAnnounceOption(ctx context.Context, args []int64) error {
+	if len(args) != 3 {
+		return r.outdated(ctx)
+	}
+	c, ok, err := r.teacherClass(ctx, args[0])
+	if !ok {
+		return err
+	}
+	return r.announceOptions(ctx, c, announceState{Class: args[0], ToPupils: args[1] == 1, Urgent: args[2] == 1})
+}
+
+// announceOptions shows the audience and urgency switches and waits for the text.
+func (r *request) announceOptions(ctx context.Context, c diary.TeacherClass, st announceState) error {
+	if err := r.b.store.SetConversation(ctx, r.account.ID, announceFlowName, st); err != nil {
+		return r.fail(ctx, err)
+	}
+	check := func(on bool) string {
+		if on {
+			return "✅ "
+		}
+		return "☐ "
+	}
+	kb := []models.InlineKeyboardButton{
+		{Text: check(st.ToPupils) + r.p.T("announce_pupils_too"),
+			CallbackData: r.b.codec.Encode(button.AnnounceOption, st.Class, flag(!st.ToPupils), flag(st.Urgent))},
+		{Text: check(st.Urgent) + r.p.T("announce_urgent"),
+			CallbackData: r.b.codec.Encode(button.AnnounceOption, st.Class, flag(st.ToPupils), flag(!st.Urgent))},
+	}
+	return r.show(ctx, r.p.T("announce_options", "Class", html.EscapeString(c.Title), "Audience", r.announceAudience(st),
+		"Max", diary.MaxAnnouncementLength), kb)
+}
+
+// flag is a switch as a button argument.
+func flag(on bool) int64 {
+	if on {
+		return 1
+	}
+	return 0
+}
+
+// announceAudience says who gets it and how: "родителям и ученикам, срочно".
+func (r *request) announceAudience(st announceState) string {
+	who := r.p.T("announce_to_families")
+	if st.ToPupils {
+		who = r.p.T("announce_to_all")
+	}
+	if st.Urgent {
+		return r.p.T("announce_audience_urgent", "Who", who)
+	}
+	return who
+}
+
+// announceFlow takes the typed text and shows the preview to confirm.
+func (r *request) announceFlow(ctx context.Context, state json.RawMessage, text string) error {
+	var st announceState
+	if err := json.Unmarshal(state, &st); err != nil {
+		return fmt.Errorf("read announce state: %w", err)
+	}
+	c, ok, err := r.teacherClass(ctx, st.Class)
+	if !ok {
+		return err
+	}
+	if diary.CheckAnnouncement(text) != nil {
+		return r.say(ctx, r.p.T("announce_bad_text", "Max", diary.MaxAnnouncementLength, "Length", utf8.RuneCountInString(text)))
+	}
+	n, err := r.b.store.AnnouncementRecipients(ctx, r.account.ID, c.ID, st.ToPupils)
+	if err != nil {
+		return r.refuseTeacher(ctx, err)
+	}
+	st.Text = text
+	if err := r.b.store.SetConversation(ctx, r.account.ID, announceFlowName, st); err != nil {
+		return r.fail(ctx, err)
+	}
+	preview := r.p.T("announce_preview", "Class", html.EscapeString(c.Title), "Audience", r.announceAudience(st),
+		"Text", html.EscapeString(text), "Recipients", r.p.N("announce_recipients", n))
+	return r.say(ctx, preview, []models.InlineKeyboardButton{
+		{Text: r.p.T("announce_send"), CallbackData: r.b.codec.Encode(button.AnnounceSend, st.Class, 1)},
+		{Text: r.p.T("announce_cancel"), CallbackData: r.b.codec.Encode(button.AnnounceSend, st.Class, 0)},
+	})
+}
+
+// onAnnounceSend sends (or drops) the announcement the preview shows: the
+// preview turns into the report the worker keeps up to date.
+func (r *request) onAnnounceSend(ctx context.Context, args []int64) error {
+	if len(args) != 2 {
+		return r.outdated(ctx)
+	}
+	var st announceState
+	ok, err := r.flowState(ctx, announceFlowName, &st)
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	if !ok || st.Text == "" || st.Class != args[0] { // sent, cancelled or lapsed already
+		return r.outdated(ctx)
+	}
+	if args[1] != 1 {
+		if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
+			return r.fail(ctx, err)
+		}
+		return r.show(ctx, r.p.T("announce_cancelled"))
+	}
+	c, ok, err := r.teacherClass(ctx, args[0])
+	if !ok {
+		return err
+	}
+	n, err := r.b.store.AnnouncementRecipients(ctx, r.account.ID, c.ID, st.ToPupils)
+	if err != nil {
+		return r.refuseTeacher(ctx, err)
+	}
+	// Ended first, so a second press of Send finds nothing to send.
+	if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
+		return r.fail(ctx, err)
+	}
+	// Drawn before the notice exists, so that it never overwrites the worker's count.
+	report := render.NoticeReport(r.p, diary.Notice{ClassTitle: c.Title, Body: st.Text, FannedOut: true},
+		diary.NoticeProgress{Total: n})
+	if err := r.show(ctx, report); err != nil {
+		return err
+	}
+	id, err := r.b.store.Announce(ctx, r.account.ID, diary.Announcement{Class: c.ID, Body: st.Text, ToPupils: st.ToPupils,
+		Urgent: st.Urgent, ReportChat: r.chatID, ReportMessage: int64(r.message.ID)})
+	if err != nil {
+		return errors.Join(r.show(ctx, r.p.T("announce_failed")), r.refuseTeacher(ctx, err))
+	}
+	r.b.log.Info("announcement written", "account", r.account.ID, "notice", id, "class", c.ID)
+	r.noticesDue(ctx)
+	return r.answer(ctx, r.p.T("announce_sent"))
+}

@@ -1,0 +1,113 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/dnevnik/dnevnik/bot/button"
+	"github.com/dnevnik/dnevnik/diary"
+)
+
+// /hw: a teacher sets homework. The subject class (a button), the due date (the
+// next lesson's on a button, or typed), the text, then a preview to confirm.
+// Every step checks again that the teacher teaches the class.
+
+const homeworkFlowName = "hw"
+
+// homeworkState is where /hw is: Step is "date", "text" or "confirm".
+type homeworkState struct {
+	lessonFlow
+	Due  time.Time
+	Text string
+}
+
+// homeworkCommand answers /hw with the teacher's subject classes.
+func (r *request) homeworkCommand(ctx context.Context, _ string) error {
+	return r.askSection(ctx, button.HomeworkClass, r.p.T("hw_choose_class"))
+}
+
+// onHomeworkClassButton asks for the due date, offering the next lesson's.
+func (r *request) onHomeworkClassButton(ctx context.Context, args []int64) error {
+	c, ok, err := r.classArg(ctx, args)
+	if !ok {
+		return err
+	}
+	var kb [][]models.InlineKeyboardButton
+	next, err := r.b.store.NextLesson(ctx, r.account.ID, c.ID)
+	switch diary.ErrorCode(err) {
+	case "":
+		kb = append(kb, []models.InlineKeyboardButton{
+			r.dayButton(r.p.T("hw_due_next", "Date", r.p.Date(next)), button.HomeworkDue, next, int64(c.ID))})
+	case diary.ENOTFOUND: // no lesson for weeks: the date is typed
+	default:
+		return r.refuseTeacher(ctx, err)
+	}
+	st := homeworkState{lessonFlow: lessonFlow{Step: "date", Class: c.ID}}
+	if err := r.b.store.SetConversation(ctx, r.account.ID, homeworkFlowName, st); err != nil {
+		return err
+	}
+	return r.show(ctx, r.p.T("hw_ask_due", "Class", html.EscapeString(c.Title)), kb...)
+}
+
+// onHomeworkDueButton takes the due date on the button.
+func (r *request) onHomeworkDueButton(ctx context.Context, args []int64) error {
+	st, c, ok, err := flowStep[homeworkState](ctx, r, homeworkFlowName, "date", args, 2)
+	if !ok {
+		return err
+	}
+	return r.homeworkDue(ctx, c, st, button.ArgDate(args[1]))
+}
+
+// homeworkFlow takes what the teacher types at each step of /hw.
+func (r *request) homeworkFlow(ctx context.Context, raw json.RawMessage, text string) error {
+	st, c, ok, err := typedStep[homeworkState](ctx, r, raw)
+	if !ok {
+		return err
+	}
+	if st.Step == "date" {
+		due, ok := parseDay(text, r.b.store.Today(c.School))
+		if !ok {
+			return r.say(ctx, r.p.T("lessons_day_not_understood"))
+		}
+		return r.homeworkDue(ctx, c, st, due)
+	}
+	if diary.CheckHomeworkText(text) != nil {
+		return r.say(ctx, r.p.N("hw_text_length", diary.MaxHomeworkLength))
+	}
+	st.Step, st.Text = "confirm", text
+	if err := r.b.store.SetConversation(ctx, r.account.ID, homeworkFlowName, st); err != nil {
+		return err
+	}
+	return r.say(ctx, r.p.T("hw_preview", "Class", html.EscapeString(c.Title), "Date", r.p.Date(st.Due),
+		"Text", html.EscapeString(text)), r.saveButtons(button.HomeworkSave, c.ID))
+}
+
+// homeworkDue checks the due date and asks for the text.
+func (r *request) homeworkDue(ctx context.Context, c diary.TeacherClass, st homeworkState, due time.Time) error {
+	if diary.CheckHomeworkDue(r.b.store.Today(c.School), due) != nil {
+		return r.answerAlertOrSay(ctx, r.p.N("hw_due_out", diary.MaxHomeworkDaysOut))
+	}
+	st.Step, st.Due = "text", due
+	if err := r.b.store.SetConversation(ctx, r.account.ID, homeworkFlowName, st); err != nil {
+		return err
+	}
+	return r.show(ctx, r.p.T("hw_ask_text", "Class", html.EscapeString(c.Title), "Date", r.p.Date(due)))
+}
+
+// onHomeworkSaveButton saves the homework previewed, or drops it.
+func (r *request) onHomeworkSaveButton(ctx context.Context, args []int64) error {
+	st, c, ok, err := saveStep[homeworkState](ctx, r, homeworkFlowName, args)
+	if !ok {
+		return err
+	}
+	added, err := r.b.store.AddHomework(ctx, r.account.ID, diary.NewHomework{Class: st.Class, Due: st.Due, Text: st.Text})
+	if err != nil {
+		return r.refuseTeacher(ctx, err)
+	}
+	return r.finishFlow(ctx, added.Notified, "hw_saved_told", "hw_saved_later",
+		"Class", html.EscapeString(c.Title), "Date", r.p.Date(added.Due))
+}

@@ -1,0 +1,298 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/dnevnik/dnevnik/bot/button"
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/render"
+)
+
+// /meeting calls a parent meeting: the class (skipped for a teacher of one),
+// the day and time as typed, the place, the agenda. /meetings lists the
+// upcoming ones with the families' answers, each with buttons to move it,
+// change its place or cancel it; moving and changing the place ask for the
+// new value in the same conversation.
+
+const meetingFlowName = "meeting"
+
+// Steps of the meeting conversation: the three of a new meeting, then the
+// two changes of an existing one.
+const (
+	stepWhen   = "when"
+	stepPlace  = "place"
+	stepAgenda = "agenda"
+	stepMove   = "move"
+	stepRehome = "rehome"
+)
+
+// meetingState is what the meeting conversation has gathered so far.
+type meetingState struct {
+	Step    string    `json:"step"`
+	Class   int64     `json:"class,omitempty"`
+	Meeting int64     `json:"meeting,omitempty"` // for a change
+	Starts  time.Time `json:"starts,omitzero"`
+	Place   string    `json:"place,omitempty"`
+}
+
+// noAgenda is what a teacher types for a meeting without an agenda.
+const noAgenda = "-"
+
+// meeting answers /meeting.
+func (r *request) meeting(ctx context.Context, _ string) error {
+	return r.withClass(ctx, r.p.T("meeting_choose_class"), button.MeetingClass, (*request).meetingClass)
+}
+
+func (r *request) onMeetingClass(ctx context.Context, args []int64) error {
+	return r.onClassButton(ctx, args, (*request).meetingClass)
+}
+
+// meetingClass begins a meeting of the class: it asks when.
+func (r *request) meetingClass(ctx context.Context, c diary.TeacherClass) error {
+	return r.meetingAsk(ctx, meetingState{Step: stepWhen, Class: int64(c.ID)}, "meeting_ask_when", "Class", html.EscapeString(c.Title))
+}
+
+// meetingAsk saves the conversation at its next step and asks for it.
+func (r *request) meetingAsk(ctx context.Context, st meetingState, id string, kv ...any) error {
+	if err := r.b.store.SetConversation(ctx, r.account.ID, meetingFlowName, st); err != nil {
+		return r.fail(ctx, err)
+	}
+	return r.show(ctx, r.p.T(id, kv...))
+}
+
+// meetingFlow takes what the teacher typed at the conversation's step.
+func (r *request) meetingFlow(ctx context.Context, state json.RawMessage, text string) error {
+	var st meetingState
+	if err := json.Unmarshal(state, &st); err != nil {
+		return fmt.Errorf("read meeting state: %w", err)
+	}
+	if st.Step == stepMove || st.Step == stepRehome {
+		return r.meetingChange(ctx, st, text)
+	}
+	c, ok, err := r.teacherClass(ctx, st.Class)
+	if !ok {
+		return err
+	}
+	switch st.Step {
+	case stepWhen:
+		starts, ok, err := r.meetingStart(ctx, text, c.School.Location)
+		if !ok {
+			return err
+		}
+		st.Step, st.Starts = stepPlace, starts
+		return r.meetingAsk(ctx, st, "meeting_ask_place")
+	case stepPlace:
+		if diary.CheckMeetingPlace(text) != nil {
+			return r.say(ctx, r.p.T("meeting_bad_place", "Max", diary.MaxMeetingPlaceLength))
+		}
+		st.Step, st.Place = stepAgenda, text
+		return r.meetingAsk(ctx, st, "meeting_ask_agenda", "None", noAgenda)
+	}
+	agenda := strings.TrimSpace(text)
+	if agenda == noAgenda {
+		agenda = ""
+	}
+	if diary.CheckMeetingAgenda(agenda) != nil {
+		return r.say(ctx, r.p.T("meeting_bad_agenda", "Max", diary.MaxMeetingAgendaLength))
+	}
+	id, err := r.b.store.CreateMeeting(ctx, r.account.ID, diary.NewMeeting{Class: c.ID, Starts: st.Starts, Place: st.Place,
+		Agenda: agenda, Title: r.p.T("meeting_title", "Class", c.Title)})
+	if err != nil {
+		return r.meetingRefused(ctx, err)
+	}
+	if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
+		return r.fail(ctx, err)
+	}
+	r.b.log.Info("meeting called", "account", r.account.ID, "meeting", id, "class", c.ID)
+	r.noticesDue(ctx)
+	return r.say(ctx, r.p.T("meeting_created", "Class", html.EscapeString(c.Title),
+		"When", r.meetingTime(st.Starts, c.School.Location), "Place", html.EscapeString(st.Place)))
+}
+
+// meetingStart reads a typed day and time in the school's zone; when it is
+// not one, or not ahead, it says so and returns ok false.
+func (r *request) meetingStart(ctx context.Context, text string, loc *time.Location) (time.Time, bool, error) {
+	now := r.b.store.Now().In(loc)
+	starts, ok := parseWhen(text, now)
+	if !ok {
+		return time.Time{}, false, r.say(ctx, r.p.T("meeting_bad_when", "Text", html.EscapeString(text)))
+	}
+	if diary.CheckMeetingStart(now, starts) != nil {
+		return time.Time{}, false, r.say(ctx, r.p.T("meeting_not_ahead", "When", r.meetingTime(starts, loc)))
+	}
+	return starts, true, nil
+}
+
+// meetingTime is "чт, 3 декабря, 18:30" in the school's zone.
+func (r *request) meetingTime(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	return r.p.T("meeting_time", "Date", r.p.Date(diary.Date(t, loc)), "Time", t.Format("15:04"))
+}
+
+// meetingRefused tells why a meeting cannot be called or changed.
+func (r *request) meetingRefused(ctx context.Context, err error) error {
+	switch diary.ErrorCode(err) {
+	case diary.ECONFLICT:
+		return r.answerAlertOrSay(ctx, r.p.T("meeting_already_cancelled"))
+	case diary.EINVALID:
+		return r.answerAlertOrSay(ctx, r.p.T("meeting_begun"))
+	}
+	return r.refuseTeacher(ctx, err)
+}
+
+// meetings answers /meetings: a message per upcoming meeting, with answers
+// and buttons.
+func (r *request) meetings(ctx context.Context, _ string) error {
+	list, err := r.b.store.TeacherMeetings(ctx, r.account.ID)
+	if err != nil {
+		return r.refuseTeacher(ctx, err)
+	}
+	if len(list) == 0 {
+		return r.say(ctx, r.p.T("meetings_none"))
+	}
+	for _, m := range list {
+		id := m.ID
+		kb := []models.InlineKeyboardButton{
+			{Text: r.p.T("meeting_move"), CallbackData: r.b.codec.Encode(button.MeetingMove, id)},
+			{Text: r.p.T("meeting_rehome"), CallbackData: r.b.codec.Encode(button.MeetingPlace, id)},
+			{Text: r.p.T("meeting_cancel"), CallbackData: r.b.codec.Encode(button.MeetingCancel, id, 0)},
+		}
+		if err := r.say(ctx, r.meetingCard(m)+"\n\n"+r.meetingAnswers(m.Families), kb); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// meetingCard is a meeting's title, time, place and agenda.
+func (r *request) meetingCard(m diary.Meeting) string {
+	lines := []string{
+		"👥 <b>" + html.EscapeString(m.Title) + "</b>",
+		"🕒 " + r.meetingTime(m.Starts, m.School.Location),
+		"📍 " + html.EscapeString(m.Place),
+	}
+	if m.Agenda != "" {
+		lines = append(lines, "📋 "+html.EscapeString(m.Agenda))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// meetingAnswers lists the pupils whose families answered yes, no, have not
+// answered, and who have nobody in the bot; a pupil whose family answered
+// several times is named with the count.
+func (r *request) meetingAnswers(families []diary.MeetingFamily) string {
+	var yes, no, pending, absent []string
+	name := func(f diary.MeetingFamily, n int) string {
+		s := html.EscapeString(render.ChildName(f.Pupil))
+		if n > 1 {
+			s += fmt.Sprintf(" (%d)", n)
+		}
+		return s
+	}
+	for _, f := range families {
+		if f.Yes > 0 {
+			yes = append(yes, name(f, f.Yes))
+		}
+		if f.No > 0 {
+			no = append(no, name(f, f.No))
+		}
+		if f.Unanswered > 0 {
+			pending = append(pending, name(f, f.Unanswered))
+		}
+		if f.Yes+f.No+f.Unanswered == 0 {
+			absent = append(absent, name(f, 0))
+		}
+	}
+	list := func(id string, names []string) string {
+		return r.p.T(id, "Count", len(names), "Names", namesOrDash(names))
+	}
+	return strings.Join([]string{list("meeting_yes", yes), list("meeting_no", no), list("meeting_pending", pending),
+		list("meeting_absent", absent)}, "\n")
+}
+
+func (r *request) onMeetingMove(ctx context.Context, args []int64) error {
+	return r.meetingChangeAsk(ctx, args, stepMove, "meeting_ask_move")
+}
+
+func (r *request) onMeetingPlace(ctx context.Context, args []int64) error {
+	return r.meetingChangeAsk(ctx, args, stepRehome, "meeting_ask_rehome")
+}
+
+// meetingChangeAsk starts a change of the meeting a button names: it asks for
+// the new time or place as a new message, leaving the meeting's card be.
+func (r *request) meetingChangeAsk(ctx context.Context, args []int64, step, prompt string) error {
+	if len(args) != 1 {
+		return r.outdated(ctx)
+	}
+	m, err := r.b.store.TeacherMeeting(ctx, r.account.ID, args[0])
+	if err != nil {
+		return r.refuseTeacher(ctx, err)
+	}
+	if err := r.b.store.SetConversation(ctx, r.account.ID, meetingFlowName, meetingState{Step: step, Meeting: m.ID}); err != nil {
+		return r.fail(ctx, err)
+	}
+	return r.say(ctx, r.meetingCard(m)+"\n\n"+r.p.T(prompt))
+}
+
+// meetingChange takes the new time or place of a meeting.
+func (r *request) meetingChange(ctx context.Context, st meetingState, text string) error {
+	m, err := r.b.store.TeacherMeeting(ctx, r.account.ID, st.Meeting)
+	if err != nil {
+		return r.refuseTeacher(ctx, err)
+	}
+	var change diary.MeetingChange
+	if st.Step == stepMove {
+		starts, ok, err := r.meetingStart(ctx, text, m.School.Location)
+		if !ok {
+			return err
+		}
+		change.Starts, m.Starts = starts, starts
+	} else {
+		if diary.CheckMeetingPlace(text) != nil {
+			return r.say(ctx, r.p.T("meeting_bad_place", "Max", diary.MaxMeetingPlaceLength))
+		}
+		change.Place, m.Place = strings.TrimSpace(text), strings.TrimSpace(text)
+	}
+	if err := r.b.store.ChangeMeeting(ctx, r.account.ID, m.ID, change); err != nil {
+		return r.meetingRefused(ctx, err)
+	}
+	if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
+		return r.fail(ctx, err)
+	}
+	r.b.log.Info("meeting changed", "account", r.account.ID, "meeting", m.ID)
+	r.noticesDue(ctx)
+	return r.say(ctx, r.meetingCard(m)+"\n\n"+r.p.T("meeting_changed"))
+}
+
+// onMeetingCancel asks (0), cancels (1) or keeps (2) the meeting.
+func (r *request) onMeetingCancel(ctx context.Context, args []int64) error {
+	if len(args) != 2 || args[1] < 0 || args[1] > 2 {
+		return r.outdated(ctx)
+	}
+	m, err := r.b.store.TeacherMeeting(ctx, r.account.ID, args[0])
+	if err != nil {
+		return r.refuseTeacher(ctx, err)
+	}
+	switch args[1] {
+	case 0:
+		return r.show(ctx, r.meetingCard(m)+"\n\n"+r.p.T("meeting_cancel_confirm"), []models.InlineKeyboardButton{
+			{Text: r.p.T("meeting_cancel_yes"), CallbackData: r.b.codec.Encode(button.MeetingCancel, m.ID, 1)},
+			{Text: r.p.T("meeting_cancel_no"), CallbackData: r.b.codec.Encode(button.MeetingCancel, m.ID, 2)},
+		})
+	case 2:
+		return r.show(ctx, r.meetingCard(m)+"\n\n"+r.p.T("meeting_kept"))
+	}
+	if err := r.b.store.CancelMeeting(ctx, r.account.ID, m.ID); err != nil {
+		return r.meetingRefused(ctx, err)
+	}
+	r.b.log.Info("meeting cancelled", "account", r.account.ID, "meeting", m.ID)
+	r.noticesDue(ctx)
+	return r.show(ctx, r.meetingCard(m)+"\n\n"+r.p.T("meeting_cancelled"))
+}

@@ -1,0 +1,96 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/dnevnik/dnevnik/bot/button"
+	"github.com/dnevnik/dnevnik/diary"
+)
+
+// The buttons under what the worker sends: a meeting invitation's answers and
+// "stop these".
+
+// rsvpRefusals are what a person reads when their answer cannot be taken.
+var rsvpRefusals = map[diary.Code]string{
+	diary.ECONFLICT: "rsvp_cancelled",
+	diary.EEXPIRED:  "rsvp_past",
+}
+
+// onRSVPButton stores the answer to a meeting invitation and marks it on the
+// buttons. The diary checks that the account is invited; a guessed or
+// tampered event id is refused like any other.
+func (r *request) onRSVPButton(ctx context.Context, args []int64) error {
+	if len(args) != 2 || args[1] < 0 || args[1] > 1 {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	event, yes := args[0], args[1] == 1
+	if err := r.b.store.AnswerMeeting(ctx, r.account.ID, event, yes); err != nil {
+		if id, ok := rsvpRefusals[diary.ErrorCode(err)]; ok {
+			return r.answerAlert(ctx, r.p.T(id))
+		}
+		return r.fail(ctx, err)
+	}
+	saved := "rsvp_saved_no"
+	if yes {
+		saved = "rsvp_saved_yes"
+	}
+	if err := r.answer(ctx, r.p.T(saved)); err != nil {
+		return err
+	}
+	return r.markAnswer(ctx, event, yes)
+}
+
+// markAnswer redraws the invitation's buttons with the answer ticked.
+func (r *request) markAnswer(ctx context.Context, event int64, yes bool) error {
+	label := func(id string, chosen bool) string {
+		if chosen {
+			return "✅ " + r.p.T(id)
+		}
+		return r.p.T(id)
+	}
+	kb := [][]models.InlineKeyboardButton{{
+		{Text: label("notice_rsvp_yes", yes), CallbackData: r.b.codec.Encode(button.RSVP, event, 1)},
+		{Text: label("notice_rsvp_no", !yes), CallbackData: r.b.codec.Encode(button.RSVP, event, 0)},
+	}}
+	if m := r.message.ReplyMarkup; m != nil { // keep the rows under the answers ("stop these")
+		for _, row := range m.InlineKeyboard {
+			if len(row) > 0 && !r.isRSVPRow(row) {
+				kb = append(kb, row)
+			}
+		}
+	}
+	_, err := r.b.client.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: r.chatID,
+		MessageID: r.message.ID, ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: kb}})
+	if err != nil && !errors.Is(err, tg.ErrorBadRequest) { // "not modified": the same answer twice
+		return fmt.Errorf("mark answer: %w", err)
+	}
+	return nil
+}
+
+func (r *request) isRSVPRow(row []models.InlineKeyboardButton) bool {
+	cb, err := r.b.codec.Decode(row[0].CallbackData)
+	return err == nil && cb.Kind == button.RSVP
+}
+
+// onStopButton turns off the kind of notice the button was under.
+func (r *request) onStopButton(ctx context.Context, args []int64) error {
+	if len(args) != 1 {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	st := r.account.Settings
+	sw := switchOf(&st, args[0])
+	if sw == nil {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	*sw = false
+	if err := r.b.store.SaveSettings(ctx, r.account.ID, st); err != nil {
+		return r.fail(ctx, err)
+	}
+	r.account.Settings = st
+	return r.answerAlert(ctx, r.p.T("stop_done"))
+}

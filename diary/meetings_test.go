@@ -1,0 +1,171 @@
+package diary_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/dnevnik/dnevnik/diary"
+)
+
+// meetingNotice is the latest notice of a meeting: its action and audience.
+func (f *fixture) meetingNotice(event int64) (action string, class diary.ClassID, toPupils bool) {
+	f.t.Helper()
+	err := f.db.QueryRow(context.Background(), `SELECT action, class_id, to_pupils FROM notices
+	                                            WHERE kind = 'meeting' AND ref_id = $1 ORDER BY id DESC LIMIT 1`, event).Scan(&action, &class, &toPupils)
+	if err != nil {
+		f.t.Fatalf("notice of meeting %d: %v", event, err)
+	}
+	return action, class, toPupils
+}
+
+func (f *classroom) meeting(account diary.AccountID, class diary.ClassID) int64 {
+	f.t.Helper()
+	id, err := f.store.CreateMeeting(context.Background(), account, diary.NewMeeting{Class: class, Title: "Родительское собрание",
+		Starts: time.Date(2026, 12, 3, 18, 30, 0, 0, moscow), Place: "Кабинет 214", Agenda: "Итоги четверти"})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return id
+}
+
+func TestCreateMeeting(t *testing.T) {
+	f := newClassroom(t)
+	id := f.meeting(f.ivanova, f.c7a)
+	var title, place, agenda string
+	var starts time.Time
+	var by diary.PersonID
+	err := f.db.QueryRow(context.Background(), `SELECT title, place, agenda, starts_at, created_by FROM events
+	                                            WHERE id = $1 AND kind = 'meeting' AND class_id = $2`, id, f.c7a).
+		Scan(&title, &place, &agenda, &starts, &by)
+	if err != nil || place != "Кабинет 214" || agenda != "Итоги четверти" || by != f.ivanovaID ||
+		!starts.Equal(time.Date(2026, 12, 3, 18, 30, 0, 0, moscow)) {
+		t.Errorf("event: %q %q %q %s by %d (%v)", title, place, agenda, starts, by, err)
+	}
+	if action, class, toPupils := f.meetingNotice(id); action != "new" || class != f.c7a || toPupils {
+		t.Errorf("notice: %s, class %d, to pupils %v", action, class, toPupils)
+	}
+	if n := f.count(`SELECT count(*) FROM audit_log WHERE action = 'meeting.create' AND ref_id = $1`, id); n != 1 {
+		t.Errorf("%d audit records", n)
+	}
+}
+
+func TestMeetingRefusedWritesNothing(t *testing.T) {
+	f := newClassroom(t)
+	ctx := context.Background()
+	good := diary.NewMeeting{Class: f.c7a, Title: "Собрание", Starts: f.now.Add(24 * time.Hour), Place: "214"}
+	for name, c := range map[string]struct {
+		account diary.AccountID
+		edit    func(m *diary.NewMeeting)
+		code    diary.Code
+	}{
+		"another class": {f.volkova, func(m *diary.NewMeeting) { m.Class = f.c7b }, diary.EFORBIDDEN},
+		"not a teacher": {f.mum, func(*diary.NewMeeting) {}, diary.EFORBIDDEN},
+		"in the past":   {f.ivanova, func(m *diary.NewMeeting) { m.Starts = f.now.Add(-time.Minute) }, diary.EINVALID},
+		"too far ahead": {f.ivanova, func(m *diary.NewMeeting) { m.Starts = f.now.AddDate(2, 0, 0) }, diary.EINVALID},
+		"no place":      {f.ivanova, func(m *diary.NewMeeting) { m.Place = " " }, diary.EINVALID},
+	} {
+		m := good
+		c.edit(&m)
+		_, err := f.store.CreateMeeting(ctx, c.account, m)
+		if diary.ErrorCode(err) != c.code {
+			t.Errorf("%s: %v, want %s", name, err, c.code)
+		}
+	}
+	if n := f.count(`SELECT count(*) FROM events`); n != 0 {
+		t.Errorf("%d events written", n)
+	}
+	f.nothingWritten()
+}
+
+func TestChangeAndCancelMeeting(t *testing.T) {
+	f := newClassroom(t)
+	ctx := context.Background()
+	id := f.meeting(f.ivanova, f.c7a)
+	f.exec(`UPDATE notices SET fanned_out_at = now(), recipients = 2`) // the invitation went out
+
+	// Волкова teaches 7А too: she may move it; she may not touch a 7Б meeting.
+	later := time.Date(2026, 12, 4, 19, 0, 0, 0, moscow)
+	if err := f.store.ChangeMeeting(ctx, f.volkova, id, diary.MeetingChange{Starts: later}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.store.TeacherMeeting(ctx, f.ivanova, id)
+	if err != nil || !m.Starts.Equal(later) || m.Place != "Кабинет 214" {
+		t.Errorf("after the move: %+v, %v", m, err)
+	}
+	if action, _, _ := f.meetingNotice(id); action != "changed" {
+		t.Errorf("move told as %q", action)
+	}
+	if err := f.store.ChangeMeeting(ctx, f.ivanova, id, diary.MeetingChange{Place: "Актовый зал"}); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := f.store.TeacherMeeting(ctx, f.ivanova, id); m.Place != "Актовый зал" || !m.Starts.Equal(later) {
+		t.Errorf("after the new place: %+v", m)
+	}
+
+	other := f.meeting(f.ivanova, f.c7b)
+	before := f.count(`SELECT count(*) FROM audit_log`)
+	wantCode(t, f.store.CancelMeeting(ctx, f.volkova, other), diary.EFORBIDDEN)
+	wantCode(t, f.store.ChangeMeeting(ctx, f.volkova, other, diary.MeetingChange{Place: "x"}), diary.EFORBIDDEN)
+	wantCode(t, f.store.ChangeMeeting(ctx, f.ivanova, id, diary.MeetingChange{Starts: f.now.Add(-time.Hour)}), diary.EINVALID)
+	wantCode(t, f.store.CancelMeeting(ctx, f.ivanova, 999999), diary.ENOTFOUND)
+	if n := f.count(`SELECT count(*) FROM audit_log`); n != before {
+		t.Errorf("refused changes wrote %d audit records", n-before)
+	}
+
+	if err := f.store.CancelMeeting(ctx, f.ivanova, id); err != nil {
+		t.Fatal(err)
+	}
+	if action, class, toPupils := f.meetingNotice(id); action != "cancelled" || class != f.c7a || toPupils {
+		t.Errorf("cancel told as %q to class %d, pupils %v", action, class, toPupils)
+	}
+	wantCode(t, f.store.CancelMeeting(ctx, f.ivanova, id), diary.ECONFLICT)
+	wantCode(t, f.store.ChangeMeeting(ctx, f.ivanova, id, diary.MeetingChange{Place: "x"}), diary.ECONFLICT)
+	var actions []string
+	rows, _ := f.db.Query(ctx, `SELECT action FROM audit_log WHERE ref_id = $1 ORDER BY id`, id)
+	for rows.Next() {
+		var a string
+		_ = rows.Scan(&a)
+		actions = append(actions, a)
+	}
+	if want := "[meeting.create meeting.change meeting.change meeting.cancel]"; fmt.Sprint(actions) != want {
+		t.Errorf("audit %s, want %s", fmt.Sprint(actions), want)
+	}
+}
+
+func TestTeacherMeetingsAnswers(t *testing.T) {
+	f := newClassroom(t)
+	ctx := context.Background()
+	id := f.meeting(f.ivanova, f.c7a)
+	f.meeting(f.ivanova, f.c7b)
+	f.exec(`INSERT INTO event_rsvps (event_id, account_id, answer) VALUES ($1, $2, 'yes')`, id, f.mum)
+	past := f.id(`INSERT INTO events (school_id, class_id, kind, title, starts_at) VALUES ($1, $2, 'meeting', 'Было', $3) RETURNING id`,
+		f.school, f.c7a, f.now.Add(-48*time.Hour))
+
+	meetings, err := f.store.TeacherMeetings(ctx, f.volkova)
+	if err != nil || len(meetings) != 1 || meetings[0].ID != id || meetings[0].ID == past {
+		t.Fatalf("Волкова's meetings: %+v, %v", meetings, err)
+	}
+	got := map[string][3]int{}
+	for _, fam := range meetings[0].Families {
+		got[fam.Pupil.GivenName] = [3]int{fam.Yes, fam.No, fam.Unanswered}
+	}
+	// Даша: mum yes, granny not yet (dad blocked the bot); Петя's link was
+	// revoked and Лев has nobody: no family in the bot.
+	want := map[string][3]int{"Дарья": {1, 0, 1}, "Пётр": {0, 0, 0}, "Лев": {0, 0, 0}}
+	if len(got) != len(want) || got["Дарья"] != want["Дарья"] || got["Пётр"] != want["Пётр"] || got["Лев"] != want["Лев"] {
+		t.Errorf("answers %v, want %v", got, want)
+	}
+	if meetings[0].School.Location == nil || meetings[0].Class != "7А" {
+		t.Errorf("meeting lacks its school zone or class: %+v", meetings[0])
+	}
+	f.exec(`INSERT INTO event_rsvps (event_id, account_id, answer) VALUES ($1, $2, 'no')`, id, f.granny)
+	meetings, _ = f.store.TeacherMeetings(ctx, f.ivanova)
+	if len(meetings) != 2 || meetings[0].Families[0].No != 1 || meetings[0].Families[0].Unanswered != 0 {
+		t.Errorf("Иванова's meetings after granny said no: %+v", meetings)
+	}
+	if _, err := f.store.TeacherMeetings(ctx, f.mum); diary.ErrorCode(err) != diary.EFORBIDDEN {
+		t.Errorf("a parent listed teachers' meetings: %v", err)
+	}
+}

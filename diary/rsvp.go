@@ -1,0 +1,81 @@
+package diary
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// AnswerMeeting stores an account's answer to a parent meeting invitation:
+// yes, they will come, or no. Only a family member (a guardian or a trusted
+// person) of a pupil the meeting is for may answer, and only before it starts;
+// answering again changes the answer.
+func (s *Store) AnswerMeeting(ctx context.Context, account AccountID, event int64, yes bool) error {
+	const eventSQL = `SELECT kind, school_id, coalesce(class_id, 0), starts_at, cancelled_at IS NOT NULL FROM events WHERE id = $1`
+	var (
+		kind      string
+		school    SchoolID
+		class     ClassID
+		starts    time.Time
+		cancelled bool
+	)
+	err := s.db.QueryRow(ctx, eventSQL, event).Scan(&kind, &school, &class, &starts, &cancelled)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Errorf(EFORBIDDEN, "no event %d", event) // a guessed id tells nothing
+	}
+	if err != nil {
+		return fmt.Errorf("read event %d: %w", event, err)
+	}
+	invited, err := s.invited(ctx, account, school, class)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !invited || kind != "meeting":
+		return Errorf(EFORBIDDEN, "account %d is not invited to event %d", account, event)
+	case cancelled:
+		return Errorf(ECONFLICT, "meeting %d is cancelled", event)
+	case !s.Now().Before(starts):
+		return Errorf(EEXPIRED, "meeting %d has started", event)
+	}
+	answer := "no"
+	if yes {
+		answer = "yes"
+	}
+	const q = `
+INSERT INTO event_rsvps (event_id, account_id, answer, answered_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (event_id, account_id) DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at`
+	if _, err := s.db.Exec(ctx, q, event, account, answer, s.Now()); err != nil {
+		return fmt.Errorf("store answer of account %d to meeting %d: %w", account, event, err)
+	}
+	return nil
+}
+
+// invited tells whether the account may now see, as family, a pupil of the
+// school (class 0) or of the class.
+func (s *Store) invited(ctx context.Context, account AccountID, school SchoolID, class ClassID) (bool, error) {
+	rows, _ := s.db.Query(ctx, accountLinksSQL, []AccountID{account})
+	links, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (pupilLink, error) { return scanPupilLink(row) })
+	if err != nil {
+		return false, fmt.Errorf("links of account %d: %w", account, err)
+	}
+	var pupils []PersonID
+	now := s.Now()
+	for _, l := range links {
+		if a, err := l.check(now); err == nil && a.Role != RoleStudent && a.School.ID == school {
+			pupils = append(pupils, a.Pupil.ID)
+		}
+	}
+	if len(pupils) == 0 || class == 0 {
+		return len(pupils) > 0, nil
+	}
+	const q = `SELECT EXISTS (SELECT FROM enrollments WHERE person_id = ANY($1) AND class_id = $2 AND role = 'student' AND active)`
+	var in bool
+	if err := s.db.QueryRow(ctx, q, pupils, class).Scan(&in); err != nil {
+		return false, fmt.Errorf("pupils of account %d in class %d: %w", account, class, err)
+	}
+	return in, nil
+}

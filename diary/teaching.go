@@ -1,0 +1,123 @@
+package diary
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// A teacher's announcement is a notice with a text of its own, to the families
+// of a class and, if the teacher chooses, its pupils. The bot shows how many
+// accounts will get it before the teacher confirms.
+
+// MaxAnnouncementLength bounds an announcement's text, in characters: it must
+// fit one Telegram message with the heading the worker puts above it.
+const MaxAnnouncementLength = 3500
+
+// Announcement is what a teacher sends to a class.
+type Announcement struct {
+	Class    ClassID
+	Body     string
+	ToPupils bool // the pupils get it too, not only their families
+	Urgent   bool // goes through quiet hours
+	// The teacher's message that the worker edits into "delivered N of M".
+	ReportChat, ReportMessage int64
+}
+
+// CheckAnnouncement refuses an empty text or one over MaxAnnouncementLength,
+// so that the bot can say which before it asks for confirmation.
+func CheckAnnouncement(body string) error {
+	return checkLength("announcement", body, MaxAnnouncementLength)
+}
+
+// AnnouncementRecipients counts the accounts an announcement to the class would
+// reach now: those whose link to a pupil of the class is live by the access
+// rule (guardians and trusted people, and the pupils when toPupils), less those
+// who blocked the bot. Only a teacher of the class may ask.
+func (s *Store) AnnouncementRecipients(ctx context.Context, account AccountID, class ClassID, toPupils bool) (int, error) {
+	if _, err := s.TeacherClassAccess(ctx, account, class); err != nil {
+		return 0, err
+	}
+	links, err := s.classLinks(ctx, []ClassID{class}, audienceRoles(toPupils))
+	if err != nil {
+		return 0, err
+	}
+	accounts := map[AccountID]bool{}
+	for _, l := range links {
+		accounts[l.Account] = true
+	}
+	return len(accounts), nil
+}
+
+// audienceRoles are the link roles a class notice reaches.
+func audienceRoles(toPupils bool) []string {
+	if toPupils {
+		return []string{string(RoleGuardian), string(RoleTrusted), string(RoleStudent)}
+	}
+	return []string{string(RoleGuardian), string(RoleTrusted)}
+}
+
+// Announce writes the announcement as a notice, with its audit record, if the
+// account's teacher teaches the class; it returns the notice's id.
+func (s *Store) Announce(ctx context.Context, account AccountID, a Announcement) (int64, error) {
+	if err := CheckAnnouncement(a.Body); err != nil {
+		return 0, err
+	}
+	t, err := s.TeacherClassAccess(ctx, account, a.Class)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		id, err = s.addNotice(ctx, tx, NewNotice{Kind: NoticeAnnouncement, School: t.School.ID, Class: a.Class,
+			Body: strings.TrimSpace(a.Body), NoPupils: !a.ToPupils, Urgent: a.Urgent, Author: t.Teacher.ID,
+			ReportChat: a.ReportChat, ReportMessage: a.ReportMessage})
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEntry{Account: account, Teacher: t.Teacher.ID, Action: "announce", Class: a.Class, Ref: id,
+			Detail: map[string]any{"to_pupils": a.ToPupils, "urgent": a.Urgent, "length": utf8.RuneCountInString(a.Body)}})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("announce to class %d by account %d: %w", a.Class, account, err)
+	}
+	return id, nil
+}
+
+// classLinksSQL is the deciding link of each account, not blocked, to each
+// active pupil of the classes $1, among the links of the roles $2.
+const classLinksSQL = linkSQL + `l.role = ANY($2::text[])
+  AND l.person_id IN (SELECT person_id FROM enrollments WHERE class_id = ANY($1) AND role = 'student' AND active)
+  AND l.account_id IN (SELECT id FROM accounts WHERE blocked_at IS NULL)` + linkOrder
+
+// classLinks returns the live links, by PupilAccess's rule at now, of the
+// given roles to the pupils of the classes.
+func (s *Store) classLinks(ctx context.Context, classes []ClassID, roles []string) ([]PupilAccess, error) {
+	rows, _ := s.db.Query(ctx, classLinksSQL, classes, roles)
+	return liveLinks(rows, s.Now())
+}
+
+// liveLinks reads rows of linkSQL and keeps those the access rule lets through.
+func liveLinks(rows pgx.Rows, now time.Time) ([]PupilAccess, error) {
+	links, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (pupilLink, error) { return scanPupilLink(row) })
+	if err != nil {
+		return nil, fmt.Errorf("read links of class pupils: %w", err)
+	}
+	var live []PupilAccess
+	for _, l := range links {
+		a, err := l.check(now)
+		switch ErrorCode(err) {
+		case "":
+			live = append(live, a)
+		case EREVOKED, EEXPIRED, EFORBIDDEN:
+		default:
+			return nil, err
+		}
+	}
+	return live, nil
+}

@@ -1,0 +1,330 @@
+package jobs_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+
+	"github.com/dnevnik/dnevnik/bot/button"
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/jobs"
+)
+
+// addFamilies enrols n more pupils in the class, each with two guardians
+// linked to the bot; the guardians' chats are 1_000_000 + 10·i + 0 and + 1.
+func (r *rig) addFamilies(class string, n int) []int64 {
+	r.t.Helper()
+	ctx := context.Background()
+	steps := []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO people (sourced_id, school_id, role, family_name, given_name)
+		  SELECT 'mass-' || i, s.id, 'student', 'Ученик', 'Номер ' || i
+		  FROM generate_series(1, $1::int) i, schools s WHERE s.sourced_id = 'demo-school'`, []any{n}},
+		{`INSERT INTO enrollments (class_id, person_id, role)
+		  SELECT c.id, p.id, 'student' FROM people p, classes c WHERE p.sourced_id LIKE 'mass-%' AND c.sourced_id = $1`, []any{class}},
+		{`INSERT INTO accounts (telegram_user_id, chat_id)
+		  SELECT 1000000 + 10 * i + g, 1000000 + 10 * i + g FROM generate_series(1, $1::int) i, generate_series(0, 1) g`, []any{n}},
+		{`INSERT INTO account_links (account_id, role, person_id, valid_from)
+		  SELECT a.id, 'guardian', p.id, '2026-09-01' FROM accounts a
+		  JOIN people p ON p.sourced_id = 'mass-' || ((a.telegram_user_id - 1000000) / 10)
+		  WHERE a.telegram_user_id >= 1000000`, nil},
+	}
+	for _, step := range steps {
+		if _, err := r.db.Exec(ctx, step.sql, step.args...); err != nil {
+			r.t.Fatalf("%s: %v", step.sql, err)
+		}
+	}
+	var chats []int64
+	for i := 1; i <= n; i++ {
+		chats = append(chats, int64(1000000+10*i), int64(1000000+10*i+1))
+	}
+	return chats
+}
+
+// announce writes an announcement to the families of a class, as a teacher's
+// /announce does, and starts its fan-out.
+func (r *rig) announce(class, body string, urgent bool) int64 {
+	r.t.Helper()
+	return r.notice(`INSERT INTO notices (kind, school_id, class_id, body, to_pupils, urgent, created_at, due_at)
+		SELECT 'announcement', c.school_id, c.id, $3, false, $4, $1, $1 FROM classes c WHERE c.sourced_id = $2 RETURNING id`,
+		class, body, urgent)
+}
+
+// notice writes a notice with a query of the pinned time ($1) and args, and
+// starts the fan-out.
+func (r *rig) notice(query string, args ...any) int64 {
+	r.t.Helper()
+	ctx := context.Background()
+	var id int64
+	if err := r.db.QueryRow(ctx, query, append([]any{r.now}, args...)...).Scan(&id); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := r.enqueue.NoticesDue(ctx); err != nil {
+		r.t.Fatal(err)
+	}
+	return id
+}
+
+// A worker stopped in the middle of an announcement to 500 parents, then
+// started again with the fan-out and every send run once more, leaves each
+// parent with exactly one message.
+func TestFanOutStoppedAndRestartedSendsOnce(t *testing.T) {
+	r := newRig(t, digestTime)
+	ctx := context.Background()
+	chats := r.addFamilies(demo.Class7A, 250)
+	stop := r.runWorker(jobs.SenderConfig{Rate: 200, ChatInterval: -1})
+	id := r.announce(demo.Class7A, "Завтра субботник, приходите в 9:00", false)
+	if err := r.fake.WaitFor(20*time.Second, func() bool { return len(r.fake.Calls("sendMessage")) >= 100 }); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	if n := len(r.fake.Calls("sendMessage")); n >= len(chats) {
+		t.Fatalf("all %d sent before the stop: the test stopped nothing", n)
+	}
+
+	// As if the worker died before it recorded the fan-out and the tasks' ids
+	// were forgotten: the whole fan-out runs again, every send with it.
+	if _, err := r.db.Exec(ctx, `UPDATE notices SET fanned_out_at = NULL, recipients = NULL WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{jobs.QueueCompose, jobs.QueueSend} {
+		if _, err := r.inspect.DeleteAllCompletedTasks(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.runWorker(jobs.SenderConfig{Rate: 1000, ChatInterval: -1})
+	if err := r.enqueue.NoticesDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.settle()
+	for _, chat := range chats {
+		if sent := r.fake.Sent(chat); len(sent) != 1 || !strings.Contains(sent[0].Text, "субботник") {
+			t.Fatalf("chat %d got %d messages: %q", chat, len(sent), texts(r.fake, chat))
+		}
+	}
+	if n := len(r.fake.Calls("sendMessage")); n != len(chats) {
+		t.Errorf("%d messages sent to %d parents", n, len(chats))
+	}
+	p, err := r.store.NoticeProgress(ctx, id)
+	if err != nil || p != (diary.NoticeProgress{Delivered: 500, Total: 500}) {
+		t.Errorf("progress %+v, %v; want 500 of 500", p, err)
+	}
+}
+
+// A new grade goes to the pupil's guardian, naming the child, and to the
+// pupil, with a button that turns such pushes off; a grade undone before its
+// notice went out tells no one.
+func TestGradeNotice(t *testing.T) {
+	r := newRig(t, digestTime)
+	ctx := context.Background()
+	r.link(demo.Dasha, 401)
+	r.linkAs(demo.Dasha, 402, diary.RoleStudent)
+	r.link(demo.Petya, 403)
+	r.startWorker()
+	grade := func() int64 {
+		var id int64
+		err := r.db.QueryRow(ctx, `INSERT INTO grades (class_id, pupil_id, score, graded_on, comment)
+			SELECT c.id, p.id, 5, '2026-11-26', 'Отличная работа' FROM classes c, people p
+			WHERE c.sourced_id = $1 AND p.sourced_id = $2 RETURNING id`, demo.Class7A+"-0", demo.Dasha).Scan(&id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	gradeNotice := `INSERT INTO notices (kind, school_id, class_id, pupil_id, ref_id, created_at, due_at)
+		SELECT 'grade', c.school_id, g.class_id, g.pupil_id, g.id, $1, $1
+		FROM grades g JOIN classes c ON c.id = g.class_id WHERE g.id = $2 RETURNING id`
+	r.notice(gradeNotice, grade())
+	r.settle()
+
+	parent, pupil := r.fake.Sent(401), r.fake.Sent(402)
+	if len(parent) != 1 || !strings.Contains(parent[0].Text, "Новая оценка") || !strings.Contains(parent[0].Text, "Дарья") ||
+		!strings.Contains(parent[0].Text, "Математика") || !strings.Contains(parent[0].Text, "5") {
+		t.Fatalf("the guardian got %q", texts(r.fake, 401))
+	}
+	if len(pupil) != 1 || strings.Contains(pupil[0].Text, "Дарья") {
+		t.Errorf("the pupil got %q", texts(r.fake, 402))
+	}
+	if n := len(r.fake.Sent(403)); n != 0 {
+		t.Errorf("another child's parent got %d messages", n)
+	}
+	stop, ok := parent[0].Button("🔕 Не присылать такие")
+	if !ok {
+		t.Fatalf("no stop button under %q", parent[0].Text)
+	}
+	pressed, err := button.NewCodec(workerToken).Decode(stop.CallbackData)
+	if err != nil || pressed.Kind != button.Stop || pressed.Args[0] != button.SettingGrades {
+		t.Errorf("stop button %q: %+v, %v", stop.CallbackData, pressed, err)
+	}
+
+	// Undone before it went out: the notice finds no grade and sends nothing.
+	undone := grade()
+	id := r.notice(gradeNotice, undone)
+	if _, err := r.db.Exec(ctx, `DELETE FROM grades WHERE id = $1`, undone); err != nil {
+		t.Fatal(err)
+	}
+	r.settle()
+	if n, m := len(r.fake.Sent(401)), len(r.fake.Sent(402)); n != 1 || m != 1 {
+		t.Errorf("after an undone grade: %d and %d messages, want 1 each", n, m)
+	}
+	if p, err := r.store.NoticeProgress(ctx, id); err != nil || p.Total != 0 {
+		t.Errorf("undone grade's notice: %+v, %v", p, err)
+	}
+}
+
+// An account that turned grade pushes off gets none; announcements still come.
+func TestSwitchedOffKindIsNotSent(t *testing.T) {
+	r := newRig(t, digestTime)
+	ctx := context.Background()
+	acc := r.link(demo.Dasha, 501)
+	if _, err := r.db.Exec(ctx, `UPDATE accounts SET notify_meetings = false WHERE id = $1`, acc); err != nil {
+		t.Fatal(err)
+	}
+	r.startWorker()
+	r.notice(`INSERT INTO notices (kind, school_id, class_id, ref_id, to_pupils, created_at, due_at)
+		SELECT 'meeting', e.school_id, e.class_id, e.id, false, $1, $1 FROM events e WHERE e.kind = 'meeting' RETURNING id`)
+	r.announce(demo.Class7A, "Собрание в пятницу", false)
+	r.settle()
+	if sent := r.fake.Sent(501); len(sent) != 1 || !strings.Contains(sent[0].Text, "Собрание в пятницу") {
+		t.Errorf("got %q, want the announcement alone", texts(r.fake, 501))
+	}
+}
+
+// A meeting invitation carries the RSVP buttons the bot reads.
+func TestMeetingInvitationHasRSVPButtons(t *testing.T) {
+	r := newRig(t, digestTime)
+	r.link(demo.Dasha, 601)
+	r.linkAs(demo.Dasha, 602, diary.RoleStudent)
+	r.startWorker()
+	var event int64
+	if err := r.db.QueryRow(context.Background(), `SELECT id FROM events WHERE kind = 'meeting'`).Scan(&event); err != nil {
+		t.Fatal(err)
+	}
+	r.notice(`INSERT INTO notices (kind, school_id, class_id, ref_id, to_pupils, created_at, due_at)
+		SELECT 'meeting', e.school_id, e.class_id, e.id, false, $1, $1 FROM events e WHERE e.id = $2 RETURNING id`, event)
+	r.settle()
+	sent := r.fake.Sent(601)
+	if len(sent) != 1 || !strings.Contains(sent[0].Text, "Родительское собрание") || !strings.Contains(sent[0].Text, "Кабинет 214") {
+		t.Fatalf("the guardian got %q", texts(r.fake, 601))
+	}
+	codec := button.NewCodec(workerToken)
+	for label, answer := range map[string]int64{"Приду": 1, "Не смогу": 0} {
+		b, ok := sent[0].Button(label)
+		if !ok {
+			t.Fatalf("no %q button", label)
+		}
+		pressed, err := codec.Decode(b.CallbackData)
+		if err != nil || pressed.Kind != button.RSVP || pressed.Args[0] != event || pressed.Args[1] != answer {
+			t.Errorf("%q: %+v, %v", label, pressed, err)
+		}
+	}
+	if n := len(r.fake.Sent(602)); n != 0 {
+		t.Errorf("a parent meeting went to the pupil: %d messages", n)
+	}
+}
+
+// An urgent announcement goes through quiet hours; another one waits for
+// their end.
+func TestUrgentAnnouncementGoesThroughQuietHours(t *testing.T) {
+	r := newRig(t, time.Date(2037, 11, 26, 23, 0, 0, 0, mustZone("Europe/Moscow")))
+	r.link(demo.Dasha, 701)
+	r.startWorker()
+	r.announce(demo.Class7A, "Завтра занятия отменены: карантин", true)
+	r.announce(demo.Class7A, "Напоминаем про сменную обувь", false)
+	r.settle()
+	if sent := r.fake.Sent(701); len(sent) != 1 || !strings.Contains(sent[0].Text, "Срочное объявление") {
+		t.Fatalf("inside quiet hours: %q, want the urgent one alone", texts(r.fake, 701))
+	}
+	held, err := r.inspect.ListScheduledTasks(jobs.QueueSend)
+	if err != nil || len(held) != 1 {
+		t.Fatalf("held: %d, %v", len(held), err)
+	}
+	if want := time.Date(2037, 11, 27, 7, 0, 0, 0, mustZone("Europe/Moscow")); !held[0].NextProcessAt.Equal(want) {
+		t.Errorf("held until %v, want %v", held[0].NextProcessAt, want)
+	}
+}
+
+// The author's message counts the deliveries until every send ended:
+// "delivered 2 of 2".
+func TestAnnouncementReportCountsDeliveries(t *testing.T) {
+	r := newRig(t, digestTime)
+	ctx := context.Background()
+	r.link(demo.Dasha, 801)
+	r.link(demo.Petya, 802)
+	blocked := r.link(demo.Petya, 803)
+	if err := r.store.MarkBlocked(ctx, blocked); err != nil {
+		t.Fatal(err)
+	}
+	teacher, err := r.store.TouchAccount(ctx, 899, 899, "ru")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := tg.New(workerToken, tg.WithServerURL(r.fake.URL()), tg.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	preview, err := client.SendMessage(ctx, &tg.SendMessageParams{ChatID: teacher.ChatID, Text: "preview"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.startWorker()
+	r.notice(`INSERT INTO notices (kind, school_id, class_id, body, to_pupils, report_chat_id, report_message_id, created_at, due_at)
+		SELECT 'announcement', c.school_id, c.id, 'Экскурсия в музей', false, $3, $4, $1, $1
+		FROM classes c WHERE c.sourced_id = $2 RETURNING id`, demo.Class7A, teacher.ChatID, preview.ID)
+	want := "Доставлено 2 из 2"
+	err = r.fake.WaitFor(15*time.Second, func() bool {
+		m, ok := r.fake.LastMessage(teacher.ChatID)
+		return ok && strings.Contains(m.Text, want)
+	})
+	if err != nil {
+		m, _ := r.fake.LastMessage(teacher.ChatID)
+		t.Fatalf("the author's message reads %q, want %q", m.Text, want)
+	}
+	if n := len(r.fake.Sent(803)); n != 0 {
+		t.Errorf("%d messages to an account that blocked the bot", n)
+	}
+}
+
+// The day before an event, at the digest time, each invited family gets a
+// reminder, once; one that said it will not come gets none.
+func TestReminderTheDayBefore(t *testing.T) {
+	r := newRig(t, digestTime)
+	ctx := context.Background()
+	yes := r.link(demo.Dasha, 901)
+	no := r.link(demo.Petya, 902)
+	var event int64
+	err := r.db.QueryRow(ctx, `UPDATE events SET starts_at = $1, ends_at = NULL WHERE kind = 'meeting' RETURNING id`,
+		digestTime.Add(23*time.Hour+30*time.Minute)).Scan(&event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for acc, answer := range map[diary.AccountID]bool{yes: true, no: false} {
+		if err := r.store.AnswerMeeting(ctx, acc, event, answer); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.startWorker()
+	r.tick()
+	r.tick()
+	r.settle()
+	reminders := func(chat int64) (n int) {
+		for _, m := range r.fake.Sent(chat) {
+			if strings.Contains(m.Text, "Напоминание") {
+				n++
+			}
+		}
+		return n
+	}
+	if n := reminders(901); n != 1 {
+		t.Errorf("%d reminders to the parent who will come: %q", n, texts(r.fake, 901))
+	}
+	if n := reminders(902); n != 0 {
+		t.Errorf("%d reminders to the parent who will not", n)
+	}
+}

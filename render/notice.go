@@ -1,0 +1,101 @@
+package render
+
+import (
+	"time"
+
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/locales"
+)
+
+// Notice renders what the bot tells first: a new grade, homework for tomorrow,
+// a lesson change, a meeting, an announcement. child labels the pupil a grade,
+// mark or remark is about for their family; "" for the pupil themself and for
+// a notice to a class. It is "" for a notice that is Gone.
+func Notice(p *locales.Printer, n diary.Notice, child string) string {
+	if n.Gone {
+		return ""
+	}
+	var m message
+	loc := n.School.Location
+	class := field(n.ClassTitle)
+	switch n.Kind {
+	case diary.NoticeGrade:
+		g := *n.Grade
+		m.add(heading(iconGrade, p.T(actionID("notice_grade", n.Action)), child, p.Date(g.Date)))
+		m.add(subjectItem(g.Subject, gradeDetail(p, g)))
+	case diary.NoticeAttendance:
+		m.add(heading(iconAttendance, p.T("notice_mark"), child, p.Date(n.Mark.Date)))
+		m.add(markLine(p, *n.Mark))
+	case diary.NoticeRemark:
+		m.add(heading(iconRemark, p.T("notice_remark"), child, p.Date(n.Remark.Date)))
+		m.add(remarkLine(*n.Remark))
+	case diary.NoticeHomework:
+		h := *n.Homework
+		m.add(heading(iconHomework, p.T(actionID("notice_homework", n.Action), "Date", p.Date(h.Due)), "", class))
+		m.add(homeworkLine(h))
+	case diary.NoticeSchedule:
+		l := *n.Lesson
+		m.add(heading(iconSubstitute, p.T("notice_schedule", "Date", p.Date(l.Date)), "", class))
+		m.add(lessonLine(p, l, false))
+		if l.Change.Note != "" {
+			m.add(iconLine(iconNote, text(l.Change.Note)))
+		}
+	case diary.NoticeMeeting:
+		e := *n.Event
+		m.add(bold(p.T(actionID("notice_meeting", n.Action))))
+		m.add(eventLines(p, e, loc)...)
+		if n.Action != diary.ActionCancelled {
+			m.block()
+			m.add(p.T("notice_meeting_rsvp"))
+		}
+	case diary.NoticeAnnouncement:
+		title := p.T("notice_announcement")
+		if n.Urgent {
+			title = p.T("notice_announcement_urgent")
+		}
+		m.add(heading(iconAnnouncement, title, "", class))
+		m.block()
+		m.add(text(n.Body))
+		if n.Author != nil {
+			m.block()
+			m.add(iconLine(iconAuthor, field(TeacherName(*n.Author))))
+		}
+	}
+	return m.String()
+}
+
+// actionID is the message id of a notice title for its action:
+// "notice_grade" for a new grade, "notice_grade_changed" for a changed one.
+func actionID(id string, a diary.NoticeAction) string {
+	if a == diary.ActionNew {
+		return id
+	}
+	return id + "_" + string(a)
+}
+
+// Reminder renders the day-before reminder of an event.
+func Reminder(p *locales.Printer, e diary.Event, loc *time.Location) string {
+	var m message
+	m.add(bold(p.T("notice_reminder")))
+	m.add(eventLines(p, e, loc)...)
+	return m.String()
+}
+
+// NoticeReport is the author's view of an announcement on its way: the text
+// sent and how many of its recipients have it, "delivered 23 of 25".
+func NoticeReport(p *locales.Printer, n diary.Notice, progress diary.NoticeProgress) string {
+	var m message
+	m.add(heading(iconAnnouncement, p.T("notice_report_title"), "", field(n.ClassTitle)))
+	m.block()
+	m.add(text(n.Body))
+	m.block()
+	switch {
+	case !n.FannedOut:
+		m.add(iconLine(iconSending, p.T("notice_report_sending")))
+	case progress.Done():
+		m.add(iconLine(iconYes, p.T("notice_report_done", "Delivered", progress.Delivered, "Total", progress.Total)))
+	default:
+		m.add(iconLine(iconSending, p.T("notice_report_progress", "Delivered", progress.Delivered, "Total", progress.Total)))
+	}
+	return m.String()
+}
