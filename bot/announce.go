@@ -153,9 +153,14 @@ func (r *request) onAnnounceSend(ctx context.Context, args []int64) error {
 	if err != nil {
 		return r.refuseTeacher(ctx, err)
 	}
-	// Ended first, so a second press of Send finds nothing to send.
-	if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
+	// Taken first, so a second press of Send, even at the same moment, finds
+	// nothing to send.
+	taken, err := r.b.store.TakeConversation(ctx, r.account.ID, announceFlowName)
+	if err != nil {
 		return r.fail(ctx, err)
+	}
+	if !taken {
+		return r.outdated(ctx)
 	}
 	// Drawn before the notice exists, so that it never overwrites the worker's count.
 	report := render.NoticeReport(r.p, diary.Notice{ClassTitle: c.Title, Body: st.Text, FannedOut: true},

@@ -60,3 +60,14 @@ func (s *Store) EndConversation(ctx context.Context, account AccountID) error {
 	}
 	return nil
 }
+
+// TakeConversation ends the account's conversation of the flow and tells
+// whether this call ended it: of two presses of one "send" button, one
+// takes the conversation and the other finds nothing to send.
+func (s *Store) TakeConversation(ctx context.Context, account AccountID, flow string) (bool, error) {
+	tag, err := s.db.Exec(ctx, `DELETE FROM conversations WHERE account_id = $1 AND flow = $2`, account, flow)
+	if err != nil {
+		return false, fmt.Errorf("take conversation of account %d: %w", account, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}

@@ -169,3 +169,16 @@ func TestTeacherMeetingsAnswers(t *testing.T) {
 		t.Errorf("a parent listed teachers' meetings: %v", err)
 	}
 }
+
+// A meeting cancelled before its invitation went out is told to no one: its
+// invitation is withdrawn, and no cancellation follows it.
+func TestMeetingCancelledBeforeAnyoneHeard(t *testing.T) {
+	f := newClassroom(t)
+	id := f.meeting(f.ivanova, f.c7a)
+	if err := f.store.CancelMeeting(context.Background(), f.ivanova, id); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(`SELECT count(*) FROM notices WHERE ref_id = $1`, id); n != 0 {
+		t.Errorf("%d notices of a meeting nobody heard of", n)
+	}
+}

@@ -63,10 +63,21 @@ type NewNotice struct {
 
 // addNotice writes a notice in tx and returns its id. A second change to the
 // same thing while its notice waits is folded into that notice: "new" stays
-// new, anything else takes the latest action.
+// new, anything else takes the latest action; and a thing cancelled before
+// anyone heard of it is told to no one (the id is then 0).
 func (s *Store) addNotice(ctx context.Context, tx pgx.Tx, n NewNotice) (int64, error) {
 	if n.Action == "" {
 		n.Action = ActionNew
+	}
+	if n.Action == ActionCancelled && n.Ref != 0 {
+		const unheard = `DELETE FROM notices WHERE kind = $1 AND ref_id = $2 AND fanned_out_at IS NULL AND action = 'new'`
+		tag, err := tx.Exec(ctx, unheard, n.Kind, n.Ref)
+		if err != nil {
+			return 0, fmt.Errorf("withdraw %s notice of %d: %w", n.Kind, n.Ref, err)
+		}
+		if tag.RowsAffected() > 0 {
+			return 0, nil
+		}
 	}
 	const q = `
 INSERT INTO notices (kind, action, school_id, class_id, pupil_id, ref_id, body, to_pupils, to_families,

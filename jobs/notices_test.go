@@ -11,38 +11,17 @@ import (
 	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/jobs"
 )
 
-// addFamilies enrols n more pupils in the class, each with two guardians
-// linked to the bot; the guardians' chats are 1_000_000 + 10·i + 0 and + 1.
-func (r *rig) addFamilies(class string, n int) []int64 {
+// addFamilies makes the class size pupils strong, each with two guardians
+// linked to the bot, and returns their chats.
+func (r *rig) addFamilies(class string, size int) []int64 {
 	r.t.Helper()
-	ctx := context.Background()
-	steps := []struct {
-		sql  string
-		args []any
-	}{
-		{`INSERT INTO people (sourced_id, school_id, role, family_name, given_name)
-		  SELECT 'mass-' || i, s.id, 'student', 'Ученик', 'Номер ' || i
-		  FROM generate_series(1, $1::int) i, schools s WHERE s.sourced_id = 'demo-school'`, []any{n}},
-		{`INSERT INTO enrollments (class_id, person_id, role)
-		  SELECT c.id, p.id, 'student' FROM people p, classes c WHERE p.sourced_id LIKE 'mass-%' AND c.sourced_id = $1`, []any{class}},
-		{`INSERT INTO accounts (telegram_user_id, chat_id)
-		  SELECT 1000000 + 10 * i + g, 1000000 + 10 * i + g FROM generate_series(1, $1::int) i, generate_series(0, 1) g`, []any{n}},
-		{`INSERT INTO account_links (account_id, role, person_id, valid_from)
-		  SELECT a.id, 'guardian', p.id, '2026-09-01' FROM accounts a
-		  JOIN people p ON p.sourced_id = 'mass-' || ((a.telegram_user_id - 1000000) / 10)
-		  WHERE a.telegram_user_id >= 1000000`, nil},
-	}
-	for _, step := range steps {
-		if _, err := r.db.Exec(ctx, step.sql, step.args...); err != nil {
-			r.t.Fatalf("%s: %v", step.sql, err)
-		}
-	}
-	var chats []int64
-	for i := 1; i <= n; i++ {
-		chats = append(chats, int64(1000000+10*i), int64(1000000+10*i+1))
+	chats, err := diarytest.AddFamilies(context.Background(), r.db, []string{class}, size, 1_000_000)
+	if err != nil {
+		r.t.Fatal(err)
 	}
 	return chats
 }
