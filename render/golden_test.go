@@ -49,6 +49,7 @@ var views = map[string]func(p *locales.Printer) string{
 	},
 	"weekly":         func(p *locales.Printer) string { return weeklyText(p, week23()) },
 	"weekly_trusted": func(p *locales.Printer) string { return weeklyText(p, trustedWeek()) },
+	"notices":        noticesText,
 }
 
 func TestGolden(t *testing.T) {
