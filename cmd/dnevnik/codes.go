@@ -47,7 +47,7 @@ func codesCommand() command {
 }
 
 func (o *codesOptions) declare(fs *flag.FlagSet) {
-	fs.StringVar(&o.class, "class", "", "the sourced id of the class (required)")
+	fs.StringVar(&o.class, "class", "", "the sourced id of the class whose pupils get codes (with --role)")
 	fs.StringVar(&o.role, "role", "", "who links with the codes: guardian or student (required with --class)")
 	fs.BoolVar(&o.teachers, "teachers", false, "issue a code for each active teacher of --school instead of a class's pupils")
 	fs.StringVar(&o.school, "school", "", "the sourced id of the school (with --teachers)")
