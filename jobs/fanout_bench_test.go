@@ -1,0 +1,344 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/bot/button"
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/diary/diarytest"
+	"github.com/dnevnik/dnevnik/jobs"
+	"github.com/dnevnik/dnevnik/jobs/jobstest"
+)
+
+// The school of the fan-out benchmarks: the demo school with schoolPupils more
+// pupils in schoolClasses homeroom classes, each pupil with two guardians
+// linked to the bot (2,000 accounts), nobody else linked.
+const (
+	schoolPupils     = 1000
+	schoolClasses    = 40
+	schoolRecipients = 2 * schoolPupils
+)
+
+// schoolBench is a school at scale on a fresh database, with the clock pinned
+// to a Thursday noon in Moscow: outside quiet hours, so nothing is held.
+// rig does the same for tests, but it wants a *testing.T.
+type schoolBench struct {
+	b      *testing.B
+	url    string
+	db     *pgxpool.Pool // the benchmark's own connections
+	store  *diary.Store  // on db
+	now    time.Time
+	school int64
+}
+
+func openSchoolBench(b *testing.B) *schoolBench {
+	b.Helper()
+	ctx := context.Background()
+	s := &schoolBench{b: b, url: diarytest.NewURL(b), now: time.Date(2026, 11, 26, 12, 0, 0, 0, mustZone("Europe/Moscow"))}
+	s.store, s.db = s.openStore()
+	if _, err := demo.Seed(ctx, s.db, diary.Date(s.now, mustZone("Europe/Moscow"))); err != nil {
+		b.Fatal(err)
+	}
+	// Set-based, as addFamilies: pupils i = 1..n in classes of n/classes,
+	// guardians with Telegram ids (and chats) 2_000_000 + 10·i + 0 and + 1.
+	steps := []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO classes (sourced_id, school_id, title, kind)
+		  SELECT 'bench-class-' || k, s.id, 'Класс ' || k, 'homeroom'
+		  FROM generate_series(1, $1::int) k, schools s WHERE s.sourced_id = 'demo-school'`, []any{schoolClasses}},
+		{`INSERT INTO people (sourced_id, school_id, role, family_name, given_name)
+		  SELECT 'bench-pupil-' || i, s.id, 'student', 'Ученик', 'Номер ' || i
+		  FROM generate_series(1, $1::int) i, schools s WHERE s.sourced_id = 'demo-school'`, []any{schoolPupils}},
+		{`INSERT INTO enrollments (class_id, person_id, role)
+		  SELECT c.id, p.id, 'student' FROM generate_series(1, $1::int) i
+		  JOIN people p ON p.sourced_id = 'bench-pupil-' || i
+		  JOIN classes c ON c.sourced_id = 'bench-class-' || (1 + (i - 1) / ($1::int / $2::int))`, []any{schoolPupils, schoolClasses}},
+		{`INSERT INTO accounts (telegram_user_id, chat_id)
+		  SELECT 2000000 + 10 * i + g, 2000000 + 10 * i + g FROM generate_series(1, $1::int) i, generate_series(0, 1) g`, []any{schoolPupils}},
+		{`INSERT INTO account_links (account_id, role, person_id, valid_from)
+		  SELECT a.id, 'guardian', p.id, '2026-09-01' FROM generate_series(1, $1::int) i
+		  CROSS JOIN generate_series(0, 1) g
+		  JOIN accounts a ON a.telegram_user_id = 2000000 + 10 * i + g
+		  JOIN people p ON p.sourced_id = 'bench-pupil-' || i`, []any{schoolPupils}},
+		// Statistics on what was just filled, as a school's database that has
+		// lived a while has them. Not on the empty delivery ledger: planned
+		// as empty, pgx's cached UPDATE of a send's outcome got a generic plan
+		// that scans the whole ledger, and each op was slower than the last.
+		{`ANALYZE classes, people, enrollments, accounts, account_links`, nil},
+	}
+	for _, step := range steps {
+		if _, err := s.db.Exec(ctx, step.sql, step.args...); err != nil {
+			b.Fatalf("%s: %v", step.sql, err)
+		}
+	}
+	if err := s.db.QueryRow(ctx, `SELECT id FROM schools WHERE sourced_id = 'demo-school'`).Scan(&s.school); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// openStore opens a store on a pool of its own, pgxpool's defaults as the
+// worker process has them, on the pinned clock.
+func (s *schoolBench) openStore() (*diary.Store, *pgxpool.Pool) {
+	pool, err := pgxpool.New(context.Background(), s.url)
+	if err != nil {
+		s.b.Fatal(err)
+	}
+	s.b.Cleanup(pool.Close)
+	store := diary.NewStore(pool)
+	store.Now = func() time.Time { return s.now }
+	return store, pool
+}
+
+// announce writes an announcement to the whole school's families, as a
+// teacher's /announce does, not yet fanned out.
+func (s *schoolBench) announce(body string) int64 {
+	var id int64
+	err := s.db.QueryRow(context.Background(), `INSERT INTO notices (kind, school_id, body, to_pupils, created_at, due_at)
+		VALUES ('announcement', $1, $2, false, $3, $3) RETURNING id`, s.school, body, s.now).Scan(&id)
+	if err != nil {
+		s.b.Fatal(err)
+	}
+	return id
+}
+
+// poll asks every interval until done says so, for a minute at most.
+func (s *schoolBench) poll(what string, interval time.Duration, done func(context.Context) (bool, error)) {
+	ctx := context.Background()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		ok, err := done(ctx)
+		if err != nil {
+			s.b.Fatalf("%s: %v", what, err)
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.b.Fatalf("%s: not after a minute", what)
+		}
+		time.Sleep(interval)
+	}
+}
+
+// An announcement to the whole school (class_id NULL, to the families):
+// notices:due, the fan-out of 2,000 recipients in pages of 500, and 2,000
+// sends through the sender and the ledger to the Bot API fake, end to end on a
+// real asynq worker with an unlimited sender. An op ends when every message is
+// recorded sent and both queues are empty.
+//
+// Reported: recipients/s, messages delivered per second over the ops;
+// fanout-ms, from the enqueue of notices:due until the notice reads fanned out
+// (what a teacher waits for before "delivered N of M" can count); and
+// fanout-handler-ms, the notice:fanout handler alone, timed in the worker.
+// The fan-out runs while the first sends already go out, as it does in
+// production. concurrency is the worker's tasks at a time: 4 as the tests run
+// it (jobstest.AsynqConfig), 20 as cmd/dnevnik runs it. db=district adds 19
+// schools' 38,000 linked guardians beside the school (see
+// BenchmarkNoticeRecipients).
+func BenchmarkAnnouncementToSchool(b *testing.B) {
+	for _, db := range []struct {
+		name         string
+		otherSchools int
+		concurrency  []int
+	}{{"school", 0, []int{4, 20}}, {"district", 19, []int{20}}} {
+		b.Run("db="+db.name, func(b *testing.B) {
+			for _, concurrency := range db.concurrency {
+				b.Run(fmt.Sprintf("concurrency=%d", concurrency), func(b *testing.B) {
+					benchAnnouncement(b, db.otherSchools, concurrency)
+				})
+			}
+		})
+	}
+}
+
+func benchAnnouncement(b *testing.B, otherSchools, concurrency int) {
+	ctx := context.Background()
+	s := openSchoolBench(b)
+	s.addOtherSchools(otherSchools)
+	fake := bottest.New(workerToken)
+	b.Cleanup(fake.Close)
+	queue := jobstest.Asynq(b)
+	client := asynq.NewClient(queue)
+	b.Cleanup(func() { client.Close() })
+	enqueue := jobs.NewEnqueuer(client)
+	inspect := asynq.NewInspector(queue)
+	b.Cleanup(func() { inspect.Close() })
+
+	// The worker process, built as cmd/dnevnik builds it but for the sender's
+	// limits and asynq's polling intervals.
+	rdb := redis.NewClient(&redis.Options{Addr: queue.Addr, Username: queue.Username, Password: queue.Password, DB: queue.DB})
+	b.Cleanup(func() { rdb.Close() })
+	tgClient, err := tg.New(workerToken, tg.WithServerURL(fake.URL()), tg.WithSkipGetMe(),
+		tg.WithHTTPClient(time.Minute, jobs.NewHTTPClient()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	workerStore, _ := s.openStore()
+	sender := jobs.NewSender(tgClient, workerStore, rdb, jobs.SenderConfig{Rate: -1, ChatInterval: -1})
+	w := jobs.NewWorker(workerStore, button.NewCodec(workerToken), sender, enqueue, nil, slog.New(slog.DiscardHandler))
+	mux := w.Mux()
+	var handlerTime atomic.Int64 // of the notice:fanout handler, in ns
+	mux.Use(func(next asynq.Handler) asynq.Handler {
+		return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+			if t.Type() != jobs.TypeFanOut {
+				return next.ProcessTask(ctx, t)
+			}
+			start := time.Now()
+			err := next.ProcessTask(ctx, t)
+			handlerTime.Add(int64(time.Since(start)))
+			return err
+		})
+	})
+	cfg := jobstest.AsynqConfig()
+	cfg.Concurrency = concurrency
+	srv := asynq.NewServer(queue, jobs.ServerConfig(cfg))
+	if err := srv.Start(mux); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(srv.Shutdown)
+
+	var fanOutTime time.Duration
+	ops := 0
+	for b.Loop() {
+		ops++
+		id := s.announce(fmt.Sprintf("Объявление №%d: завтра субботник, приходите к 9:00", ops))
+		start := time.Now()
+		if err := enqueue.NoticesDue(ctx); err != nil {
+			b.Fatal(err)
+		}
+		s.poll("the fan-out", time.Millisecond, func(ctx context.Context) (done bool, err error) {
+			err = s.db.QueryRow(ctx, `SELECT fanned_out_at IS NOT NULL FROM notices WHERE id = $1`, id).Scan(&done)
+			return done, err
+		})
+		fanOutTime += time.Since(start)
+		s.poll("the sends", 10*time.Millisecond, func(ctx context.Context) (bool, error) {
+			p, err := s.store.NoticeProgress(ctx, id)
+			if err != nil || p.Total != schoolRecipients {
+				return false, fmt.Errorf("progress %+v, %v: want %d recipients", p, err, schoolRecipients)
+			}
+			return p.Delivered+p.Failed == p.Total, nil
+		})
+		s.poll("the queues", time.Millisecond, func(context.Context) (bool, error) {
+			for _, q := range []string{jobs.QueueCompose, jobs.QueueSend} {
+				info, err := inspect.GetQueueInfo(q)
+				if err != nil {
+					return false, err
+				}
+				if info.Pending+info.Active+info.Scheduled+info.Retry > 0 {
+					return false, nil
+				}
+			}
+			return true, nil
+		})
+	}
+	elapsed := b.Elapsed()
+
+	var sent, failed int
+	err = s.db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'sent'), count(*) FILTER (WHERE status <> 'sent')
+		FROM deliveries WHERE kind = 'notice'`).Scan(&sent, &failed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if want := ops * schoolRecipients; sent != want || failed != 0 || len(fake.Calls("sendMessage")) != want {
+		b.Fatalf("%d ops: %d sent, %d not, %d sendMessage calls; want %d each sent once",
+			ops, sent, failed, len(fake.Calls("sendMessage")), want)
+	}
+	b.ReportMetric(float64(sent)/elapsed.Seconds(), "recipients/s")
+	b.ReportMetric(float64(fanOutTime)/1e6/float64(ops), "fanout-ms")
+	b.ReportMetric(float64(handlerTime.Load())/1e6/float64(ops), "fanout-handler-ms")
+}
+
+// The recipients of an announcement to the whole school, read as the fan-out
+// reads them: pages of 500 (four full ones and an empty fifth) through
+// Store.NoticeRecipients (the candidates' query, then the accounts and their
+// links checked by the access rule). An op is the whole school; page-ms is one
+// page. In a database of the school alone, and in a district's: 19 more
+// schools of 1,000 pupils whose 38,000 guardians are linked too (none of them
+// a recipient).
+func BenchmarkNoticeRecipients(b *testing.B) {
+	for _, otherSchools := range []int{0, 19} {
+		name := "school"
+		if otherSchools > 0 {
+			name = "district"
+		}
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			s := openSchoolBench(b)
+			s.addOtherSchools(otherSchools)
+			n, err := s.store.LoadNotice(ctx, s.announce("Завтра субботник"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			pages := 0
+			for b.Loop() {
+				recipients := 0
+				for after := diary.AccountID(0); ; {
+					page, next, err := s.store.NoticeRecipients(ctx, n, after, 500)
+					if err != nil {
+						b.Fatal(err)
+					}
+					pages++
+					recipients += len(page)
+					if next == 0 {
+						break
+					}
+					after = next
+				}
+				if recipients != schoolRecipients {
+					b.Fatalf("%d recipients, want %d", recipients, schoolRecipients)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed())/1e6/float64(pages), "page-ms")
+		})
+	}
+}
+
+// addOtherSchools adds n schools beside the benchmark's, each of schoolPupils
+// pupils with two guardians linked to the bot (Telegram ids from 10_000_000).
+func (s *schoolBench) addOtherSchools(n int) {
+	if n == 0 {
+		return
+	}
+	ctx := context.Background()
+	steps := []string{
+		`INSERT INTO schools (sourced_id, name) SELECT 'other-school-' || k, 'Школа №' || (k + 1) FROM generate_series(1, $1::int) k`,
+		`INSERT INTO people (sourced_id, school_id, role, family_name, given_name)
+		 SELECT 'other-pupil-' || i, s.id, 'student', 'Ученик', 'Номер ' || i
+		 FROM generate_series(1, $1::int * $2::int) i JOIN schools s ON s.sourced_id = 'other-school-' || (1 + (i - 1) / $2::int)`,
+		`INSERT INTO accounts (telegram_user_id, chat_id)
+		 SELECT 10000000 + 10 * i + g, 10000000 + 10 * i + g FROM generate_series(1, $1::int * $2::int) i, generate_series(0, 1) g`,
+		`INSERT INTO account_links (account_id, role, person_id, valid_from)
+		 SELECT a.id, 'guardian', p.id, '2026-09-01' FROM generate_series(1, $1::int * $2::int) i
+		 CROSS JOIN generate_series(0, 1) g
+		 JOIN accounts a ON a.telegram_user_id = 10000000 + 10 * i + g
+		 JOIN people p ON p.sourced_id = 'other-pupil-' || i`,
+		`ANALYZE schools, people, accounts, account_links`,
+	}
+	for i, step := range steps {
+		args := []any{n, schoolPupils}
+		switch i {
+		case 0:
+			args = args[:1]
+		case len(steps) - 1:
+			args = nil
+		}
+		if _, err := s.db.Exec(ctx, step, args...); err != nil {
+			s.b.Fatalf("%s: %v", step, err)
+		}
+	}
+}
