@@ -43,10 +43,14 @@ func (w *Worker) Mux() *asynq.ServeMux {
 }
 
 // ServerConfig completes an asynq server configuration: the queues and their
-// weights, and retries that obey Telegram's retry_after without counting it as
-// a failure.
+// weights, retries that obey Telegram's retry_after without counting it as a
+// failure, and a look for delayed tasks every second rather than asynq's five
+// (a retry_after of one second, the "delivered N of M" redrawn every two).
 func ServerConfig(c asynq.Config) asynq.Config {
 	c.Queues = map[string]int{QueueCompose: 3, QueueSend: 7}
+	if c.DelayedTaskCheckInterval == 0 {
+		c.DelayedTaskCheckInterval = time.Second
+	}
 	c.IsFailure = IsFailure
 	c.RetryDelayFunc = RetryDelay
 	return c

@@ -85,7 +85,11 @@ func Reminder(p *locales.Printer, e diary.Event, loc *time.Location) string {
 // sent and how many of its recipients have it, "delivered 23 of 25".
 func NoticeReport(p *locales.Printer, n diary.Notice, progress diary.NoticeProgress) string {
 	var m message
-	m.add(heading(iconAnnouncement, p.T("notice_report_title"), "", field(n.ClassTitle)))
+	title := p.T("notice_report_title")
+	if n.FannedOut && progress.Done() {
+		title = p.T("notice_report_title_done")
+	}
+	m.add(heading(iconAnnouncement, title, "", field(n.ClassTitle)))
 	m.block()
 	m.add(text(n.Body))
 	m.block()

@@ -161,9 +161,30 @@ func (o *demoOptions) demoInTerminal(ctx context.Context, e *env, store *diary.S
 		return err
 	}
 	c := chat.New(fake, parent, e.stdout, chat.Options{Printer: p, Styled: isTerminal(e.stdout), Echo: !isTerminal(demoInput)})
-	b, err := bot.New(ctx, store, bot.Options{Token: fakeToken, APIURL: fake.URL(), PollTimeout: 2 * time.Second,
-		Logger: e.log, AfterUpdate: func(string, time.Duration, error) { c.Handled() }})
+	teacherCode, err := demoTeacherCode(ctx, store)
 	if err != nil {
+		return err
+	}
+
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	// The worker sends the digest and the teacher's notices into the same
+	// chat, as it would on Telegram.
+	rdb, queue, closeRedis, err := demoRedis(e.cfg.getenv("REDIS_URL"))
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	g, gctx := errgroup.WithContext(ctx)
+	enqueue, stopWorker, err := startWorker(gctx, g, e, workerParts{store: store, rdb: rdb, queue: queue,
+		apiURL: fake.URL(), token: fakeToken, rate: 25})
+	if err != nil {
+		return err
+	}
+	b, err := bot.New(ctx, store, bot.Options{Token: fakeToken, APIURL: fake.URL(), PollTimeout: 2 * time.Second,
+		Logger: e.log, AfterUpdate: func(string, time.Duration, error) { c.Handled() }, Notices: enqueue})
+	if err != nil {
+		stopWorker()
 		return err
 	}
 
@@ -173,22 +194,8 @@ func (o *demoOptions) demoInTerminal(ctx context.Context, e *env, store *diary.S
 			fmt.Fprintf(&hers, "  %s, %s: %s\n", render.ChildName(code.Person), code.Class, diary.FormatCode(code.Code))
 		}
 	}
-	fmt.Fprintf(e.stdout, "\n%s\n%s\n", p.T("demo_intro", "Codes", hers.String()), p.T("demo_digest_at", "Time", digestAt.String()))
-
-	ctx, stop := context.WithCancel(ctx)
-	defer stop()
-	// The worker sends the digest into the same chat, as it would on Telegram.
-	rdb, queue, closeRedis, err := demoRedis(e.cfg.getenv("REDIS_URL"))
-	if err != nil {
-		return err
-	}
-	defer closeRedis()
-	g, gctx := errgroup.WithContext(ctx)
-	_, stopWorker, err := startWorker(gctx, g, e, workerParts{store: store, rdb: rdb, queue: queue,
-		apiURL: fake.URL(), token: fakeToken, rate: 25})
-	if err != nil {
-		return err
-	}
+	fmt.Fprintf(e.stdout, "\n%s\n%s\n%s\n", p.T("demo_intro", "Codes", hers.String()),
+		p.T("demo_teacher", "Code", diary.FormatCode(teacherCode)), p.T("demo_digest_at", "Time", digestAt.String()))
 	g.Go(func() error {
 		err := b.Poll(gctx)
 		stop() // a bot that stopped polling would never answer
@@ -198,6 +205,21 @@ func (o *demoOptions) demoInTerminal(ctx context.Context, e *env, store *diary.S
 	stop()
 	stopWorker()
 	return errors.Join(err, g.Wait())
+}
+
+// demoTeacherCode issues the code of the demo's class teacher, for the
+// person at the terminal to try the teacher's side too.
+func demoTeacherCode(ctx context.Context, store *diary.Store) (string, error) {
+	codes, err := store.IssueTeacherCodes(ctx, demo.SchoolSourcedID, demoCodeTTL)
+	if err != nil {
+		return "", fmt.Errorf("issue the teachers' codes: %w", err)
+	}
+	for _, c := range codes {
+		if c.PersonSourceID == demo.TeacherMat {
+			return c.Code, nil
+		}
+	}
+	return "", fmt.Errorf("no code for the demo's class teacher %s", demo.TeacherMat)
 }
 
 // demoDigestDelay is how soon after the start the demo's evening digest comes.

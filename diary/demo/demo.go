@@ -24,12 +24,13 @@ type School struct {
 
 // Sourced ids the tests and the demo refer to.
 const (
-	Class7A    = "demo-7a"
-	Class7B    = "demo-7b"
-	Dasha      = "p-alyoshina-d" // 7А; her mother also has Максим in 7Б
-	Maxim      = "p-alyoshin-m"  // 7Б
-	Petya      = "p-yolkin-p"    // 7А
-	TeacherMat = "t-ivanova"     // maths, the homeroom teacher of 7А
+	Class7A         = "demo-7a"
+	Class7B         = "demo-7b"
+	Dasha           = "p-alyoshina-d" // 7А; her mother also has Максим in 7Б
+	Maxim           = "p-alyoshin-m"  // 7Б
+	Petya           = "p-yolkin-p"    // 7А
+	SchoolSourcedID = "demo-school"
+	TeacherMat      = "t-ivanova" // maths, the homeroom teacher of 7А
 )
 
 type person struct {
@@ -99,7 +100,7 @@ var topics = []string{"Линейные уравнения", "Причастны
 
 // Seed writes the demo school into an empty diary, around today (a date value).
 func Seed(ctx context.Context, db *pgxpool.Pool, today time.Time) (School, error) {
-	s := School{SchoolID: "demo-school", Classes: []string{Class7A, Class7B}, Pupils: map[string]int64{}}
+	s := School{SchoolID: SchoolSourcedID, Classes: []string{Class7A, Class7B}, Pupils: map[string]int64{}}
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		w := &writer{ctx: ctx, tx: tx, today: today}
 		w.school()
