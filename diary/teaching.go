@@ -35,23 +35,31 @@ func CheckAnnouncement(body string) error {
 }
 
 // AnnouncementRecipients counts the accounts an announcement to the class would
-// reach now: those whose link to a pupil of the class is live by the access
-// rule (guardians and trusted people, and the pupils when toPupils), less those
-// who blocked the bot. Only a teacher of the class may ask.
+// reach now: exactly those its fan-out would (NoticeRecipients), so the
+// preview's number is the "M" of "delivered N of M". Only a teacher of the
+// class may ask.
 func (s *Store) AnnouncementRecipients(ctx context.Context, account AccountID, class ClassID, toPupils bool) (int, error) {
-	if _, err := s.TeacherClassAccess(ctx, account, class); err != nil {
-		return 0, err
-	}
-	links, err := s.classLinks(ctx, []ClassID{class}, audienceRoles(toPupils))
+	t, err := s.TeacherClassAccess(ctx, account, class)
 	if err != nil {
 		return 0, err
 	}
-	accounts := map[AccountID]bool{}
-	for _, l := range links {
-		accounts[l.Account] = true
+	n := Notice{Kind: NoticeAnnouncement, School: t.School, Class: class, ToPupils: toPupils, ToFamilies: true}
+	count := 0
+	for after := AccountID(0); ; {
+		page, next, err := s.NoticeRecipients(ctx, n, after, recipientsPage)
+		if err != nil {
+			return 0, err
+		}
+		count += len(page)
+		if next == 0 {
+			return count, nil
+		}
+		after = next
 	}
-	return len(accounts), nil
 }
+
+// recipientsPage is how many recipients AnnouncementRecipients reads at a time.
+const recipientsPage = 500
 
 // audienceRoles are the link roles a class notice reaches.
 func audienceRoles(toPupils bool) []string {
@@ -94,13 +102,6 @@ func (s *Store) Announce(ctx context.Context, account AccountID, a Announcement)
 const classLinksSQL = linkSQL + `l.role = ANY($2::text[])
   AND l.person_id IN (SELECT person_id FROM enrollments WHERE class_id = ANY($1) AND role = 'student' AND active)
   AND l.account_id IN (SELECT id FROM accounts WHERE blocked_at IS NULL)` + linkOrder
-
-// classLinks returns the live links, by PupilAccess's rule at now, of the
-// given roles to the pupils of the classes.
-func (s *Store) classLinks(ctx context.Context, classes []ClassID, roles []string) ([]PupilAccess, error) {
-	rows, _ := s.db.Query(ctx, classLinksSQL, classes, roles)
-	return liveLinks(rows, s.Now())
-}
 
 // liveLinks reads rows of linkSQL and keeps those the access rule lets through.
 func liveLinks(rows pgx.Rows, now time.Time) ([]PupilAccess, error) {
