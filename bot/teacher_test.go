@@ -285,6 +285,12 @@ func TestSigned(t *testing.T) {
 			t.Errorf("/signed lacks %q:\n%s", want, got)
 		}
 	}
+	english := w.teacher(302, demo.TeacherMat, "en").say("/signed")[0].Text
+	for _, want := range []string{"<b>7А</b>: signatures for the week", "✅ Signed (1): Дарья Алёшина", "❌ Not signed (5):"} {
+		if !strings.Contains(english, want) {
+			t.Errorf("/signed in English lacks %q:\n%s", want, english)
+		}
+	}
 	if got := w.teacher(301, volkova, "en").say("/signed")[0].Text; got != locales.For("en").T("signed_no_homeroom") {
 		t.Errorf("/signed of a subject teacher: %q", got)
 	}
