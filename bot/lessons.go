@@ -180,10 +180,22 @@ func typedStep[S interface{ at() lessonFlow }](ctx context.Context, r *request, 
 func saveStep[S interface{ at() lessonFlow }](ctx context.Context, r *request, flow string, args []int64) (
 	st S, c diary.TeacherClass, ok bool, err error) {
 	st, c, ok, err = flowStep[S](ctx, r, flow, "confirm", args, 2)
-	if ok && args[1] != 1 {
+	if !ok {
+		return st, c, ok, err
+	}
+	if args[1] != 1 {
 		return st, c, false, r.dropFlow(ctx)
 	}
-	return st, c, ok, err
+	// Taken before the save, so that of two presses of Save, even at one
+	// moment, one saves and the other finds the button outdated.
+	taken, err := r.b.store.TakeConversation(ctx, r.account.ID, flow)
+	if err != nil {
+		return st, c, false, r.fail(ctx, err)
+	}
+	if !taken {
+		return st, c, false, r.outdated(ctx)
+	}
+	return st, c, true, nil
 }
 
 // decodeState reads a flow's saved state.
