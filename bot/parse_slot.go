@@ -15,12 +15,7 @@ var periodWords = map[string]bool{"урок": true, "уроком": true, "ур�
 // parseSlot reads a lesson's slot as people type it: a day (as parseDay reads
 // it) and then the period, "пт 3", "28.11, 5", "завтра 2 урок", "mon period 4".
 func parseSlot(s string, today time.Time) (day time.Time, period int, ok bool) {
-	var words []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == ',' || r == '\t' }) {
-		if !periodWords[w] {
-			words = append(words, w)
-		}
-	}
+	words := typedWords(s, periodWords)
 	if len(words) < 2 {
 		return time.Time{}, 0, false
 	}

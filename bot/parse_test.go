@@ -76,6 +76,11 @@ func TestParseDay(t *testing.T) {
 		"28.11.26":    day("2026-11-28"),
 		"2026-11-28":  day("2026-11-28"),
 		"29.02.2028":  day("2028-02-29"),
+		"3 декабря":   day("2026-12-03"),
+		"на 3 дек.":   day("2026-12-03"),
+		"Dec 3rd":     day("2026-12-03"),
+		"10 января":   day("2027-01-10"),
+		"1 мая 2027":  day("2027-05-01"),
 	}
 	for typed, want := range cases {
 		got, ok := parseDay(typed, friday)
@@ -83,7 +88,7 @@ func TestParseDay(t *testing.T) {
 			t.Errorf("parseDay(%q) = %v, %v; want %v", typed, got.Format(time.DateOnly), ok, want.Format(time.DateOnly))
 		}
 	}
-	for _, bad := range []string{"", "привет", "32.11", "31.02", "29.02.2027", "28.13", "28.11.202", "1.2.3.4", "2026-13-01", "week", "00.00", "-1.11"} {
+	for _, bad := range []string{"", "привет", "32.11", "31.02", "29.02.2027", "28.13", "28.11.202", "1.2.3.4", "2026-13-01", "week", "00.00", "-1.11", "31 ноября", "3 декабря 1999", "28.11.1999", "3 дек 2026 года"} {
 		if got, ok := parseDay(bad, friday); ok {
 			t.Errorf("parseDay(%q) = %v, want no date", bad, got)
 		}
