@@ -47,16 +47,11 @@ func (r *request) onRSVPButton(ctx context.Context, args []int64) error {
 
 // markAnswer redraws the invitation's buttons with the answer ticked.
 func (r *request) markAnswer(ctx context.Context, event int64, yes bool) error {
-	label := func(id string, chosen bool) string {
-		if chosen {
-			return "✅ " + r.p.T(id)
-		}
-		return r.p.T(id)
+	answer := diary.AnswerNo
+	if yes {
+		answer = diary.AnswerYes
 	}
-	kb := [][]models.InlineKeyboardButton{{
-		{Text: label("notice_rsvp_yes", yes), CallbackData: r.b.codec.Encode(button.RSVP, event, 1)},
-		{Text: label("notice_rsvp_no", !yes), CallbackData: r.b.codec.Encode(button.RSVP, event, 0)},
-	}}
+	kb := [][]models.InlineKeyboardButton{r.b.codec.RSVPRow(r.p, event, answer)}
 	if m := r.message.ReplyMarkup; m != nil { // keep the rows under the answers ("stop these")
 		for _, row := range m.InlineKeyboard {
 			if len(row) > 0 && !r.isRSVPRow(row) {

@@ -19,8 +19,14 @@ type Event struct {
 	Ends      time.Time // zero when open-ended
 	Cancelled bool
 	Class     string // the class's title; empty for the whole school
-	Answer    string // the account's RSVP: yes, no, or empty
+	Answer    string // the account's RSVP: AnswerYes, AnswerNo, or empty
 }
+
+// Answers to a meeting invitation (event_rsvps.answer).
+const (
+	AnswerYes = "yes" // I'll come
+	AnswerNo  = "no"  // I can't
+)
 
 // EventList is what is coming up for a pupil.
 type EventList struct {

@@ -329,9 +329,9 @@ func (s *Store) TeacherMeetings(ctx context.Context, account AccountID) ([]Meeti
 			f := MeetingFamily{Pupil: p}
 			for _, acc := range families[p.ID] {
 				switch answers[m.ID][acc] {
-				case "yes":
+				case AnswerYes:
 					f.Yes++
-				case "no":
+				case AnswerNo:
 					f.No++
 				default:
 					f.Unanswered++

@@ -41,9 +41,9 @@ func (s *Store) AnswerMeeting(ctx context.Context, account AccountID, event int6
 	case !s.Now().Before(starts):
 		return Errorf(EEXPIRED, "meeting %d has started", event)
 	}
-	answer := "no"
+	answer := AnswerNo
 	if yes {
-		answer = "yes"
+		answer = AnswerYes
 	}
 	const q = `
 INSERT INTO event_rsvps (event_id, account_id, answer, answered_at) VALUES ($1, $2, $3, $4)

@@ -169,7 +169,7 @@ func (nm *noticeMessages) keyboard(p *locales.Printer) *models.InlineKeyboardMar
 	n := nm.notice
 	var kb [][]models.InlineKeyboardButton
 	if n.Kind == diary.NoticeMeeting && n.Action != diary.ActionCancelled {
-		kb = append(kb, rsvpButtons(p, nm.buttons, n.Event.ID))
+		kb = append(kb, nm.buttons.RSVPRow(p, n.Event.ID, ""))
 	}
 	if setting := button.SettingOf(n.Kind); setting != 0 {
 		kb = append(kb, []models.InlineKeyboardButton{{Text: p.T("notice_stop"), CallbackData: nm.buttons.Encode(button.Stop, setting)}})
@@ -178,14 +178,6 @@ func (nm *noticeMessages) keyboard(p *locales.Printer) *models.InlineKeyboardMar
 		return nil
 	}
 	return &models.InlineKeyboardMarkup{InlineKeyboard: kb}
-}
-
-// rsvpButtons are a meeting invitation's answers.
-func rsvpButtons(p *locales.Printer, c button.Codec, event int64) []models.InlineKeyboardButton {
-	return []models.InlineKeyboardButton{
-		{Text: p.T("notice_rsvp_yes"), CallbackData: c.Encode(button.RSVP, event, 1)},
-		{Text: p.T("notice_rsvp_no"), CallbackData: c.Encode(button.RSVP, event, 0)},
-	}
 }
 
 // handleNoticeReport redraws the author's "delivered N of M" and comes back

@@ -26,7 +26,7 @@ func (w *Worker) sendReminders(ctx context.Context, d diary.Digest, at time.Time
 		loc := c.School.Location
 		tomorrow := c.Today.AddDate(0, 0, 1)
 		for _, e := range c.Events {
-			if seen[e.ID] || e.Cancelled || e.Answer == "no" || !diary.Date(e.Starts, loc).Equal(tomorrow) {
+			if seen[e.ID] || e.Cancelled || e.Answer == diary.AnswerNo || !diary.Date(e.Starts, loc).Equal(tomorrow) {
 				continue
 			}
 			seen[e.ID] = true
@@ -36,7 +36,7 @@ func (w *Worker) sendReminders(ctx context.Context, d diary.Digest, at time.Time
 				Text: render.Reminder(p, e, loc),
 			}
 			if e.Kind == "meeting" && e.Answer == "" {
-				m.Keyboard = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{rsvpButtons(p, w.buttons, e.ID)}}
+				m.Keyboard = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{w.buttons.RSVPRow(p, e.ID, "")}}
 			}
 			if err := w.enqueueHeld(ctx, m, at, d.Settings, loc); err != nil {
 				return err

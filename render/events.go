@@ -39,9 +39,9 @@ func eventLines(p *locales.Printer, e diary.Event, loc *time.Location) []string 
 		lines = append(lines, iconLine(iconAgenda, text(e.Agenda)))
 	}
 	switch e.Answer {
-	case "yes":
+	case diary.AnswerYes:
 		lines = append(lines, iconLine(iconYes, p.T("render_rsvp_yes")))
-	case "no":
+	case diary.AnswerNo:
 		lines = append(lines, iconLine(iconNo, p.T("render_rsvp_no")))
 	}
 	return lines
