@@ -125,6 +125,27 @@ func (l pupilLink) check(now time.Time) (PupilAccess, error) {
 	return a, nil
 }
 
+// liveLinks reads rows of linkSQL and keeps those the access rule (check)
+// lets through at now: a batch's PupilAccess.
+func liveLinks(rows pgx.Rows, now time.Time) ([]PupilAccess, error) {
+	links, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (pupilLink, error) { return scanPupilLink(row) })
+	if err != nil {
+		return nil, fmt.Errorf("read links: %w", err)
+	}
+	var live []PupilAccess
+	for _, l := range links {
+		a, err := l.check(now)
+		switch ErrorCode(err) {
+		case "":
+			live = append(live, a)
+		case EREVOKED, EEXPIRED, EFORBIDDEN:
+		default:
+			return nil, err
+		}
+	}
+	return live, nil
+}
+
 // TeacherAccess is a teacher's right to act on one class.
 type TeacherAccess struct {
 	Account AccountID

@@ -165,7 +165,7 @@ const accountsSQL = `SELECT ` + accountColumns + ` FROM accounts WHERE id = ANY(
 func (s *Store) audience(ctx context.Context, accounts []AccountID, now time.Time) (*audience, error) {
 	var (
 		found = map[AccountID]Account{}
-		links []pupilLink
+		links []PupilAccess
 		b     = &pgx.Batch{}
 	)
 	b.Queue(accountsSQL, accounts).Query(func(rows pgx.Rows) error {
@@ -180,7 +180,7 @@ func (s *Store) audience(ctx context.Context, accounts []AccountID, now time.Tim
 	})
 	b.Queue(accountLinksSQL, accounts).Query(func(rows pgx.Rows) error {
 		var err error
-		links, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (pupilLink, error) { return scanPupilLink(row) })
+		links, err = liveLinks(rows, now)
 		return err
 	})
 	if err := s.db.SendBatch(ctx, b).Close(); err != nil {
@@ -188,14 +188,8 @@ func (s *Store) audience(ctx context.Context, accounts []AccountID, now time.Tim
 	}
 
 	children := map[AccountID][]PupilAccess{}
-	for _, l := range links {
-		a, err := l.check(now)
-		switch ErrorCode(err) {
-		case "":
-			children[a.Account] = append(children[a.Account], a)
-		case EINTERNAL:
-			return nil, err
-		}
+	for _, a := range links {
+		children[a.Account] = append(children[a.Account], a)
 	}
 	aud := &audience{index: map[PersonID]int{}}
 	for _, id := range accounts {

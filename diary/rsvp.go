@@ -58,14 +58,13 @@ ON CONFLICT (event_id, account_id) DO UPDATE SET answer = excluded.answer, answe
 // school (class 0) or of the class.
 func (s *Store) invited(ctx context.Context, account AccountID, school SchoolID, class ClassID) (bool, error) {
 	rows, _ := s.db.Query(ctx, accountLinksSQL, []AccountID{account})
-	links, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (pupilLink, error) { return scanPupilLink(row) })
+	links, err := liveLinks(rows, s.Now())
 	if err != nil {
 		return false, fmt.Errorf("links of account %d: %w", account, err)
 	}
 	var pupils []PersonID
-	now := s.Now()
-	for _, l := range links {
-		if a, err := l.check(now); err == nil && a.Role != RoleStudent && a.School.ID == school {
+	for _, a := range links {
+		if a.Role != RoleStudent && a.School.ID == school {
 			pupils = append(pupils, a.Pupil.ID)
 		}
 	}

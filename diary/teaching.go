@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -102,23 +101,3 @@ func (s *Store) Announce(ctx context.Context, account AccountID, a Announcement)
 const classLinksSQL = linkSQL + `l.role = ANY($2::text[])
   AND l.person_id IN (SELECT person_id FROM enrollments WHERE class_id = ANY($1) AND role = 'student' AND active)
   AND l.account_id IN (SELECT id FROM accounts WHERE blocked_at IS NULL)` + linkOrder
-
-// liveLinks reads rows of linkSQL and keeps those the access rule lets through.
-func liveLinks(rows pgx.Rows, now time.Time) ([]PupilAccess, error) {
-	links, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (pupilLink, error) { return scanPupilLink(row) })
-	if err != nil {
-		return nil, fmt.Errorf("read links of class pupils: %w", err)
-	}
-	var live []PupilAccess
-	for _, l := range links {
-		a, err := l.check(now)
-		switch ErrorCode(err) {
-		case "":
-			live = append(live, a)
-		case EREVOKED, EEXPIRED, EFORBIDDEN:
-		default:
-			return nil, err
-		}
-	}
-	return live, nil
-}
