@@ -15,6 +15,9 @@ var flows map[string]flowHandler
 // continueFlow hands typed text that is not a command to the account's
 // conversation, if one waits for it.
 func (r *request) continueFlow(ctx context.Context, text string) (handled bool, err error) {
+	if !r.account.Conversing {
+		return false, nil
+	}
 	conv, ok, err := r.b.store.Conversation(ctx, r.account.ID)
 	if err != nil || !ok {
 		return false, err

@@ -73,8 +73,10 @@ func (r *request) onText(ctx context.Context, text string) error {
 		for _, c := range commands {
 			if c.name == name {
 				// A command leaves whatever conversation was going on.
-				if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
-					return err
+				if r.account.Conversing {
+					if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
+						return err
+					}
 				}
 				return c.run(r, ctx, args)
 			}

@@ -360,3 +360,26 @@ func TestTeacherOfOneClassCannotAnnounceOrMeetAnother(t *testing.T) {
 		t.Error("7Б's meeting was changed")
 	}
 }
+
+// A command typed in the middle of a conversation leaves it: the next text is
+// no longer the announcement's. /cancel leaves it too.
+func TestCommandLeavesTheConversation(t *testing.T) {
+	w := newWorld(t)
+	w.families()
+	teacher := w.teacher(300, demo.TeacherMat, "ru")
+	teacher.press(teacher.say("/announce")[0], "7А")
+	teacher.say("/classes")
+	if got := teacher.say("Собрание в пятницу")[0].Text; strings.Contains(got, "Отправить?") {
+		t.Errorf("the text after a command went to the announcement: %q", got)
+	}
+	teacher.press(teacher.say("/announce")[0], "7А")
+	if got := teacher.say("/cancel")[0].Text; got != "Хорошо, отменил." {
+		t.Errorf("/cancel: %q", got)
+	}
+	if got := teacher.say("Собрание в пятницу")[0].Text; strings.Contains(got, "Отправить?") {
+		t.Errorf("the text after /cancel went to the announcement: %q", got)
+	}
+	if n := w.count(`SELECT count(*) FROM conversations`); n != 0 {
+		t.Errorf("%d conversations left", n)
+	}
+}

@@ -21,6 +21,9 @@ type Account struct {
 	// ActingAs is the role whose menu a person who is both a teacher and a
 	// parent sees: ActingFamily or ActingTeacher.
 	ActingAs string
+	// Conversing tells that a conversation waited for the account's next
+	// message when TouchAccount read it (see Conversation); false elsewhere.
+	Conversing bool
 }
 
 // The roles an account may act in.
@@ -47,20 +50,23 @@ const accountColumns = `id, telegram_user_id, chat_id, language, coalesce(active
 	digest_time, digest_when_empty, quiet_from, quiet_to,
 	notify_grades, notify_homework, notify_schedule, notify_meetings, notify_reminders, weekly_summary, acting_as`
 
-func scanAccount(row pgx.Row) (Account, error) {
+// scanAccount reads accountColumns and then, into more, the columns after them.
+func scanAccount(row pgx.Row, more ...any) (Account, error) {
 	var a Account
 	var digest, from, to pgtype.Time
-	err := row.Scan(&a.ID, &a.TelegramUserID, &a.ChatID, &a.Language, &a.ActivePupil,
+	err := row.Scan(append([]any{&a.ID, &a.TelegramUserID, &a.ChatID, &a.Language, &a.ActivePupil,
 		&digest, &a.Settings.DigestWhenEmpty, &from, &to,
 		&a.Settings.Grades, &a.Settings.Homework, &a.Settings.Schedule, &a.Settings.Meetings,
-		&a.Settings.Reminders, &a.Settings.WeeklySummary, &a.ActingAs)
+		&a.Settings.Reminders, &a.Settings.WeeklySummary, &a.ActingAs}, more...)...)
 	a.Settings.DigestTime, a.Settings.QuietFrom, a.Settings.QuietTo = clock(digest), clock(from), clock(to)
 	return a, err
 }
 
 // TouchAccount returns the account of a Telegram user who just wrote to the bot,
 // creating it on first contact with the given language. Writing again clears a
-// "blocked" mark: the person is evidently reading.
+// "blocked" mark: the person is evidently reading. Whether a conversation
+// waits for the message comes with it (Conversing), so that a message outside
+// any conversation costs no query about one.
 func (s *Store) TouchAccount(ctx context.Context, telegramUserID, chatID int64, language string) (Account, error) {
 	if language != "ru" && language != "en" {
 		return Account{}, Errorf(EINVALID, "language %q", language)
@@ -69,8 +75,11 @@ func (s *Store) TouchAccount(ctx context.Context, telegramUserID, chatID int64, 
 INSERT INTO accounts (telegram_user_id, chat_id, language) VALUES ($1, $2, $3)
 ON CONFLICT (telegram_user_id) DO UPDATE
 SET chat_id = excluded.chat_id, last_seen_at = now(), blocked_at = NULL
-RETURNING ` + accountColumns
-	a, err := scanAccount(s.db.QueryRow(ctx, q, telegramUserID, chatID, language))
+RETURNING ` + accountColumns + `,
+    EXISTS (SELECT FROM conversations c WHERE c.account_id = accounts.id AND c.expires_at > $4)`
+	var conversing bool
+	a, err := scanAccount(s.db.QueryRow(ctx, q, telegramUserID, chatID, language, s.Now()), &conversing)
+	a.Conversing = conversing
 	if err != nil {
 		return Account{}, fmt.Errorf("touch account of telegram user %d: %w", telegramUserID, err)
 	}
