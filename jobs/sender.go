@@ -181,16 +181,17 @@ func (s *Sender) Edit(ctx context.Context, chatID int64, messageID int, text str
 	}
 	_, err := s.client.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: chatID, MessageID: messageID, Text: text,
 		ParseMode: models.ParseModeHTML})
-	var tooMany *bot.TooManyRequestsError
-	switch {
-	case err == nil, strings.Contains(err.Error(), "message is not modified"):
+	if err == nil || strings.Contains(err.Error(), "message is not modified") {
 		return nil
-	case errors.As(err, &tooMany):
-		return &RetryAfterError{Wait: time.Duration(tooMany.RetryAfter) * time.Second}
-	case errors.Is(err, bot.ErrorForbidden), errors.Is(err, bot.ErrorBadRequest):
-		return fmt.Errorf("edit message %d in chat %d: %w: %w", messageID, chatID, err, asynq.SkipRetry)
 	}
-	return fmt.Errorf("edit message %d in chat %d: %w", messageID, chatID, err)
+	err = fmt.Errorf("edit message %d in chat %d: %w", messageID, chatID, err)
+	switch reason, wait := telegramFailure(err); reason {
+	case reasonThrottled:
+		return &RetryAfterError{Wait: wait}
+	case reasonBlocked, reasonRejected:
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	return err
 }
 
 // unclaimed tells why a delivery could not be claimed: it went out already,
@@ -264,27 +265,42 @@ func (s *Sender) sendText(ctx context.Context, chatID int64, text string, keyboa
 func (s *Sender) failed(ctx context.Context, d diary.Delivery, sendErr error) (Outcome, error) {
 	ctx, cancel := recording(ctx)
 	defer cancel()
-	var tooMany *bot.TooManyRequestsError
-	switch {
-	case errors.As(sendErr, &tooMany):
+	switch reason, wait := telegramFailure(sendErr); reason {
+	case reasonThrottled:
 		s.metrics.countThrottled()
-		s.log.Warn("telegram throttled a send", "delivery", d.Key, "retry_after", tooMany.RetryAfter)
-		return Outcome{}, s.release(ctx, d, reasonThrottled, &RetryAfterError{Wait: time.Duration(tooMany.RetryAfter) * time.Second})
-	case errors.Is(sendErr, bot.ErrorForbidden):
-		s.metrics.countFailed(d.Kind, reasonBlocked)
+		s.log.Warn("telegram throttled a send", "delivery", d.Key, "retry_after", wait)
+		return Outcome{}, s.release(ctx, d, reason, &RetryAfterError{Wait: wait})
+	case reasonBlocked:
+		s.metrics.countFailed(d.Kind, reason)
 		s.log.Info("the person blocked the bot", "account", d.Account, "chat", d.ChatID, "delivery", d.Key)
 		var err error
 		if d.Account != 0 {
 			err = s.store.MarkBlocked(ctx, d.Account)
 		}
-		return Outcome{Result: Blocked}, s.release(ctx, d, reasonBlocked, err)
-	case errors.Is(sendErr, bot.ErrorBadRequest) || bot.IsMigrateError(sendErr):
-		s.metrics.countFailed(d.Kind, reasonRejected)
-		return Outcome{}, s.release(ctx, d, reasonRejected, fmt.Errorf("delivery %s rejected: %w: %w", d.Key, sendErr, asynq.SkipRetry))
+		return Outcome{Result: Blocked}, s.release(ctx, d, reason, err)
+	case reasonRejected:
+		s.metrics.countFailed(d.Kind, reason)
+		return Outcome{}, s.release(ctx, d, reason, fmt.Errorf("delivery %s rejected: %w: %w", d.Key, sendErr, asynq.SkipRetry))
 	default:
 		s.metrics.countRetried(d.Kind)
-		return Outcome{}, s.release(ctx, d, reasonUnavailable, fmt.Errorf("delivery %s: %w", d.Key, sendErr))
+		return Outcome{}, s.release(ctx, d, reason, fmt.Errorf("delivery %s: %w", d.Key, sendErr))
 	}
+}
+
+// telegramFailure sorts an error of a call to Telegram by what to do about
+// it: reasonThrottled with the wait Telegram asked for, reasonBlocked,
+// reasonRejected (never worth another try), or reasonUnavailable.
+func telegramFailure(err error) (reason string, wait time.Duration) {
+	var tooMany *bot.TooManyRequestsError
+	switch {
+	case errors.As(err, &tooMany):
+		return reasonThrottled, time.Duration(tooMany.RetryAfter) * time.Second
+	case errors.Is(err, bot.ErrorForbidden):
+		return reasonBlocked, 0
+	case errors.Is(err, bot.ErrorBadRequest) || bot.IsMigrateError(err):
+		return reasonRejected, 0
+	}
+	return reasonUnavailable, 0
 }
 
 // release records the delivery failed for the reason and returns then, with
