@@ -113,7 +113,7 @@ func (r *request) meetingFlow(ctx context.Context, state json.RawMessage, text s
 	r.b.log.Info("meeting called", "account", r.account.ID, "meeting", id, "class", c.ID)
 	r.noticesDue(ctx)
 	return r.say(ctx, r.p.T("meeting_created", "Class", html.EscapeString(c.Title),
-		"When", r.meetingTime(st.Starts, c.School.Location), "Place", html.EscapeString(st.Place)))
+		"When", render.When(r.p, st.Starts, c.School.Location), "Place", html.EscapeString(st.Place)))
 }
 
 // meetingStart reads a typed day and time in the school's zone; when it is
@@ -125,15 +125,9 @@ func (r *request) meetingStart(ctx context.Context, text string, loc *time.Locat
 		return time.Time{}, false, r.say(ctx, r.p.T("meeting_bad_when", "Text", html.EscapeString(text)))
 	}
 	if diary.CheckMeetingStart(now, starts) != nil {
-		return time.Time{}, false, r.say(ctx, r.p.T("meeting_not_ahead", "When", r.meetingTime(starts, loc)))
+		return time.Time{}, false, r.say(ctx, r.p.T("meeting_not_ahead", "When", render.When(r.p, starts, loc)))
 	}
 	return starts, true, nil
-}
-
-// meetingTime is "чт, 3 декабря, 18:30" in the school's zone.
-func (r *request) meetingTime(t time.Time, loc *time.Location) string {
-	t = t.In(loc)
-	return r.p.T("meeting_time", "Date", r.p.Date(diary.Date(t, loc)), "Time", t.Format("15:04"))
 }
 
 // meetingRefused tells why a meeting cannot be called or changed.
@@ -171,17 +165,9 @@ func (r *request) meetings(ctx context.Context, _ string) error {
 	return nil
 }
 
-// meetingCard is a meeting's title, time, place and agenda.
+// meetingCard is a meeting as the families' list of events shows it.
 func (r *request) meetingCard(m diary.Meeting) string {
-	lines := []string{
-		"👥 <b>" + html.EscapeString(m.Title) + "</b>",
-		"🕒 " + r.meetingTime(m.Starts, m.School.Location),
-		"📍 " + html.EscapeString(m.Place),
-	}
-	if m.Agenda != "" {
-		lines = append(lines, "📋 "+html.EscapeString(m.Agenda))
-	}
-	return strings.Join(lines, "\n")
+	return render.EventCard(r.p, m.Event, m.School.Location)
 }
 
 // meetingAnswers lists the pupils whose families answered yes, no, have not

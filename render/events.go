@@ -62,10 +62,25 @@ func eventTitle(p *locales.Printer, e diary.Event) string {
 	return bold(field(e.Title))
 }
 
+// EventCard is one event as the list of events shows it: its title, time,
+// place and audience, agenda, and the account's answer. A teacher's meeting
+// card is one too.
+func EventCard(p *locales.Printer, e diary.Event, loc *time.Location) string {
+	var m message
+	m.add(eventLines(p, e, loc)...)
+	return m.String()
+}
+
+// When is an instant as people read it in the zone: "чт, 3 декабря, 18:30".
+func When(p *locales.Printer, t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	return p.Date(t) + ", " + t.Format(clockLayout)
+}
+
 // eventTime is "чт, 3 декабря, 18:30–19:30"; an end on another day has its date.
 func eventTime(p *locales.Printer, e diary.Event, loc *time.Location) string {
 	start := e.Starts.In(loc)
-	s := p.Date(start) + ", " + start.Format(clockLayout)
+	s := When(p, start, loc)
 	if e.Ends.IsZero() {
 		return s
 	}
