@@ -144,16 +144,6 @@ func (s *Store) PartsSent(ctx context.Context, key string, parts int) (int, erro
 
 func partKey(key string, part int) string { return key + ":part:" + strconv.Itoa(part) }
 
-// DeliveryStats counts the deliveries of a kind about one thing (an
-// announcement to a class, say): sent of total, for "delivered 25 of 28".
-func (s *Store) DeliveryStats(ctx context.Context, kind string, ref int64) (sent, total int, err error) {
-	const q = `SELECT count(*) FILTER (WHERE status = 'sent'), count(*) FROM deliveries WHERE kind = $1 AND ref_id = $2`
-	if err := s.db.QueryRow(ctx, q, kind, ref).Scan(&sent, &total); err != nil {
-		return 0, 0, fmt.Errorf("delivery stats of %s %d: %w", kind, ref, err)
-	}
-	return sent, total, nil
-}
-
 // MarkBlocked records that the account's person blocked the bot (Telegram
 // answered 403): nothing is sent to it until they write again (TouchAccount).
 func (s *Store) MarkBlocked(ctx context.Context, account AccountID) error {

@@ -410,28 +410,3 @@ func TestSendAfterACrashWaitsForTheLease(t *testing.T) {
 	send(t, s, m, jobs.Sent)
 	h.wantMessages(m.Delivery.ChatID, 1)
 }
-
-// A meeting announced to three parents, one of whom blocked the bot.
-func TestSendDeliveryStatsOfAnAnnouncement(t *testing.T) {
-	h := newHarness(t)
-	s := h.sender(quick)
-	const meeting = 77
-	for i := range 3 {
-		account, chat := h.account()
-		if i == 1 {
-			h.fake.FailNext("sendMessage", 1, bottest.Blocked().InChat(chat))
-		}
-		m := jobs.Message{
-			Delivery: diary.Delivery{Key: fmt.Sprintf("meeting:%d:%d", meeting, account), Kind: "meeting", RefID: meeting, Account: account, ChatID: chat},
-			Text:     "Родительское собрание в пятницу",
-		}
-		if _, err := s.Send(context.Background(), m); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	sent, total, err := h.store.DeliveryStats(context.Background(), "meeting", meeting)
-	if err != nil || sent != 2 || total != 3 {
-		t.Errorf("delivered %d of %d, %v; want 2 of 3", sent, total, err)
-	}
-}
