@@ -10,9 +10,9 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/render"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // /announce: the class (skipped for a teacher of one), who gets it and
@@ -32,7 +32,7 @@ const announceFlowName = "announce"
 
 // announce answers /announce.
 func (r *request) announce(ctx context.Context, _ string) error {
-	return r.withClass(ctx, r.p.T("announce_choose_class"), button.AnnounceClass, (*request).announceClass)
+	return r.withClass(ctx, r.p.T("announce_choose_class"), telegram.ButtonAnnounceClass, (*request).announceClass)
 }
 
 func (r *request) onAnnounceClass(ctx context.Context, args []int64) error {
@@ -68,9 +68,9 @@ func (r *request) announceOptions(ctx context.Context, c diary.TeacherClass, st 
 	}
 	kb := []models.InlineKeyboardButton{
 		{Text: check(st.ToPupils) + r.p.T("announce_pupils_too"),
-			CallbackData: r.b.codec.Encode(button.AnnounceOption, st.Class, flag(!st.ToPupils), flag(st.Urgent))},
+			CallbackData: r.b.codec.Encode(telegram.ButtonAnnounceOption, st.Class, flag(!st.ToPupils), flag(st.Urgent))},
 		{Text: check(st.Urgent) + r.p.T("announce_urgent"),
-			CallbackData: r.b.codec.Encode(button.AnnounceOption, st.Class, flag(st.ToPupils), flag(!st.Urgent))},
+			CallbackData: r.b.codec.Encode(telegram.ButtonAnnounceOption, st.Class, flag(st.ToPupils), flag(!st.Urgent))},
 	}
 	return r.show(ctx, r.p.T("announce_options", "Class", html.EscapeString(c.Title), "Audience", r.announceAudience(st),
 		"Max", diary.MaxAnnouncementLength), kb)
@@ -120,8 +120,8 @@ func (r *request) announceFlow(ctx context.Context, state json.RawMessage, text 
 	preview := r.p.T("announce_preview", "Class", html.EscapeString(c.Title), "Audience", r.announceAudience(st),
 		"Text", html.EscapeString(text), "Recipients", r.p.N("announce_recipients", n))
 	return r.say(ctx, preview, []models.InlineKeyboardButton{
-		{Text: r.p.T("announce_send"), CallbackData: r.b.codec.Encode(button.AnnounceSend, st.Class, 1)},
-		{Text: r.p.T("announce_cancel"), CallbackData: r.b.codec.Encode(button.AnnounceSend, st.Class, 0)},
+		{Text: r.p.T("announce_send"), CallbackData: r.b.codec.Encode(telegram.ButtonAnnounceSend, st.Class, 1)},
+		{Text: r.p.T("announce_cancel"), CallbackData: r.b.codec.Encode(telegram.ButtonAnnounceSend, st.Class, 0)},
 	})
 }
 

@@ -8,6 +8,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -21,8 +22,8 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // Options configure a Bot.
@@ -32,7 +33,7 @@ type Options struct {
 	WebhookSecret string // checked on every webhook request; required for webhook mode
 	Workers       int    // updates handled at once; 0: 8
 	Logger        *slog.Logger
-	// PollTimeout is how long one getUpdates waits; 0: the client's default.
+	// PollTimeout is how long one getUpdates waits; 0: a minute.
 	PollTimeout time.Duration
 	// AfterUpdate, if set, is called when an update has been handled, with how
 	// long it took: for metrics, and for tests to know the bot is done.
@@ -54,11 +55,15 @@ type Bot struct {
 	client   *tg.Bot
 	log      *slog.Logger
 	username string
-	codec    button.Codec
+	codec    telegram.Codec
 	secret   string
 	after    func(kind string, took time.Duration, err error)
 	notices  Notifier
 }
+
+// defaultPollTimeout is how long one getUpdates waits without
+// Options.PollTimeout: go-telegram/bot's default.
+const defaultPollTimeout = time.Minute
 
 // handlerTimeout bounds the work on one update; shutdown waits at most this long
 // for a handler already running.
@@ -67,7 +72,7 @@ const handlerTimeout = 30 * time.Second
 // New connects to the Bot API (getMe) and returns a bot ready to poll or to serve
 // a webhook.
 func New(ctx context.Context, store *diary.Store, o Options) (*Bot, error) {
-	b := &Bot{store: store, log: o.Logger, secret: o.WebhookSecret, codec: button.NewCodec(o.Token), after: o.AfterUpdate,
+	b := &Bot{store: store, log: o.Logger, secret: o.WebhookSecret, codec: telegram.NewCodec(o.Token), after: o.AfterUpdate,
 		notices: o.Notices}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
@@ -86,9 +91,8 @@ func New(ctx context.Context, store *diary.Store, o Options) (*Bot, error) {
 	if o.APIURL != "" {
 		opts = append(opts, tg.WithServerURL(o.APIURL))
 	}
-	if o.PollTimeout > 0 {
-		opts = append(opts, tg.WithHTTPClient(o.PollTimeout, &http.Client{Timeout: o.PollTimeout + 10*time.Second}))
-	}
+	pollTimeout := cmp.Or(o.PollTimeout, defaultPollTimeout)
+	opts = append(opts, tg.WithHTTPClient(pollTimeout, telegram.NewHTTPClient(pollTimeout)))
 	client, err := tg.New(o.Token, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("telegram client: %w", err)

@@ -8,9 +8,9 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/render"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // /change: a teacher changes a lesson. The subject class, the day (today or
@@ -40,7 +40,7 @@ var changeKinds = []diary.ChangeKind{diary.ChangeCancelled, diary.ChangeSubstitu
 
 // changeCommand answers /change with the teacher's subject classes.
 func (r *request) changeCommand(ctx context.Context, _ string) error {
-	return r.askSection(ctx, button.ChangeClass, r.p.T("change_choose_class"))
+	return r.askSection(ctx, telegram.ButtonChangeClass, r.p.T("change_choose_class"))
 }
 
 // onChangeClassButton asks for the day, offering today and tomorrow.
@@ -54,8 +54,8 @@ func (r *request) onChangeClassButton(ctx context.Context, args []int64) error {
 	}
 	today := r.b.store.Today(c.School)
 	kb := []models.InlineKeyboardButton{
-		r.dayButton(r.p.T("change_today", "Date", r.p.Date(today)), button.ChangeDay, today, int64(c.ID)),
-		r.dayButton(r.p.T("change_tomorrow", "Date", r.p.Date(today.AddDate(0, 0, 1))), button.ChangeDay, today.AddDate(0, 0, 1), int64(c.ID)),
+		r.dayButton(r.p.T("change_today", "Date", r.p.Date(today)), telegram.ButtonChangeDay, today, int64(c.ID)),
+		r.dayButton(r.p.T("change_tomorrow", "Date", r.p.Date(today.AddDate(0, 0, 1))), telegram.ButtonChangeDay, today.AddDate(0, 0, 1), int64(c.ID)),
 	}
 	return r.show(ctx, r.p.T("change_ask_date", "Class", html.EscapeString(c.Title)), kb)
 }
@@ -70,7 +70,7 @@ func (r *request) onChangeDayButton(ctx context.Context, args []int64) error {
 	if !ok {
 		return err
 	}
-	return r.changeDay(ctx, c, st, button.ArgDate(args[1]))
+	return r.changeDay(ctx, c, st, telegram.ArgDate(args[1]))
 }
 
 // changeDay offers the class's lessons of the day.
@@ -87,7 +87,7 @@ func (r *request) changeDay(ctx context.Context, c diary.TeacherClass, st change
 		if l.Change != nil && !l.Change.MovedFrom.IsZero() {
 			continue // moved in: it is changed where it came from
 		}
-		kb = append(kb, []models.InlineKeyboardButton{r.dayButton(lessonLabel(l, l.Subject), button.ChangeLesson, day,
+		kb = append(kb, []models.InlineKeyboardButton{r.dayButton(lessonLabel(l, l.Subject), telegram.ButtonChangeLesson, day,
 			int64(c.ID), int64(l.Period))})
 	}
 	if len(kb) == 0 {
@@ -109,7 +109,7 @@ func (r *request) onChangeLessonButton(ctx context.Context, args []int64) error 
 	if args[1] < 1 || args[1] > diary.MaxPeriod {
 		return r.outdated(ctx)
 	}
-	if !st.Date.Equal(button.ArgDate(args[2])) {
+	if !st.Date.Equal(telegram.ArgDate(args[2])) {
 		return r.outdated(ctx)
 	}
 	st.Period = int(args[1])
@@ -119,7 +119,7 @@ func (r *request) onChangeLessonButton(ctx context.Context, args []int64) error 
 	var kb [][]models.InlineKeyboardButton
 	for i, kind := range changeKinds {
 		b := models.InlineKeyboardButton{Text: r.p.T("change_kind_" + string(kind)),
-			CallbackData: r.b.codec.Encode(button.ChangeKind, int64(c.ID), int64(i))}
+			CallbackData: r.b.codec.Encode(telegram.ButtonChangeKind, int64(c.ID), int64(i))}
 		if i%2 == 0 {
 			kb = append(kb, []models.InlineKeyboardButton{b})
 		} else {
@@ -202,7 +202,7 @@ func (r *request) findSubstitute(ctx context.Context, c diary.TeacherClass, st c
 	var kb [][]models.InlineKeyboardButton
 	for _, t := range found {
 		kb = append(kb, []models.InlineKeyboardButton{{Text: render.TeacherName(t),
-			CallbackData: r.b.codec.Encode(button.ChangeSubstitute, int64(c.ID), int64(t.ID))}})
+			CallbackData: r.b.codec.Encode(telegram.ButtonChangeSubstitute, int64(c.ID), int64(t.ID))}})
 	}
 	return r.say(ctx, r.p.T("change_pick_teacher"), kb...)
 }
@@ -244,7 +244,7 @@ func (r *request) confirmChange(ctx context.Context, c diary.TeacherClass, st ch
 		what = r.p.T("change_what_moved", "Date", r.p.Date(st.MovedTo), "Period", st.MovedToPeriod)
 	}
 	return r.show(ctx, r.p.T("change_preview", "Class", html.EscapeString(c.Title), "Date", r.p.Date(st.Date),
-		"Period", st.Period, "What", what), r.saveButtons(button.ChangeSave, c.ID))
+		"Period", st.Period, "What", what), r.saveButtons(telegram.ButtonChangeSave, c.ID))
 }
 
 // onChangeSaveButton saves the change previewed, or drops it.

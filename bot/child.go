@@ -6,9 +6,9 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/render"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // pupil is the child a request is about.
@@ -90,7 +90,7 @@ func (r *request) shortcuts() [][]models.InlineKeyboardButton {
 	row := func(s ...shortcut) []models.InlineKeyboardButton {
 		var out []models.InlineKeyboardButton
 		for _, sc := range s {
-			out = append(out, models.InlineKeyboardButton{Text: r.shortcutLabel(sc), CallbackData: r.b.codec.Encode(button.Shortcut, int64(sc))})
+			out = append(out, models.InlineKeyboardButton{Text: r.shortcutLabel(sc), CallbackData: r.b.codec.Encode(telegram.ButtonShortcut, int64(sc))})
 		}
 		return out
 	}

@@ -6,8 +6,8 @@ import (
 
 	tg "github.com/go-telegram/bot"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/locales"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // command is a slash command. Those in the menu are listed by Telegram, in the
@@ -67,39 +67,39 @@ func init() {
 		remarkFlowName:   (*request).remarkFlow,
 	}
 	buttons = map[string]buttonHandler{
-		button.Day:            (*request).onDayButton,
-		button.Week:           (*request).onWeekButton,
-		button.Child:          (*request).onChildButton,
-		button.Unlink:         (*request).onUnlinkButton,
-		button.Revoke:         (*request).onRevokeButton,
-		button.Sign:           (*request).onSignButton,
-		button.Setting:        (*request).onSettingButton,
-		button.Shortcut:       (*request).onShortcutButton,
-		button.SettingPick:    (*request).onSettingPickButton,
-		button.RSVP:           (*request).onRSVPButton,
-		button.Stop:           (*request).onStopButton,
-		button.Role:           (*request).onRoleButton,
-		button.AnnounceClass:  (*request).onAnnounceClass,
-		button.AnnounceOption: (*request).onAnnounceOption,
-		button.AnnounceSend:   (*request).onAnnounceSend,
-		button.MeetingClass:   (*request).onMeetingClass,
-		button.MeetingMove:    (*request).onMeetingMove,
-		button.MeetingPlace:   (*request).onMeetingPlace,
-		button.MeetingCancel:  (*request).onMeetingCancel,
+		telegram.ButtonDay:            (*request).onDayButton,
+		telegram.ButtonWeek:           (*request).onWeekButton,
+		telegram.ButtonChild:          (*request).onChildButton,
+		telegram.ButtonUnlink:         (*request).onUnlinkButton,
+		telegram.ButtonRevoke:         (*request).onRevokeButton,
+		telegram.ButtonSign:           (*request).onSignButton,
+		telegram.ButtonSetting:        (*request).onSettingButton,
+		telegram.ButtonShortcut:       (*request).onShortcutButton,
+		telegram.ButtonSettingPick:    (*request).onSettingPickButton,
+		telegram.ButtonRSVP:           (*request).onRSVPButton,
+		telegram.ButtonStop:           (*request).onStopButton,
+		telegram.ButtonRole:           (*request).onRoleButton,
+		telegram.ButtonAnnounceClass:  (*request).onAnnounceClass,
+		telegram.ButtonAnnounceOption: (*request).onAnnounceOption,
+		telegram.ButtonAnnounceSend:   (*request).onAnnounceSend,
+		telegram.ButtonMeetingClass:   (*request).onMeetingClass,
+		telegram.ButtonMeetingMove:    (*request).onMeetingMove,
+		telegram.ButtonMeetingPlace:   (*request).onMeetingPlace,
+		telegram.ButtonMeetingCancel:  (*request).onMeetingCancel,
 
-		button.HomeworkClass:    (*request).onHomeworkClassButton,
-		button.HomeworkDue:      (*request).onHomeworkDueButton,
-		button.HomeworkSave:     (*request).onHomeworkSaveButton,
-		button.ChangeClass:      (*request).onChangeClassButton,
-		button.ChangeDay:        (*request).onChangeDayButton,
-		button.ChangeLesson:     (*request).onChangeLessonButton,
-		button.ChangeKind:       (*request).onChangeKindButton,
-		button.ChangeSubstitute: (*request).onChangeSubstituteButton,
-		button.ChangeSave:       (*request).onChangeSaveButton,
-		button.MarksLesson:      (*request).onMarksLessonButton,
-		button.MarksPupil:       (*request).onMarksPupilButton,
-		button.MarksSet:         (*request).onMarksSetButton,
-		button.MarksRemark:      (*request).onMarksRemarkButton,
+		telegram.ButtonHomeworkClass:    (*request).onHomeworkClassButton,
+		telegram.ButtonHomeworkDue:      (*request).onHomeworkDueButton,
+		telegram.ButtonHomeworkSave:     (*request).onHomeworkSaveButton,
+		telegram.ButtonChangeClass:      (*request).onChangeClassButton,
+		telegram.ButtonChangeDay:        (*request).onChangeDayButton,
+		telegram.ButtonChangeLesson:     (*request).onChangeLessonButton,
+		telegram.ButtonChangeKind:       (*request).onChangeKindButton,
+		telegram.ButtonChangeSubstitute: (*request).onChangeSubstituteButton,
+		telegram.ButtonChangeSave:       (*request).onChangeSaveButton,
+		telegram.ButtonMarksLesson:      (*request).onMarksLessonButton,
+		telegram.ButtonMarksPupil:       (*request).onMarksPupilButton,
+		telegram.ButtonMarksSet:         (*request).onMarksSetButton,
+		telegram.ButtonMarksRemark:      (*request).onMarksRemarkButton,
 	}
 }
 

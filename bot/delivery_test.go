@@ -12,12 +12,12 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/dnevnik/dnevnik/bot/bottest"
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/jobs"
 	"github.com/dnevnik/dnevnik/jobs/jobstest"
+	"github.com/dnevnik/dnevnik/telegram"
+	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // What teachers do in the bot, delivered by the worker to the same fake
@@ -44,8 +44,8 @@ func (w *world) startWorker() *delivery {
 	d := &delivery{w: w, enqueue: jobs.NewEnqueuer(ac), inspect: asynq.NewInspector(queue)}
 	w.t.Cleanup(func() { d.inspect.Close() })
 	sender := jobs.NewSender(client, w.store, rdb, jobs.SenderConfig{Rate: -1, ChatInterval: -1})
-	worker := jobs.NewWorker(w.store, button.NewCodec(token), sender, d.enqueue, nil, slog.New(slog.DiscardHandler))
-	srv := asynq.NewServer(queue, jobs.ServerConfig(jobstest.AsynqConfig()))
+	worker := jobs.NewWorker(w.store, telegram.NewCodec(token), sender, d.enqueue, nil, slog.New(slog.DiscardHandler))
+	srv := asynq.NewServer(queue, worker.ServerConfig(jobstest.AsynqConfig()))
 	if err := srv.Start(worker.Mux()); err != nil {
 		w.t.Fatal(err)
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // /hw: a teacher sets homework. The subject class (a button), the due date (the
@@ -27,7 +27,7 @@ type homeworkState struct {
 
 // homeworkCommand answers /hw with the teacher's subject classes.
 func (r *request) homeworkCommand(ctx context.Context, _ string) error {
-	return r.askSection(ctx, button.HomeworkClass, r.p.T("hw_choose_class"))
+	return r.askSection(ctx, telegram.ButtonHomeworkClass, r.p.T("hw_choose_class"))
 }
 
 // onHomeworkClassButton asks for the due date, offering the next lesson's.
@@ -41,7 +41,7 @@ func (r *request) onHomeworkClassButton(ctx context.Context, args []int64) error
 	switch diary.ErrorCode(err) {
 	case "":
 		kb = append(kb, []models.InlineKeyboardButton{
-			r.dayButton(r.p.T("hw_due_next", "Date", r.p.Date(next)), button.HomeworkDue, next, int64(c.ID))})
+			r.dayButton(r.p.T("hw_due_next", "Date", r.p.Date(next)), telegram.ButtonHomeworkDue, next, int64(c.ID))})
 	case diary.ENOTFOUND: // no lesson for weeks: the date is typed
 	default:
 		return r.refuseTeacher(ctx, err)
@@ -59,7 +59,7 @@ func (r *request) onHomeworkDueButton(ctx context.Context, args []int64) error {
 	if !ok {
 		return err
 	}
-	return r.homeworkDue(ctx, c, st, button.ArgDate(args[1]))
+	return r.homeworkDue(ctx, c, st, telegram.ArgDate(args[1]))
 }
 
 // homeworkFlow takes what the teacher types at each step of /hw.
@@ -83,7 +83,7 @@ func (r *request) homeworkFlow(ctx context.Context, raw json.RawMessage, text st
 		return err
 	}
 	return r.say(ctx, r.p.T("hw_preview", "Class", html.EscapeString(c.Title), "Date", r.p.Date(st.Due),
-		"Text", html.EscapeString(text)), r.saveButtons(button.HomeworkSave, c.ID))
+		"Text", html.EscapeString(text)), r.saveButtons(telegram.ButtonHomeworkSave, c.ID))
 }
 
 // homeworkDue checks the due date and asks for the text.

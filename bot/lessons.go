@@ -10,8 +10,8 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // What the lesson commands (/marks, /hw, /change) share: finding the
@@ -219,7 +219,7 @@ func (r *request) noticesDue(ctx context.Context) {
 
 // dayButton is a button with a date's label pressing kind with args and the date.
 func (r *request) dayButton(label string, kind string, day time.Time, args ...int64) models.InlineKeyboardButton {
-	return models.InlineKeyboardButton{Text: label, CallbackData: r.b.codec.Encode(kind, append(args, button.DateArg(day))...)}
+	return models.InlineKeyboardButton{Text: label, CallbackData: r.b.codec.Encode(kind, append(args, telegram.DateArg(day))...)}
 }
 
 // outdated answers a press of a button that no longer fits.

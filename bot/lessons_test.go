@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dnevnik/dnevnik/bot/bottest"
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/telegram"
+	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // volkova teaches only 7А's physics and biology.
@@ -184,18 +184,18 @@ func TestTeacherOfOneClassCannotTouchAnother(t *testing.T) {
 		t.Errorf("/hw offers %s", buttons(hw))
 	}
 
-	codec := button.NewCodec(token)
+	codec := telegram.NewCodec(token)
 	maths7B, physics7A := w.classID("demo-7b-0"), w.classID("demo-7a-4")
-	thursday := button.DateArg(diary.Date(w.now, w.now.Location()))
+	thursday := telegram.DateArg(diary.Date(w.now, w.now.Location()))
 	maxim, dasha := w.school.Pupils[demo.Maxim], w.school.Pupils[demo.Dasha]
 	forged := map[string]string{
-		"7Б's class list":              codec.Encode(button.MarksLesson, maths7B, 2, thursday),
-		"a grade at 7Б's lesson":       codec.Encode(button.MarksSet, maths7B, 2, thursday, maxim, 1, 5, 0),
-		"an absence at 7Б's lesson":    codec.Encode(button.MarksSet, maths7B, 2, thursday, maxim, 2, 1, 0),
-		"a remark at 7Б's lesson":      codec.Encode(button.MarksRemark, maths7B, 2, thursday, maxim, 1),
-		"a 7Б pupil at her own lesson": codec.Encode(button.MarksSet, physics7A, 1, thursday, maxim, 1, 5, 0),
-		"homework for 7Б":              codec.Encode(button.HomeworkClass, maths7B),
-		"a lesson change for 7Б":       codec.Encode(button.ChangeClass, maths7B),
+		"7Б's class list":              codec.Encode(telegram.ButtonMarksLesson, maths7B, 2, thursday),
+		"a grade at 7Б's lesson":       codec.Encode(telegram.ButtonMarksSet, maths7B, 2, thursday, maxim, 1, 5, 0),
+		"an absence at 7Б's lesson":    codec.Encode(telegram.ButtonMarksSet, maths7B, 2, thursday, maxim, 2, 1, 0),
+		"a remark at 7Б's lesson":      codec.Encode(telegram.ButtonMarksRemark, maths7B, 2, thursday, maxim, 1),
+		"a 7Б pupil at her own lesson": codec.Encode(telegram.ButtonMarksSet, physics7A, 1, thursday, maxim, 1, 5, 0),
+		"homework for 7Б":              codec.Encode(telegram.ButtonHomeworkClass, maths7B),
+		"a lesson change for 7Б":       codec.Encode(telegram.ButtonChangeClass, maths7B),
 	}
 	for name, data := range forged {
 		after, added := volkova.pressData(lessons, data)
@@ -204,7 +204,7 @@ func TestTeacherOfOneClassCannotTouchAnother(t *testing.T) {
 		}
 	}
 	// Out of the scale at her own lesson, with her own pupil: refused too.
-	after, _ := volkova.pressData(lessons, codec.Encode(button.MarksSet, physics7A, 1, thursday, dasha, 1, 6, 0))
+	after, _ := volkova.pressData(lessons, codec.Encode(telegram.ButtonMarksSet, physics7A, 1, thursday, dasha, 1, 6, 0))
 	if after.Text != lessons.Text || !strings.Contains(w.lastNotice(), "проверьте") {
 		t.Errorf("a grade of 6: notice %q", w.lastNotice())
 	}

@@ -9,9 +9,9 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/render"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // start answers /start: with a code (the t.me/bot?start=CODE link) it links;
@@ -98,7 +98,7 @@ func (r *request) children(ctx context.Context, _ string) error {
 		case c.Pupil.ID == r.account.ActivePupil:
 			label = "✓ " + label
 		}
-		kb = append(kb, []models.InlineKeyboardButton{{Text: label, CallbackData: r.b.codec.Encode(button.Child, int64(c.Pupil.ID))}})
+		kb = append(kb, []models.InlineKeyboardButton{{Text: label, CallbackData: r.b.codec.Encode(telegram.ButtonChild, int64(c.Pupil.ID))}})
 	}
 	return r.show(ctx, r.p.T("children_choose"), kb...)
 }
@@ -149,7 +149,7 @@ func (r *request) showSharing(ctx context.Context, pupil pupil, invite bool) err
 		for i, l := range links {
 			kb = append(kb, []models.InlineKeyboardButton{{
 				Text:         r.p.T("share_revoke", "N", i+1, "Since", r.p.Date(l.Since)),
-				CallbackData: r.b.codec.Encode(button.Revoke, int64(pupil.id), l.LinkID)}})
+				CallbackData: r.b.codec.Encode(telegram.ButtonRevoke, int64(pupil.id), l.LinkID)}})
 		}
 	}
 	return r.show(ctx, text, kb...)
@@ -180,8 +180,8 @@ func (r *request) unlink(ctx context.Context, _ string) error {
 	}
 	id := int64(pupil.id)
 	return r.show(ctx, r.p.T("unlink_confirm", "Child", pupil.name), []models.InlineKeyboardButton{
-		{Text: r.p.T("unlink_yes"), CallbackData: r.b.codec.Encode(button.Unlink, id, 1)},
-		{Text: r.p.T("unlink_no"), CallbackData: r.b.codec.Encode(button.Unlink, id, 0)},
+		{Text: r.p.T("unlink_yes"), CallbackData: r.b.codec.Encode(telegram.ButtonUnlink, id, 1)},
+		{Text: r.p.T("unlink_no"), CallbackData: r.b.codec.Encode(telegram.ButtonUnlink, id, 0)},
 	})
 }
 
@@ -213,7 +213,7 @@ func (r *request) sign(ctx context.Context, _ string) error {
 	}
 	monday := diary.WeekToSign(r.b.store.Today(pupil.access.School))
 	return r.show(ctx, pupil.header+r.p.T("sign_ask", "Week", r.weekTitle(monday)), []models.InlineKeyboardButton{
-		{Text: r.p.T("sign_button"), CallbackData: r.b.codec.Encode(button.Sign, int64(pupil.id), button.DateArg(monday))}})
+		r.b.codec.SignButton(r.p.T("sign_button"), pupil.id, monday)})
 }
 
 func (r *request) onSignButton(ctx context.Context, args []int64) error {
@@ -224,7 +224,7 @@ func (r *request) onSignButton(ctx context.Context, args []int64) error {
 	if !ok {
 		return err
 	}
-	monday := button.ArgDate(args[1])
+	monday := telegram.ArgDate(args[1])
 	err = r.b.store.SignWeek(ctx, r.account.ID, pupil.id, monday)
 	switch diary.ErrorCode(err) {
 	case "", diary.ECONFLICT:

@@ -11,8 +11,8 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // Marks from the phone: /marks lists the teacher's lessons of the day; a
@@ -63,7 +63,7 @@ func (r *request) marks(ctx context.Context, args string) error {
 		}
 		lines = append(lines, html.EscapeString(label))
 		ref := l.Ref()
-		kb = append(kb, []models.InlineKeyboardButton{r.dayButton(label, button.MarksLesson, ref.Date, int64(ref.Class), int64(ref.Period))})
+		kb = append(kb, []models.InlineKeyboardButton{r.dayButton(label, telegram.ButtonMarksLesson, ref.Date, int64(ref.Class), int64(ref.Period))})
 	}
 	if len(lessons) == 0 {
 		return r.say(ctx, r.p.T("marks_no_lessons", "Date", r.p.Date(day)))
@@ -74,7 +74,7 @@ func (r *request) marks(ctx context.Context, args string) error {
 // lessonFromArgs reads a lesson from the first three arguments of a marks
 // button: class, period, date.
 func lessonFromArgs(args []int64) diary.LessonRef {
-	return diary.LessonRef{Class: diary.ClassID(args[0]), Period: int(args[1]), Date: button.ArgDate(args[2])}
+	return diary.LessonRef{Class: diary.ClassID(args[0]), Period: int(args[1]), Date: telegram.ArgDate(args[2])}
 }
 
 // onMarksLessonButton shows the class list of a lesson.
@@ -95,7 +95,7 @@ func (r *request) showRoster(ctx context.Context, ref diary.LessonRef, undo []mo
 	var kb [][]models.InlineKeyboardButton
 	for i, p := range roster.Pupils {
 		b := models.InlineKeyboardButton{Text: r.pupilButton(p),
-			CallbackData: r.b.codec.Encode(button.MarksPupil, lessonButtonArgs(ref, int64(p.ID))...)}
+			CallbackData: r.b.codec.Encode(telegram.ButtonMarksPupil, lessonButtonArgs(ref, int64(p.ID))...)}
 		if i%2 == 1 {
 			kb[len(kb)-1] = append(kb[len(kb)-1], b)
 		} else {
@@ -110,7 +110,7 @@ func (r *request) showRoster(ctx context.Context, ref diary.LessonRef, undo []mo
 
 // lessonButtonArgs are a marks button's arguments: the lesson, then more.
 func lessonButtonArgs(ref diary.LessonRef, more ...int64) []int64 {
-	return append([]int64{int64(ref.Class), int64(ref.Period), button.DateArg(ref.Date)}, more...)
+	return append([]int64{int64(ref.Class), int64(ref.Period), telegram.DateArg(ref.Date)}, more...)
 }
 
 // rosterText is the lesson's heading and its class list with each pupil's
@@ -187,7 +187,7 @@ func (r *request) onMarksPupilButton(ctx context.Context, args []int64) error {
 		return err
 	}
 	set := func(text string, what, value int64) models.InlineKeyboardButton {
-		return models.InlineKeyboardButton{Text: text, CallbackData: r.b.codec.Encode(button.MarksSet, lessonButtonArgs(ref, int64(p.ID), what, value, 0)...)}
+		return models.InlineKeyboardButton{Text: text, CallbackData: r.b.codec.Encode(telegram.ButtonMarksSet, lessonButtonArgs(ref, int64(p.ID), what, value, 0)...)}
 	}
 	var kb [][]models.InlineKeyboardButton
 	school := roster.Access.School
@@ -203,14 +203,14 @@ func (r *request) onMarksPupilButton(ctx context.Context, args []int64) error {
 	var remarks []models.InlineKeyboardButton
 	for i, kind := range remarkKinds {
 		remarks = append(remarks, models.InlineKeyboardButton{Text: r.p.T("marks_button_" + kind),
-			CallbackData: r.b.codec.Encode(button.MarksRemark, lessonButtonArgs(ref, int64(p.ID), int64(i))...)})
+			CallbackData: r.b.codec.Encode(telegram.ButtonMarksRemark, lessonButtonArgs(ref, int64(p.ID), int64(i))...)})
 	}
 	kb = append(kb, remarks)
 	if p.Grade != 0 {
 		kb = append(kb, []models.InlineKeyboardButton{set(r.p.T("marks_button_no_grade"), markGrade, 0)})
 	}
 	kb = append(kb, []models.InlineKeyboardButton{{Text: r.p.T("marks_button_back"),
-		CallbackData: r.b.codec.Encode(button.MarksLesson, lessonButtonArgs(ref)...)}})
+		CallbackData: r.b.codec.Encode(telegram.ButtonMarksLesson, lessonButtonArgs(ref)...)}})
 	chosen := r.p.T("marks_choose", "Pupil", html.EscapeString(p.FamilyName+" "+p.GivenName))
 	return r.show(ctx, r.rosterText(roster, chosen), kb...)
 }
@@ -261,7 +261,7 @@ func (r *request) onMarksSetButton(ctx context.Context, args []int64) error {
 func (r *request) undoButton(ref diary.LessonRef, p diary.RosterPupil, what, before int64) []models.InlineKeyboardButton {
 	label := r.p.T("marks_undo", "Pupil", p.FamilyName+" "+p.GivenName)
 	return []models.InlineKeyboardButton{{Text: label,
-		CallbackData: r.b.codec.Encode(button.MarksSet, lessonButtonArgs(ref, int64(p.ID), what, before, 1)...)}}
+		CallbackData: r.b.codec.Encode(telegram.ButtonMarksSet, lessonButtonArgs(ref, int64(p.ID), what, before, 1)...)}}
 }
 
 const remarkFlowName = "remark"

@@ -10,9 +10,9 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/render"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // /meeting calls a parent meeting: the class (skipped for a teacher of one),
@@ -47,7 +47,7 @@ const noAgenda = "-"
 
 // meeting answers /meeting.
 func (r *request) meeting(ctx context.Context, _ string) error {
-	return r.withClass(ctx, r.p.T("meeting_choose_class"), button.MeetingClass, (*request).meetingClass)
+	return r.withClass(ctx, r.p.T("meeting_choose_class"), telegram.ButtonMeetingClass, (*request).meetingClass)
 }
 
 func (r *request) onMeetingClass(ctx context.Context, args []int64) error {
@@ -154,9 +154,9 @@ func (r *request) meetings(ctx context.Context, _ string) error {
 	for _, m := range list {
 		id := m.ID
 		kb := []models.InlineKeyboardButton{
-			{Text: r.p.T("meeting_move"), CallbackData: r.b.codec.Encode(button.MeetingMove, id)},
-			{Text: r.p.T("meeting_rehome"), CallbackData: r.b.codec.Encode(button.MeetingPlace, id)},
-			{Text: r.p.T("meeting_cancel"), CallbackData: r.b.codec.Encode(button.MeetingCancel, id, 0)},
+			{Text: r.p.T("meeting_move"), CallbackData: r.b.codec.Encode(telegram.ButtonMeetingMove, id)},
+			{Text: r.p.T("meeting_rehome"), CallbackData: r.b.codec.Encode(telegram.ButtonMeetingPlace, id)},
+			{Text: r.p.T("meeting_cancel"), CallbackData: r.b.codec.Encode(telegram.ButtonMeetingCancel, id, 0)},
 		}
 		if err := r.say(ctx, r.meetingCard(m)+"\n\n"+r.meetingAnswers(m.Families), kb); err != nil {
 			return err
@@ -269,8 +269,8 @@ func (r *request) onMeetingCancel(ctx context.Context, args []int64) error {
 	switch args[1] {
 	case 0:
 		return r.show(ctx, r.meetingCard(m)+"\n\n"+r.p.T("meeting_cancel_confirm"), []models.InlineKeyboardButton{
-			{Text: r.p.T("meeting_cancel_yes"), CallbackData: r.b.codec.Encode(button.MeetingCancel, m.ID, 1)},
-			{Text: r.p.T("meeting_cancel_no"), CallbackData: r.b.codec.Encode(button.MeetingCancel, m.ID, 2)},
+			{Text: r.p.T("meeting_cancel_yes"), CallbackData: r.b.codec.Encode(telegram.ButtonMeetingCancel, m.ID, 1)},
+			{Text: r.p.T("meeting_cancel_no"), CallbackData: r.b.codec.Encode(telegram.ButtonMeetingCancel, m.ID, 2)},
 		})
 	case 2:
 		return r.show(ctx, r.meetingCard(m)+"\n\n"+r.p.T("meeting_kept"))

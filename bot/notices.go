@@ -2,14 +2,13 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // The buttons under what the worker sends: a meeting invitation's answers and
@@ -61,7 +60,7 @@ func (r *request) markAnswer(ctx context.Context, event int64, yes bool) error {
 	}
 	_, err := r.b.client.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: r.chatID,
 		MessageID: r.message.ID, ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: kb}})
-	if err != nil && !errors.Is(err, tg.ErrorBadRequest) { // "not modified": the same answer twice
+	if err != nil && !telegram.NotModified(err) { // the same answer twice
 		return fmt.Errorf("mark answer: %w", err)
 	}
 	return nil
@@ -69,7 +68,7 @@ func (r *request) markAnswer(ctx context.Context, event int64, yes bool) error {
 
 func (r *request) isRSVPRow(row []models.InlineKeyboardButton) bool {
 	cb, err := r.b.codec.Decode(row[0].CallbackData)
-	return err == nil && cb.Kind == button.RSVP
+	return err == nil && cb.Kind == telegram.ButtonRSVP
 }
 
 // onStopButton turns off the kind of notice the button was under.

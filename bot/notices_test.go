@@ -8,9 +8,9 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/bottest"
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/telegram"
+	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // invite sends, as the worker does, a meeting invitation with its buttons to
@@ -22,10 +22,10 @@ func (w *world) invite(p *person, event int64) bottest.Message {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	codec := button.NewCodec(token)
+	codec := telegram.NewCodec(token)
 	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
-		{{Text: "Приду", CallbackData: codec.Encode(button.RSVP, event, 1)}, {Text: "Не смогу", CallbackData: codec.Encode(button.RSVP, event, 0)}},
-		{{Text: "🔕 Не присылать такие", CallbackData: codec.Encode(button.Stop, button.SettingMeetings)}},
+		{{Text: "Приду", CallbackData: codec.Encode(telegram.ButtonRSVP, event, 1)}, {Text: "Не смогу", CallbackData: codec.Encode(telegram.ButtonRSVP, event, 0)}},
+		{{Text: "🔕 Не присылать такие", CallbackData: codec.Encode(telegram.ButtonStop, telegram.SettingMeetings)}},
 	}}
 	if _, err := client.SendMessage(ctx, &tg.SendMessageParams{ChatID: p.user.ID, Text: "Родительское собрание", ReplyMarkup: kb}); err != nil {
 		w.t.Fatal(err)
@@ -98,7 +98,7 @@ func TestRSVPButtons(t *testing.T) {
 		WHERE e.id = $1 AND c.sourced_id = $2 RETURNING id`, other, demo.Class7B).Scan(&foreign); err != nil {
 		t.Fatal(err)
 	}
-	mum.pressData(after, button.NewCodec(token).Encode(button.RSVP, foreign, 1))
+	mum.pressData(after, telegram.NewCodec(token).Encode(telegram.ButtonRSVP, foreign, 1))
 	if w.answer(foreign, 100) != "" || !strings.Contains(w.lastNotice(), "Нет доступа") {
 		t.Errorf("a meeting of another class: answer %q, notice %q", w.answer(foreign, 100), w.lastNotice())
 	}

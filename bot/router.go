@@ -12,6 +12,7 @@ import (
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/locales"
 	"github.com/dnevnik/dnevnik/render"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // request is one update from one person, with what every handler needs.
@@ -111,7 +112,7 @@ func (r *request) onButton(ctx context.Context, data string) error {
 
 // say sends text as new messages (split to fit Telegram), the keyboard on the last.
 func (r *request) say(ctx context.Context, text string, kb ...[]models.InlineKeyboardButton) error {
-	parts := render.Split(text, maxMessage)
+	parts := render.Split(text, telegram.MessageLimit)
 	for i, part := range parts {
 		params := &tg.SendMessageParams{ChatID: r.chatID, Text: part, ParseMode: models.ParseModeHTML,
 			LinkPreviewOptions: noPreview}
@@ -128,7 +129,7 @@ func (r *request) say(ctx context.Context, text string, kb ...[]models.InlineKey
 // show answers a button press by editing the message the button is on, or, for
 // a typed command, by sending a new message.
 func (r *request) show(ctx context.Context, text string, kb ...[]models.InlineKeyboardButton) error {
-	if r.message == nil || len([]rune(text)) > maxMessage {
+	if r.message == nil || len([]rune(text)) > telegram.MessageLimit {
 		return r.say(ctx, text, kb...)
 	}
 	params := &tg.EditMessageTextParams{ChatID: r.chatID, MessageID: r.message.ID, Text: text,
@@ -137,7 +138,7 @@ func (r *request) show(ctx context.Context, text string, kb ...[]models.InlineKe
 		params.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: kb}
 	}
 	_, err := r.b.client.EditMessageText(ctx, params)
-	if err != nil && strings.Contains(err.Error(), "message is not modified") {
+	if telegram.NotModified(err) {
 		return nil // pressed the button for what is already shown
 	}
 	if err != nil {
@@ -204,8 +205,5 @@ var errorMessages = map[diary.Code]string{
 	diary.ECONFLICT:  "err_conflict",
 	diary.EINTERNAL:  "err_internal",
 }
-
-// maxMessage is Telegram's limit on a message's text, in characters.
-const maxMessage = 4096
 
 var noPreview = &models.LinkPreviewOptions{IsDisabled: tg.True()}

@@ -6,9 +6,9 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/locales"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // digestTimes are the evening digest times on offer.
@@ -29,20 +29,20 @@ func (r *request) showSettings(ctx context.Context) error {
 		if *switchOf(&st, id) {
 			mark, value = "✅ ", 0
 		}
-		return models.InlineKeyboardButton{Text: mark + label, CallbackData: r.b.codec.Encode(button.Setting, id, value)}
+		return models.InlineKeyboardButton{Text: mark + label, CallbackData: r.b.codec.Encode(telegram.ButtonSetting, id, value)}
 	}
 	other := int64(1) // the language the button switches to
 	if r.account.Language == "en" {
 		other = 0
 	}
 	kb := [][]models.InlineKeyboardButton{
-		{{Text: r.p.T("settings_language"), CallbackData: r.b.codec.Encode(button.Setting, button.SettingLanguage, other)}},
-		{{Text: r.p.T("settings_digest", "Time", st.DigestTime.String()), CallbackData: r.b.codec.Encode(button.SettingPick, button.SettingDigestTime)}},
-		{{Text: r.p.T("settings_quiet", "Quiet", r.quietText(st)), CallbackData: r.b.codec.Encode(button.SettingPick, button.SettingQuiet)}},
-		{sw(button.SettingGrades, r.p.T("settings_grades")), sw(button.SettingHomework, r.p.T("settings_homework"))},
-		{sw(button.SettingSchedule, r.p.T("settings_schedule")), sw(button.SettingMeetings, r.p.T("settings_meetings"))},
-		{sw(button.SettingReminders, r.p.T("settings_reminders")), sw(button.SettingWeekly, r.p.T("settings_weekly"))},
-		{sw(button.SettingEmptyDigest, r.p.T("settings_empty_digest"))},
+		{{Text: r.p.T("settings_language"), CallbackData: r.b.codec.Encode(telegram.ButtonSetting, telegram.SettingLanguage, other)}},
+		{{Text: r.p.T("settings_digest", "Time", st.DigestTime.String()), CallbackData: r.b.codec.Encode(telegram.ButtonSettingPick, telegram.SettingDigestTime)}},
+		{{Text: r.p.T("settings_quiet", "Quiet", r.quietText(st)), CallbackData: r.b.codec.Encode(telegram.ButtonSettingPick, telegram.SettingQuiet)}},
+		{sw(telegram.SettingGrades, r.p.T("settings_grades")), sw(telegram.SettingHomework, r.p.T("settings_homework"))},
+		{sw(telegram.SettingSchedule, r.p.T("settings_schedule")), sw(telegram.SettingMeetings, r.p.T("settings_meetings"))},
+		{sw(telegram.SettingReminders, r.p.T("settings_reminders")), sw(telegram.SettingWeekly, r.p.T("settings_weekly"))},
+		{sw(telegram.SettingEmptyDigest, r.p.T("settings_empty_digest"))},
 	}
 	return r.show(ctx, r.p.T("settings_title"), kb...)
 }
@@ -50,19 +50,19 @@ func (r *request) showSettings(ctx context.Context) error {
 // switchOf is the on/off setting a button names, nil for one that is not a switch.
 func switchOf(st *diary.Settings, id int64) *bool {
 	switch id {
-	case button.SettingGrades:
+	case telegram.SettingGrades:
 		return &st.Grades
-	case button.SettingHomework:
+	case telegram.SettingHomework:
 		return &st.Homework
-	case button.SettingSchedule:
+	case telegram.SettingSchedule:
 		return &st.Schedule
-	case button.SettingMeetings:
+	case telegram.SettingMeetings:
 		return &st.Meetings
-	case button.SettingReminders:
+	case telegram.SettingReminders:
 		return &st.Reminders
-	case button.SettingWeekly:
+	case telegram.SettingWeekly:
 		return &st.WeeklySummary
-	case button.SettingEmptyDigest:
+	case telegram.SettingEmptyDigest:
 		return &st.DigestWhenEmpty
 	}
 	return nil
@@ -83,19 +83,19 @@ func (r *request) onSettingPickButton(ctx context.Context, args []int64) error {
 	var row []models.InlineKeyboardButton
 	var kb [][]models.InlineKeyboardButton
 	add := func(text string, id, value int64) {
-		row = append(row, models.InlineKeyboardButton{Text: text, CallbackData: r.b.codec.Encode(button.Setting, id, value)})
+		row = append(row, models.InlineKeyboardButton{Text: text, CallbackData: r.b.codec.Encode(telegram.ButtonSetting, id, value)})
 		if len(row) == 4 {
 			kb, row = append(kb, row), nil
 		}
 	}
 	switch args[0] {
-	case button.SettingDigestTime:
+	case telegram.SettingDigestTime:
 		for _, t := range digestTimes {
-			add(t.String(), button.SettingDigestTime, int64(t))
+			add(t.String(), telegram.SettingDigestTime, int64(t))
 		}
-	case button.SettingQuiet:
+	case telegram.SettingQuiet:
 		for i, q := range quietPresets {
-			add(r.quietText(diary.Settings{QuietFrom: q[0], QuietTo: q[1]}), button.SettingQuiet, int64(i))
+			add(r.quietText(diary.Settings{QuietFrom: q[0], QuietTo: q[1]}), telegram.SettingQuiet, int64(i))
 		}
 	default:
 		return r.answerAlert(ctx, r.p.T("button_outdated"))
@@ -114,7 +114,7 @@ func (r *request) onSettingButton(ctx context.Context, args []int64) error {
 	}
 	st, on := r.account.Settings, args[1] == 1
 	switch id, v := args[0], args[1]; id {
-	case button.SettingLanguage:
+	case telegram.SettingLanguage:
 		if v < 0 || int(v) >= 2 {
 			return r.answerAlert(ctx, r.p.T("button_outdated"))
 		}
@@ -125,9 +125,9 @@ func (r *request) onSettingButton(ctx context.Context, args []int64) error {
 		r.account.Language = lang
 		r.p = locales.For(lang)
 		return r.showSettings(ctx)
-	case button.SettingDigestTime:
+	case telegram.SettingDigestTime:
 		st.DigestTime = diary.Clock(v)
-	case button.SettingQuiet:
+	case telegram.SettingQuiet:
 		if v < 0 || int(v) >= len(quietPresets) {
 			return r.answerAlert(ctx, r.p.T("button_outdated"))
 		}

@@ -9,10 +9,10 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/locales"
 	"github.com/dnevnik/dnevnik/render"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // A teacher links their own account with a teacher's code and then acts as a
@@ -169,9 +169,9 @@ func (r *request) roleButton(ctx context.Context) [][]models.InlineKeyboardButto
 		return nil
 	}
 	if r.account.ActingAs == diary.ActingTeacher {
-		return [][]models.InlineKeyboardButton{{{Text: r.p.T("role_to_family"), CallbackData: r.b.codec.Encode(button.Role, 0)}}}
+		return [][]models.InlineKeyboardButton{{{Text: r.p.T("role_to_family"), CallbackData: r.b.codec.Encode(telegram.ButtonRole, 0)}}}
 	}
-	return [][]models.InlineKeyboardButton{{{Text: r.p.T("role_to_teacher"), CallbackData: r.b.codec.Encode(button.Role, 1)}}}
+	return [][]models.InlineKeyboardButton{{{Text: r.p.T("role_to_teacher"), CallbackData: r.b.codec.Encode(telegram.ButtonRole, 1)}}}
 }
 
 // role answers /role: the switch, or why there is none.

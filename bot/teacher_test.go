@@ -9,11 +9,11 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/bottest"
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/locales"
+	"github.com/dnevnik/dnevnik/telegram"
+	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // accountOf is the account id of a Telegram user.
@@ -108,7 +108,7 @@ func TestTeacherMenuAndRoleSwitch(t *testing.T) {
 	// A parent only has no teacher's menu to switch to, by a forged button either.
 	mum := w.person(100, "Мама", "ru")
 	mum.say(w.code(demo.Petya))
-	after, _ := mum.pressData(mum.last(), button.NewCodec(token).Encode(button.Role, 1))
+	after, _ := mum.pressData(mum.last(), telegram.NewCodec(token).Encode(telegram.ButtonRole, 1))
 	if !strings.Contains(w.lastNotice(), "только в своих классах") || w.accountActing(100) != diary.ActingFamily {
 		t.Errorf("a parent switched to the teacher's menu: %q, %q", after.Text, w.lastNotice())
 	}
@@ -305,19 +305,19 @@ func TestTeacherOfOneClassCannotAnnounceOrMeetAnother(t *testing.T) {
 	if strings.Contains(buttons(choose), "7Б") {
 		t.Fatalf("/announce offers %s", buttons(choose))
 	}
-	codec := button.NewCodec(token)
+	codec := telegram.NewCodec(token)
 	c7b := w.classID(demo.Class7B)
 	meeting7b := w.count(`INSERT INTO events (school_id, class_id, kind, title, place, starts_at)
 	                      SELECT school_id, id, 'meeting', 'Собрание 7Б', '215', $2 FROM classes WHERE id = $1 RETURNING id`,
 		c7b, w.now.Add(72*time.Hour))
 	before := w.teacherWrites()
 	for name, data := range map[string]string{
-		"an announcement to 7Б":     codec.Encode(button.AnnounceClass, c7b),
-		"7Б's announcement options": codec.Encode(button.AnnounceOption, c7b, 1, 1),
-		"a meeting of 7Б":           codec.Encode(button.MeetingClass, c7b),
-		"cancel 7Б's meeting":       codec.Encode(button.MeetingCancel, meeting7b, 1),
-		"move 7Б's meeting":         codec.Encode(button.MeetingMove, meeting7b),
-		"a new place for 7Б's":      codec.Encode(button.MeetingPlace, meeting7b),
+		"an announcement to 7Б":     codec.Encode(telegram.ButtonAnnounceClass, c7b),
+		"7Б's announcement options": codec.Encode(telegram.ButtonAnnounceOption, c7b, 1, 1),
+		"a meeting of 7Б":           codec.Encode(telegram.ButtonMeetingClass, c7b),
+		"cancel 7Б's meeting":       codec.Encode(telegram.ButtonMeetingCancel, meeting7b, 1),
+		"move 7Б's meeting":         codec.Encode(telegram.ButtonMeetingMove, meeting7b),
+		"a new place for 7Б's":      codec.Encode(telegram.ButtonMeetingPlace, meeting7b),
 	} {
 		after, added := teacher.pressData(choose, data)
 		if len(added) != 0 || after.Text != choose.Text || !strings.Contains(w.lastNotice(), "только в своих классах") {
@@ -343,7 +343,7 @@ func TestTeacherOfOneClassCannotAnnounceOrMeetAnother(t *testing.T) {
 	if err := w.store.SetConversation(ctx, acc, "announce", steps["announce"]); err != nil {
 		t.Fatal(err)
 	}
-	teacher.pressData(choose, codec.Encode(button.AnnounceSend, c7b, 1))
+	teacher.pressData(choose, codec.Encode(telegram.ButtonAnnounceSend, c7b, 1))
 	if !strings.Contains(w.lastNotice(), "только в своих классах") {
 		t.Errorf("Send for 7Б: notice %q", w.lastNotice())
 	}

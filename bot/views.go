@@ -8,9 +8,9 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/render"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // typedToday is the day typed dates are read against before a child, and so a
@@ -59,10 +59,10 @@ func (r *request) showDayOf(ctx context.Context, p pupil, day time.Time) error {
 	}
 	id := int64(p.id)
 	nav := []models.InlineKeyboardButton{
-		{Text: "◀ " + r.p.Date(day.AddDate(0, 0, -1)), CallbackData: r.b.codec.Encode(button.Day, id, button.DateArg(day.AddDate(0, 0, -1)))},
-		{Text: r.p.Date(day.AddDate(0, 0, 1)) + " ▶", CallbackData: r.b.codec.Encode(button.Day, id, button.DateArg(day.AddDate(0, 0, 1)))},
+		{Text: "◀ " + r.p.Date(day.AddDate(0, 0, -1)), CallbackData: r.b.codec.Encode(telegram.ButtonDay, id, telegram.DateArg(day.AddDate(0, 0, -1)))},
+		{Text: r.p.Date(day.AddDate(0, 0, 1)) + " ▶", CallbackData: r.b.codec.Encode(telegram.ButtonDay, id, telegram.DateArg(day.AddDate(0, 0, 1)))},
 	}
-	week := []models.InlineKeyboardButton{{Text: r.p.T("nav_week"), CallbackData: r.b.codec.Encode(button.Week, id, button.DateArg(day))}}
+	week := []models.InlineKeyboardButton{{Text: r.p.T("nav_week"), CallbackData: r.b.codec.Encode(telegram.ButtonWeek, id, telegram.DateArg(day))}}
 	return r.show(ctx, render.Day(r.p, s.Days[0], p.label), nav, week)
 }
 
@@ -74,7 +74,7 @@ func (r *request) onDayButton(ctx context.Context, args []int64) error {
 	if !ok {
 		return err
 	}
-	return r.showDayOf(ctx, p, button.ArgDate(args[1]))
+	return r.showDayOf(ctx, p, telegram.ArgDate(args[1]))
 }
 
 // schedule answers /schedule [DATE|week]: the week by default.
@@ -102,8 +102,8 @@ func (r *request) showWeekOf(ctx context.Context, p pupil, day time.Time) error 
 	}
 	id := int64(p.id)
 	nav := []models.InlineKeyboardButton{
-		{Text: r.p.T("nav_prev_week"), CallbackData: r.b.codec.Encode(button.Week, id, button.DateArg(monday.AddDate(0, 0, -7)))},
-		{Text: r.p.T("nav_next_week"), CallbackData: r.b.codec.Encode(button.Week, id, button.DateArg(monday.AddDate(0, 0, 7)))},
+		{Text: r.p.T("nav_prev_week"), CallbackData: r.b.codec.Encode(telegram.ButtonWeek, id, telegram.DateArg(monday.AddDate(0, 0, -7)))},
+		{Text: r.p.T("nav_next_week"), CallbackData: r.b.codec.Encode(telegram.ButtonWeek, id, telegram.DateArg(monday.AddDate(0, 0, 7)))},
 	}
 	return r.show(ctx, render.Week(r.p, s, p.label), nav)
 }
@@ -116,7 +116,7 @@ func (r *request) onWeekButton(ctx context.Context, args []int64) error {
 	if !ok {
 		return err
 	}
-	return r.showWeekOf(ctx, p, button.ArgDate(args[1]))
+	return r.showWeekOf(ctx, p, telegram.ArgDate(args[1]))
 }
 
 // homework answers /homework [tomorrow|DATE|week]: by default what is due on the

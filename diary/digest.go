@@ -161,8 +161,15 @@ type recipient struct {
 const accountsSQL = `SELECT ` + accountColumns + ` FROM accounts WHERE id = ANY((SELECT $1::bigint[])::bigint[]) AND blocked_at IS NULL`
 
 // audience reads the accounts of a batch and their links in one round trip, and
-// keeps the accounts and children that PupilAccess's rule lets through at now.
+// keeps the accounts and children that PupilAccess's rule lets through at now,
+// and still lets through at the store's clock when that is later: a digest
+// composed for the evening and sent in the morning reaches no one whose link
+// ended overnight.
 func (s *Store) audience(ctx context.Context, accounts []AccountID, now time.Time) (*audience, error) {
+	checkAt := now
+	if later := s.Now(); later.After(checkAt) {
+		checkAt = later
+	}
 	var (
 		found = map[AccountID]Account{}
 		links []PupilAccess
@@ -180,7 +187,7 @@ func (s *Store) audience(ctx context.Context, accounts []AccountID, now time.Tim
 	})
 	b.Queue(accountLinksSQL, accounts).Query(func(rows pgx.Rows) error {
 		var err error
-		links, err = liveLinks(rows, now)
+		links, err = liveLinks(rows, checkAt)
 		return err
 	})
 	if err := s.db.SendBatch(ctx, b).Close(); err != nil {

@@ -187,7 +187,8 @@ type NoticeRecipient struct {
 // noticeCandidatesSQL is a page of the accounts ($4: after this id, $5: this
 // many) with a link that is not revoked to a pupil of the audience: the pupil
 // $1, else the pupils of the class $2, else of the school $3; links of
-// students only when $6, of guardians and trusted people only when $7.
+// students only when $6, of guardians and trusted people only when $7; of
+// the account $8 alone unless it is 0.
 // Accounts that blocked the bot are left out. Whether each link is live is
 // audience's business.
 const noticeCandidatesSQL = `
@@ -202,7 +203,7 @@ WITH pupils AS (
 ), links AS (
     SELECT l.account_id, l.person_id
     FROM account_links l JOIN pupils ON pupils.id = l.person_id
-    WHERE l.revoked_at IS NULL AND l.account_id > $4
+    WHERE l.revoked_at IS NULL AND l.account_id > $4 AND ($8::bigint = 0 OR l.account_id = $8)
       AND ((l.role = 'student' AND $6) OR (l.role IN ('guardian', 'trusted') AND $7))
 ), page AS (
     SELECT DISTINCT links.account_id FROM links
@@ -219,7 +220,35 @@ ORDER BY links.account_id`
 // by the access rule of PupilAccess at now. next is where the following page
 // starts; 0 when this was the last.
 func (s *Store) NoticeRecipients(ctx context.Context, n Notice, after AccountID, limit int) (page []NoticeRecipient, next AccountID, err error) {
-	rows, _ := s.db.Query(ctx, noticeCandidatesSQL, n.Pupil.ID, n.Class, n.School.ID, after, limit, n.ToPupils, n.ToFamilies)
+	all, next, err := s.noticeRecipients(ctx, n, after, limit, 0)
+	for _, r := range all {
+		if r.Settings.Wants(n.Kind) {
+			page = append(page, r)
+		}
+	}
+	return page, next, err
+}
+
+// NoticeTo tells whether the notice may be told to the account now, by the
+// rule of NoticeRecipients: the recipient, or the reason it may not
+// (DropNoAccess, DropSwitchedOff).
+func (s *Store) NoticeTo(ctx context.Context, n Notice, account AccountID) (NoticeRecipient, string, error) {
+	all, _, err := s.noticeRecipients(ctx, n, 0, 1, account)
+	switch {
+	case err != nil:
+		return NoticeRecipient{}, "", err
+	case len(all) == 0:
+		return NoticeRecipient{}, DropNoAccess, nil
+	case !all[0].Settings.Wants(n.Kind):
+		return NoticeRecipient{}, DropSwitchedOff, nil
+	}
+	return all[0], "", nil
+}
+
+// noticeRecipients is a page of the accounts the access rule lets the notice
+// reach, whatever their settings; of the account `only` alone unless it is 0.
+func (s *Store) noticeRecipients(ctx context.Context, n Notice, after AccountID, limit int, only AccountID) (page []NoticeRecipient, next AccountID, err error) {
+	rows, _ := s.db.Query(ctx, noticeCandidatesSQL, n.Pupil.ID, n.Class, n.School.ID, after, limit, n.ToPupils, n.ToFamilies, only)
 	about := map[AccountID][]PersonID{}
 	var ids []AccountID
 	var account AccountID
@@ -245,9 +274,6 @@ func (s *Store) NoticeRecipients(ctx context.Context, n Notice, after AccountID,
 		return nil, 0, err
 	}
 	for _, r := range aud.recipients {
-		if !r.Settings.Wants(n.Kind) {
-			continue
-		}
 		rec := NoticeRecipient{Account: r.Account}
 		for _, c := range r.children {
 			told := c.Role == RoleStudent && n.ToPupils || c.Role != RoleStudent && n.ToFamilies
@@ -274,40 +300,46 @@ func (s *Store) DueNotices(ctx context.Context, limit int) ([]int64, error) {
 	return ids, nil
 }
 
-// NoticeFannedOut records that the sends of a notice to its recipients are all
-// enqueued: a second fan-out of it does nothing.
-func (s *Store) NoticeFannedOut(ctx context.Context, id int64, recipients int) error {
-	const q = `UPDATE notices SET fanned_out_at = $2, recipients = $3 WHERE id = $1 AND fanned_out_at IS NULL`
-	if _, err := s.db.Exec(ctx, q, id, s.Now(), recipients); err != nil {
-		return fmt.Errorf("record notice %d fanned out: %w", id, err)
+// NoticeFannedOut records that the messages of a notice to its recipients
+// are all in the outbox, as many as there are recipients: a second fan-out
+// of it does nothing.
+func (s *Store) NoticeFannedOut(ctx context.Context, id int64) (recipients int, err error) {
+	const q = `
+UPDATE notices SET fanned_out_at = $2,
+       recipients = (SELECT count(*) FROM outbox WHERE kind = 'notice' AND ref_id = $1)
+WHERE id = $1 AND fanned_out_at IS NULL
+RETURNING recipients`
+	err = s.db.QueryRow(ctx, q, id, s.Now()).Scan(&recipients)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
 	}
-	return nil
+	if err != nil {
+		return 0, fmt.Errorf("record notice %d fanned out: %w", id, err)
+	}
+	return recipients, nil
 }
 
-// NoticeProgress is how far the sends of a fanned-out notice got.
+// NoticeProgress is how far the messages of a fanned-out notice got.
 type NoticeProgress struct {
 	Delivered int // Telegram took the message
-	Failed    int // never will: the person blocked the bot, or Telegram refused it
+	Failed    int // never will: dropped (blocked, no longer linked, …) or refused
 	Total     int // the recipients
 }
 
-// Done tells whether every send of the notice has ended one way or the other.
+// Done tells whether every message of the notice has ended one way or the other.
 func (p NoticeProgress) Done() bool { return p.Delivered+p.Failed >= p.Total }
 
-// NoticeProgress counts the notice's sends by how they ended, from the
-// delivery ledger: "delivered N of M".
+// NoticeProgress counts the notice's messages in the outbox by how they
+// ended: "delivered N of M". Every message ends, so the count converges.
 func (s *Store) NoticeProgress(ctx context.Context, id int64) (NoticeProgress, error) {
 	const q = `
-SELECT count(*) FILTER (WHERE d.status = 'sent'),
-       count(*) FILTER (WHERE d.status = 'failed' AND d.error IN ('blocked', 'rejected')),
+SELECT count(*) FILTER (WHERE o.status = 'sent'),
+       count(*) FILTER (WHERE o.status IN ('dropped', 'failed')),
        coalesce((SELECT recipients FROM notices WHERE id = $2), 0)
-FROM deliveries d WHERE d.kind = $1 AND d.ref_id = $2`
+FROM outbox o WHERE o.kind = $1 AND o.ref_id = $2`
 	var p NoticeProgress
-	if err := s.db.QueryRow(ctx, q, DeliveryNotice, id).Scan(&p.Delivered, &p.Failed, &p.Total); err != nil {
+	if err := s.db.QueryRow(ctx, q, MessageNotice, id).Scan(&p.Delivered, &p.Failed, &p.Total); err != nil {
 		return NoticeProgress{}, fmt.Errorf("progress of notice %d: %w", id, err)
 	}
 	return p, nil
 }
-
-// DeliveryNotice is the kind of delivery of a notice's message to one recipient.
-const DeliveryNotice = "notice"

@@ -13,13 +13,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/dnevnik/dnevnik/bot/bottest"
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/jobs"
 	"github.com/dnevnik/dnevnik/jobs/jobstest"
+	"github.com/dnevnik/dnevnik/telegram"
+	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // The school of the fan-out benchmarks: the demo school with schoolPupils more
@@ -184,13 +184,13 @@ func benchAnnouncement(b *testing.B, otherSchools, concurrency int) {
 	rdb := redis.NewClient(&redis.Options{Addr: queue.Addr, Username: queue.Username, Password: queue.Password, DB: queue.DB})
 	b.Cleanup(func() { rdb.Close() })
 	tgClient, err := tg.New(workerToken, tg.WithServerURL(fake.URL()), tg.WithSkipGetMe(),
-		tg.WithHTTPClient(time.Minute, jobs.NewHTTPClient()))
+		tg.WithHTTPClient(0, telegram.NewHTTPClient(0)))
 	if err != nil {
 		b.Fatal(err)
 	}
 	workerStore, _ := s.openStore()
 	sender := jobs.NewSender(tgClient, workerStore, rdb, jobs.SenderConfig{Rate: -1, ChatInterval: -1})
-	w := jobs.NewWorker(workerStore, button.NewCodec(workerToken), sender, enqueue, nil, slog.New(slog.DiscardHandler))
+	w := jobs.NewWorker(workerStore, telegram.NewCodec(workerToken), sender, enqueue, nil, slog.New(slog.DiscardHandler))
 	mux := w.Mux()
 	var handlerTime atomic.Int64 // of the notice:fanout handler, in ns
 	mux.Use(func(next asynq.Handler) asynq.Handler {
@@ -206,7 +206,7 @@ func benchAnnouncement(b *testing.B, otherSchools, concurrency int) {
 	})
 	cfg := jobstest.AsynqConfig()
 	cfg.Concurrency = concurrency
-	srv := asynq.NewServer(queue, jobs.ServerConfig(cfg))
+	srv := asynq.NewServer(queue, w.ServerConfig(cfg))
 	if err := srv.Start(mux); err != nil {
 		b.Fatal(err)
 	}
@@ -250,7 +250,7 @@ func benchAnnouncement(b *testing.B, otherSchools, concurrency int) {
 
 	var sent, failed int
 	err = s.db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'sent'), count(*) FILTER (WHERE status <> 'sent')
-		FROM deliveries WHERE kind = 'notice'`).Scan(&sent, &failed)
+		FROM outbox WHERE kind = 'notice'`).Scan(&sent, &failed)
 	if err != nil {
 		b.Fatal(err)
 	}

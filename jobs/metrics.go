@@ -5,15 +5,20 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
+
+	"github.com/dnevnik/dnevnik/diary"
 )
 
-// Metrics counts what the worker sends. Each message the sender takes to
-// Telegram ends in one of sent, failed, retried or throttled. A nil *Metrics
+// Metrics counts what the worker sends. Each try of an outbox message ends
+// in one of sent, dropped, failed, retried or throttled; uncertain counts the
+// tries that may have reached the person without an answer. A nil *Metrics
 // counts nothing.
 type Metrics struct {
 	sent       *prometheus.CounterVec
+	dropped    *prometheus.CounterVec
 	failed     *prometheus.CounterVec
 	retried    *prometheus.CounterVec
+	uncertain  *prometheus.CounterVec
 	throttled  prometheus.Counter
 	held       *prometheus.CounterVec
 	queueDepth *prometheus.GaugeVec
@@ -29,8 +34,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return &Metrics{
 		sent: counter("dnevnik_messages_sent_total",
 			"Messages Telegram accepted, by kind (a message split in parts counts once).", "kind"),
+		dropped: counter("dnevnik_messages_dropped_total",
+			"Messages not sent because the diary said no at sending: reason blocked, no_access, gone, switched_off, empty, stale or declined.",
+			"kind", "reason"),
 		failed: counter("dnevnik_messages_failed_total",
-			"Messages given up: reason blocked (the person blocked the bot) or rejected (Telegram refused the message).", "kind", "reason"),
+			"Messages given up: reason rejected (Telegram refused the message) or retries (every try failed).", "kind", "reason"),
+		uncertain: counter("dnevnik_messages_uncertain_total",
+			"Sends that may have reached the person with no answer from Telegram (a timeout after the request went out, a sender killed mid-send); each is sent again.",
+			"kind"),
 		retried: counter("dnevnik_messages_retried_total",
 			"Sends that failed on Telegram's side or on the way (5xx, timeouts) and go back to the queue to be retried.", "kind"),
 		throttled: f.NewCounter(prometheus.CounterOpts{Name: "dnevnik_telegram_throttled_total",
@@ -58,9 +69,9 @@ func (m *Metrics) Update(kind string, took time.Duration, err error) {
 }
 
 // Held counts a message of the kind held for quiet hours.
-func (m *Metrics) Held(kind string) {
+func (m *Metrics) Held(kind diary.MessageKind) {
 	if m != nil {
-		m.held.WithLabelValues(kind).Inc()
+		m.held.WithLabelValues(string(kind)).Inc()
 	}
 }
 
@@ -71,21 +82,33 @@ func (m *Metrics) SetQueueDepth(queue string, n int) {
 	}
 }
 
-func (m *Metrics) countSent(kind string) {
+func (m *Metrics) countSent(kind diary.MessageKind) {
 	if m != nil {
-		m.sent.WithLabelValues(kind).Inc()
+		m.sent.WithLabelValues(string(kind)).Inc()
 	}
 }
 
-func (m *Metrics) countFailed(kind, reason string) {
+func (m *Metrics) countDropped(kind diary.MessageKind, reason string) {
 	if m != nil {
-		m.failed.WithLabelValues(kind, reason).Inc()
+		m.dropped.WithLabelValues(string(kind), reason).Inc()
 	}
 }
 
-func (m *Metrics) countRetried(kind string) {
+func (m *Metrics) countFailed(kind diary.MessageKind, reason string) {
 	if m != nil {
-		m.retried.WithLabelValues(kind).Inc()
+		m.failed.WithLabelValues(string(kind), reason).Inc()
+	}
+}
+
+func (m *Metrics) countRetried(kind diary.MessageKind) {
+	if m != nil {
+		m.retried.WithLabelValues(string(kind)).Inc()
+	}
+}
+
+func (m *Metrics) countUncertain(kind diary.MessageKind) {
+	if m != nil {
+		m.uncertain.WithLabelValues(string(kind)).Inc()
 	}
 }
 

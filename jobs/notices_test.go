@@ -8,11 +8,11 @@ import (
 
 	tg "github.com/go-telegram/bot"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/jobs"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // addFamilies makes the class size pupils strong, each with two guardians
@@ -137,8 +137,8 @@ func TestGradeNotice(t *testing.T) {
 	if !ok {
 		t.Fatalf("no stop button under %q", parent[0].Text)
 	}
-	pressed, err := button.NewCodec(workerToken).Decode(stop.CallbackData)
-	if err != nil || pressed.Kind != button.Stop || pressed.Args[0] != button.SettingGrades {
+	pressed, err := telegram.NewCodec(workerToken).Decode(stop.CallbackData)
+	if err != nil || pressed.Kind != telegram.ButtonStop || pressed.Args[0] != telegram.SettingGrades {
 		t.Errorf("stop button %q: %+v, %v", stop.CallbackData, pressed, err)
 	}
 
@@ -192,14 +192,14 @@ func TestMeetingInvitationHasRSVPButtons(t *testing.T) {
 	if len(sent) != 1 || !strings.Contains(sent[0].Text, "Родительское собрание") || !strings.Contains(sent[0].Text, "Кабинет 214") {
 		t.Fatalf("the guardian got %q", texts(r.fake, 601))
 	}
-	codec := button.NewCodec(workerToken)
+	codec := telegram.NewCodec(workerToken)
 	for label, answer := range map[string]int64{"Приду": 1, "Не смогу": 0} {
 		b, ok := sent[0].Button(label)
 		if !ok {
 			t.Fatalf("no %q button", label)
 		}
 		pressed, err := codec.Decode(b.CallbackData)
-		if err != nil || pressed.Kind != button.RSVP || pressed.Args[0] != event || pressed.Args[1] != answer {
+		if err != nil || pressed.Kind != telegram.ButtonRSVP || pressed.Args[0] != event || pressed.Args[1] != answer {
 			t.Errorf("%q: %+v, %v", label, pressed, err)
 		}
 	}

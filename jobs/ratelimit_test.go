@@ -8,15 +8,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/jobs"
+	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // sendAll sends the messages, workers at a time per sender, the messages
 // dealt out to the senders in turn, and returns how long it took.
-func sendAll(t *testing.T, senders []*jobs.Sender, workers int, messages []jobs.Message) time.Duration {
+func sendAll(t *testing.T, senders []*jobs.Sender, workers int, messages []letter) time.Duration {
 	t.Helper()
-	queue := make(chan jobs.Message, len(messages))
+	queue := make(chan letter, len(messages))
 	for _, m := range messages {
 		queue <- m
 	}
@@ -27,8 +27,8 @@ func sendAll(t *testing.T, senders []*jobs.Sender, workers int, messages []jobs.
 		for range workers {
 			wg.Go(func() {
 				for m := range queue {
-					if out, err := s.Send(context.Background(), m); err != nil || out.Result != jobs.Sent {
-						t.Errorf("Send %s = %+v, %v", m.Delivery.Key, out, err)
+					if out, err := s.Send(context.Background(), m.row, m.msg); err != nil || out.Result != jobs.Sent {
+						t.Errorf("Send %s = %+v, %v", m.row.Key, out, err)
 					}
 				}
 			})
@@ -57,18 +57,17 @@ func TestRateOneMessagePerChatInterval(t *testing.T) {
 	const jitter = 10 * time.Millisecond
 	s := h.sender(jobs.SenderConfig{ChatInterval: interval})
 	a, b := h.message("a:0", "a"), h.message("b:0", "b")
-	var messages []jobs.Message
-	for i := range 3 {
-		for _, to := range []jobs.Message{a, b} {
-			to.Delivery.Key = fmt.Sprintf("%s:%d", to.Delivery.Key, i)
-			messages = append(messages, to)
+	messages := []letter{a, b}
+	for i := 1; i < 3; i++ {
+		for _, to := range []letter{a, b} {
+			messages = append(messages, h.messageTo(to.row.Account, fmt.Sprintf("%s:%d", to.row.Key, i), to.msg.Text))
 		}
 	}
 
 	took := sendAll(t, []*jobs.Sender{s}, len(messages), messages)
 
 	first := map[int64]time.Time{}
-	for _, chat := range []int64{a.Delivery.ChatID, b.Delivery.ChatID} {
+	for _, chat := range []int64{a.row.ChatID, b.row.ChatID} {
 		times := arrivals(h.fake, chat)
 		if len(times) != 3 {
 			t.Fatalf("chat %d got %d messages", chat, len(times))
@@ -82,7 +81,7 @@ func TestRateOneMessagePerChatInterval(t *testing.T) {
 		first[chat] = times[0]
 	}
 	// Three to each chat take two intervals; waiting for each other, six would take five.
-	if apart := first[a.Delivery.ChatID].Sub(first[b.Delivery.ChatID]).Abs(); apart > interval/2 || took > 4*interval {
+	if apart := first[a.row.ChatID].Sub(first[b.row.ChatID]).Abs(); apart > interval/2 || took > 4*interval {
 		t.Errorf("the chats held each other back: first messages %v apart, all sent in %v", apart, took)
 	}
 }
@@ -92,7 +91,7 @@ func TestRateOneMessagePerChatInterval(t *testing.T) {
 func TestRateGlobalLimitSharedByTwoProcesses(t *testing.T) {
 	h := newHarness(t)
 	cfg := jobs.SenderConfig{Rate: 30}
-	var messages []jobs.Message
+	var messages []letter
 	for i := range 60 {
 		messages = append(messages, h.message(fmt.Sprintf("grade:%d", i), "5"))
 	}

@@ -2,49 +2,84 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
+
+	"github.com/dnevnik/dnevnik/diary"
 )
 
-// Scheduler enqueues, every minute, the composing of the digests due in that
-// minute, and a look for notices that are due (a grade's grace ended; a notice
-// whose author's enqueue was lost). Several schedulers may run (one per serve process): task ids make the
-// minute's task one task. Each tick also enqueues the last few minutes again, so
-// a scheduler that was down for a moment, or a clock a little behind, loses
-// nothing; those minutes' tasks already exist and are refused.
+// Scheduler, every minute:
+//   - enqueues the planning of the digests of each minute not planned yet, up
+//     to catchUp back: a scheduler that was down (or whose Redis lost the
+//     tasks) plans the minutes it missed, and an evening digest past its
+//     lateness is not planned at all;
+//   - enqueues a look for notices that are due (a grade's grace ended; a
+//     notice whose author's enqueue was lost);
+//   - sweeps the outbox: every message still to go out that no task was
+//     enqueued for in a minute is enqueued again, in case Redis lost it.
+//
+// Several schedulers may run (one per serve or worker process): task ids and
+// the outbox's keys make their work one.
 type Scheduler struct {
+	store   *diary.Store
 	enqueue *Enqueuer
 	log     *slog.Logger
-	Now     func() time.Time
 }
 
-// catchUp is how many past minutes each tick enqueues again.
-const catchUp = 10
+// catchUp is how far back the scheduler plans the digests of minutes it
+// missed: as late as a digest may still go out.
+const catchUp = digestLateness
 
-// NewScheduler makes a scheduler with the wall clock.
-func NewScheduler(e *Enqueuer, log *slog.Logger) *Scheduler {
-	return &Scheduler{enqueue: e, log: log, Now: time.Now}
+// sweepLimit bounds the messages one sweep enqueues; the next takes the rest.
+const sweepLimit = 10000
+
+// NewScheduler makes a scheduler; the store's clock is its clock.
+func NewScheduler(store *diary.Store, e *Enqueuer, log *slog.Logger) *Scheduler {
+	return &Scheduler{store: store, enqueue: e, log: log}
 }
 
-// Tick enqueues the current minute's digests and the catchUp minutes' before
-// it, and the minute's look for notices.
+// Tick enqueues the digests of the minutes not planned yet and the minute's
+// look for notices, and sweeps the outbox.
 func (s *Scheduler) Tick(ctx context.Context) error {
-	now := s.Now()
-	for i := catchUp; i >= 0; i-- {
-		if err := s.enqueue.DigestsDue(ctx, now.Add(-time.Duration(i)*time.Minute)); err != nil {
+	minutes, err := s.store.DigestMinutesToPlan(ctx, catchUp)
+	if err != nil {
+		return err
+	}
+	for _, m := range minutes {
+		if err := s.enqueue.DigestsDue(ctx, m); err != nil {
 			return err
 		}
 	}
-	return s.enqueue.noticesDue(ctx, "notices-due:"+now.UTC().Truncate(time.Minute).Format("2006-01-02T15:04"))
+	now := s.store.Now()
+	if err := s.enqueue.noticesDue(ctx, "notices-due:"+now.UTC().Truncate(time.Minute).Format("2006-01-02T15:04")); err != nil {
+		return err
+	}
+	return s.Sweep(ctx)
+}
+
+// Sweep enqueues again every message still to go out that waited on the queue
+// for a minute or more: the queue may have lost it. A message the queue still
+// holds keeps its task; one that went out meanwhile is found ended when its
+// task runs.
+func (s *Scheduler) Sweep(ctx context.Context) error {
+	pending, err := s.store.OutboxToSweep(ctx, sweepLimit)
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		s.log.Info("outbox swept", "messages", len(pending))
+	}
+	return s.enqueue.sends(ctx, pending, s.store.Now(), nil)
 }
 
 // Run ticks at the start of every minute until ctx ends.
 func (s *Scheduler) Run(ctx context.Context) error {
 	for {
-		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
+		if err := s.Tick(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			s.log.Error("scheduler tick", "err", err)
 		}
-		now := s.Now()
+		now := time.Now()
 		next := now.Truncate(time.Minute).Add(time.Minute)
 		select {
 		case <-ctx.Done():

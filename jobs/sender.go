@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -18,11 +16,11 @@ import (
 
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/render"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
-// Message is one message to send, with its entry in the delivery ledger.
+// Message is what an outbox message says, rendered when it is sent.
 type Message struct {
-	Delivery diary.Delivery
 	Text     string                       // Telegram HTML; a long one goes out in parts
 	Keyboard *models.InlineKeyboardMarkup // under the last part; may be nil
 }
@@ -47,17 +45,15 @@ const (
 	paidBroadcastRate   = 1000 // Telegram's most with allow_paid_broadcast
 	defaultChatInterval = time.Second
 
-	// maxSendTime bounds one Send, rate-limit waits included, well inside the
-	// lease of its claim: a live sender never loses its claim to a retry.
-	maxSendTime = diary.DeliveryLease / 2
-	// recordTimeout bounds writing a send's outcome to the ledger.
+	// maxSendTime bounds one Send from its claim, well inside the claim's
+	// lease: a live sender never loses its claim to a retry.
+	maxSendTime = diary.MessageLease * 2 / 3
+	// recordTimeout bounds writing a send's outcome to the outbox.
 	recordTimeout = 10 * time.Second
-	// requestTimeout bounds one call to Telegram; one that hangs is retried.
-	requestTimeout = 30 * time.Second
 )
 
-// Sender is the one way messages reach Telegram: once per ledger key, at the
-// pace the rate limits allow, never to a person who blocked the bot.
+// Sender is the one way messages reach Telegram: each outbox message once
+// (but for uncertain sends, see Send), at the pace the rate limits allow.
 type Sender struct {
 	client  *bot.Bot
 	store   *diary.Store
@@ -67,7 +63,7 @@ type Sender struct {
 	log     *slog.Logger
 }
 
-// NewSender returns a sender on the Telegram client, the ledger in store and
+// NewSender returns a sender on the Telegram client, the outbox in store and
 // the rate limits in rdb.
 func NewSender(client *bot.Bot, store *diary.Store, rdb redis.UniversalClient, cfg SenderConfig) *Sender {
 	rate := cfg.Rate
@@ -92,9 +88,9 @@ func NewSender(client *bot.Bot, store *diary.Store, rdb redis.UniversalClient, c
 type Result int
 
 const (
-	Sent        Result = iota + 1 // Telegram accepted it
-	AlreadySent                   // the ledger has it sent: nothing was sent now
-	Blocked                       // the person blocked the bot: nothing was sent
+	Sent    Result = iota + 1 // Telegram accepted it
+	Ended                     // it had ended (sent, dropped, failed) before: nothing was sent now
+	Blocked                   // the person blocked the bot: nothing was sent
 )
 
 // Outcome is what became of a message, and the ids of the messages sent now.
@@ -104,72 +100,73 @@ type Outcome struct {
 }
 
 // RetryAfterError asks for the message to be sent again after Wait. It is not
-// a failure: Telegram's flood control answered 429, or another attempt holds
-// the delivery's claim.
+// a failure: Telegram's flood control answered 429, another attempt holds the
+// message's claim, or it is not due yet.
 type RetryAfterError struct {
 	Wait time.Duration
 }
 
 func (e *RetryAfterError) Error() string { return fmt.Sprintf("send again in %v", e.Wait) }
 
-// Why a send failed, as the ledger and the metrics record it.
+// Why a send failed, as the outbox and the metrics record it.
 const (
 	reasonThrottled   = "throttled"   // 429: Telegram's flood control
-	reasonBlocked     = "blocked"     // 403: the person blocked the bot
 	reasonRejected    = "rejected"    // 400: Telegram will never take this message
-	reasonUnavailable = "unavailable" // 5xx, a timeout, a network or Redis error: worth another try
+	reasonUnavailable = "unavailable" // 5xx, a network error before the request went out: worth another try
+	reasonUncertain   = "uncertain"   // the request went out and no answer came: it may have arrived
+	reasonRetries     = "retries"     // every try failed
 )
 
-// Send sends the message unless the ledger has it sent, splitting a text too
-// long for one message at line boundaries. An error is either a
-// *RetryAfterError or a failure to retry with backoff (see RetryDelay);
-// a failure wrapping asynq.SkipRetry is not worth retrying.
-func (s *Sender) Send(ctx context.Context, m Message) (Outcome, error) {
-	d := m.Delivery
-	parts := render.Split(m.Text, render.MessageLimit)
+// Send sends the outbox message m, rendered as msg, unless another attempt
+// sent it or holds it, splitting a text too long for one message at line
+// boundaries. It claims the message just before calling Telegram, after the
+// rate limits let it through. An error is either a *RetryAfterError or a
+// failure to retry with backoff (see RetryDelay); a failure wrapping
+// asynq.SkipRetry is not worth retrying.
+//
+// A send whose request went out and whose answer never came (a timeout, a
+// reset) is uncertain: Telegram may have delivered it. It is recorded and
+// counted as such and sent again, so the person may read it twice; the
+// alternative, never sending it again, loses the message whenever the request
+// died before Telegram had it (RELIABILITY.md).
+func (s *Sender) Send(ctx context.Context, m diary.OutboxMessage, msg Message) (Outcome, error) {
+	parts := render.Split(msg.Text, telegram.MessageLimit)
 	if len(parts) == 0 {
-		return Outcome{}, fmt.Errorf("delivery %s: empty text: %w", d.Key, asynq.SkipRetry)
+		rctx, cancel := recording(ctx)
+		defer cancel()
+		return Outcome{}, errors.Join(fmt.Errorf("outbox message %d: empty text: %w", m.ID, asynq.SkipRetry),
+			s.store.MessageEnded(rctx, m.ID, diary.StateFailed, reasonRejected))
+	}
+	if err := s.limits.wait(ctx, m.ChatID); err != nil {
+		return Outcome{}, err
+	}
+	claim, err := s.store.ClaimMessage(ctx, m.ID, m.ChatID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if !claim.Claimed {
+		if claim.State == diary.StateSending { // another attempt holds it: come back when its claim runs out
+			return Outcome{}, &RetryAfterError{Wait: max(claim.HeldUntil.Sub(s.store.Now()), time.Second)}
+		}
+		return Outcome{Result: Ended}, nil
+	}
+	if claim.TookOver {
+		s.metrics.countUncertain(m.Kind)
+		s.log.Warn("uncertain send: its sender died while sending; sending again", "message", m.ID, "kind", m.Kind)
 	}
 	ctx, cancel := context.WithTimeout(ctx, maxSendTime)
 	defer cancel()
-	if d.Account != 0 {
-		blocked, err := s.store.Blocked(ctx, d.Account)
-		if err != nil {
-			return Outcome{}, err
-		}
-		if blocked {
-			return Outcome{Result: Blocked}, s.recordBlocked(ctx, d)
-		}
-	}
-	claimed, err := s.store.ClaimDelivery(ctx, d)
+	ids, uncertain, err := s.sendParts(ctx, m, msg.Keyboard, parts, claim.PartsSent)
 	if err != nil {
-		return Outcome{}, err
-	}
-	if !claimed {
-		return s.unclaimed(ctx, d)
-	}
-	ids, err := s.sendParts(ctx, m, parts)
-	if err != nil {
-		return s.failed(ctx, d, err)
+		return s.failed(ctx, m, err, uncertain)
 	}
 	rctx, rcancel := recording(ctx)
 	defer rcancel()
-	if err := s.store.DeliverySent(rctx, d.Key, ids); err != nil {
+	if err := s.store.MessageSent(rctx, m.ID, ids[len(ids)-1]); err != nil {
 		return Outcome{}, err
 	}
-	s.metrics.countSent(d.Kind)
+	s.metrics.countSent(m.Kind)
 	return Outcome{Result: Sent, MessageIDs: ids}, nil
-}
-
-// recordBlocked leaves in the ledger that a delivery will not go out, the
-// person having blocked the bot, so that "delivered N of M" comes to an end.
-func (s *Sender) recordBlocked(ctx context.Context, d diary.Delivery) error {
-	claimed, err := s.store.ClaimDelivery(ctx, d)
-	if err != nil || !claimed {
-		return err
-	}
-	s.metrics.countFailed(d.Kind, reasonBlocked)
-	return s.store.DeliveryFailed(ctx, d.Key, reasonBlocked)
 }
 
 // Edit replaces the text of a message the bot sent (the author's "delivered N
@@ -181,149 +178,90 @@ func (s *Sender) Edit(ctx context.Context, chatID int64, messageID int, text str
 	}
 	_, err := s.client.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: chatID, MessageID: messageID, Text: text,
 		ParseMode: models.ParseModeHTML})
-	if err == nil || strings.Contains(err.Error(), "message is not modified") {
+	if err == nil || telegram.NotModified(err) {
 		return nil
 	}
 	err = fmt.Errorf("edit message %d in chat %d: %w", messageID, chatID, err)
-	switch reason, wait := telegramFailure(err); reason {
-	case reasonThrottled:
-		return &RetryAfterError{Wait: wait}
-	case reasonBlocked, reasonRejected:
+	switch f := telegram.Classify(err); f.Kind {
+	case telegram.Throttled:
+		return &RetryAfterError{Wait: f.RetryAfter}
+	case telegram.Blocked, telegram.Rejected:
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
 	return err
 }
 
-// unclaimed tells why a delivery could not be claimed: it went out already,
-// or another attempt holds it, and then this one must come back when that
-// claim runs out, in case its sender died.
-func (s *Sender) unclaimed(ctx context.Context, d diary.Delivery) (Outcome, error) {
-	st, err := s.store.DeliveryState(ctx, d.Key)
-	if err != nil {
-		return Outcome{}, err
-	}
-	if st.Sent {
-		return Outcome{Result: AlreadySent}, nil
-	}
-	return Outcome{}, &RetryAfterError{Wait: max(st.HeldUntil.Sub(s.store.Now()), time.Second)}
-}
-
-// sendParts sends the parts of a claimed message in order and returns the ids
-// of those sent now. A message of several parts leaves a receipt for each
-// part sent, and skips the parts an earlier attempt sent.
-func (s *Sender) sendParts(ctx context.Context, m Message, parts []string) ([]int, error) {
-	d := m.Delivery
-	first := 0
-	if len(parts) > 1 {
-		sent, err := s.store.PartsSent(ctx, d.Key, len(parts))
-		if err != nil {
-			return nil, err
-		}
-		first = sent
-	}
-	var ids []int
+// sendParts sends the parts of a claimed message in order from the first
+// one an earlier attempt did not send, and returns the ids of those sent now.
+// When it fails, uncertain tells whether the part it failed on may have
+// reached Telegram.
+func (s *Sender) sendParts(ctx context.Context, m diary.OutboxMessage, kb *models.InlineKeyboardMarkup, parts []string, first int) (ids []int, uncertain bool, err error) {
 	for i := first; i < len(parts); i++ {
-		var keyboard *models.InlineKeyboardMarkup
-		if i == len(parts)-1 {
-			keyboard = m.Keyboard
+		if i > first { // the first part waited before the claim
+			if err := s.limits.wait(ctx, m.ChatID); err != nil {
+				return nil, false, err
+			}
 		}
-		id, err := s.sendText(ctx, d.ChatID, parts[i], keyboard)
+		params := &bot.SendMessageParams{ChatID: m.ChatID, Text: parts[i], ParseMode: models.ParseModeHTML, AllowPaidBroadcast: s.paid}
+		if i == len(parts)-1 && kb != nil { // a nil pointer in the interface would be sent as a keyboard
+			params.ReplyMarkup = kb
+		}
+		wctx, call := telegram.Watch(ctx)
+		sent, err := s.client.SendMessage(wctx, params)
 		if err != nil {
-			return nil, err
+			return nil, call.Uncertain(), err
 		}
-		ids = append(ids, id)
+		ids = append(ids, sent.ID)
 		if len(parts) > 1 {
 			rctx, cancel := recording(ctx)
-			err := s.store.PartSent(rctx, d, i+1, id)
+			err := s.store.PartSent(rctx, m.ID, i+1)
 			cancel()
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 		}
 	}
-	return ids, nil
+	return ids, false, nil
 }
 
-// sendText sends one message when the rate limits allow.
-func (s *Sender) sendText(ctx context.Context, chatID int64, text string, keyboard *models.InlineKeyboardMarkup) (int, error) {
-	if err := s.limits.wait(ctx, chatID); err != nil {
-		return 0, err
-	}
-	params := &bot.SendMessageParams{ChatID: chatID, Text: text, ParseMode: models.ParseModeHTML, AllowPaidBroadcast: s.paid}
-	if keyboard != nil { // a nil pointer in the interface would be sent as a keyboard
-		params.ReplyMarkup = keyboard
-	}
-	msg, err := s.client.SendMessage(ctx, params)
-	if err != nil {
-		return 0, err
-	}
-	return msg.ID, nil
-}
-
-// failed releases the claim of a send that did not go through, so that a
-// retry may claim it at once, and says what the task should do next.
-func (s *Sender) failed(ctx context.Context, d diary.Delivery, sendErr error) (Outcome, error) {
+// failed records a send that did not go through, so that a retry may claim
+// it at once, and says what the task should do next.
+func (s *Sender) failed(ctx context.Context, m diary.OutboxMessage, sendErr error, uncertain bool) (Outcome, error) {
 	ctx, cancel := recording(ctx)
 	defer cancel()
-	switch reason, wait := telegramFailure(sendErr); reason {
-	case reasonThrottled:
+	switch f := telegram.Classify(sendErr); f.Kind {
+	case telegram.Throttled:
 		s.metrics.countThrottled()
-		s.log.Warn("telegram throttled a send", "delivery", d.Key, "retry_after", wait)
-		return Outcome{}, s.release(ctx, d, reason, &RetryAfterError{Wait: wait})
-	case reasonBlocked:
-		s.metrics.countFailed(d.Kind, reason)
-		s.log.Info("the person blocked the bot", "account", d.Account, "chat", d.ChatID, "delivery", d.Key)
+		s.log.Warn("telegram throttled a send", "message", m.ID, "retry_after", f.RetryAfter)
+		return Outcome{}, errors.Join(&RetryAfterError{Wait: f.RetryAfter}, s.store.MessageRetry(ctx, m.ID, reasonThrottled, false))
+	case telegram.Blocked:
+		s.metrics.countDropped(m.Kind, diary.DropBlocked)
+		s.log.Info("the person blocked the bot", "account", m.Account, "chat", m.ChatID, "message", m.ID)
 		var err error
-		if d.Account != 0 {
-			err = s.store.MarkBlocked(ctx, d.Account)
+		if m.Account != 0 {
+			err = s.store.MarkBlocked(ctx, m.Account)
 		}
-		return Outcome{Result: Blocked}, s.release(ctx, d, reason, err)
-	case reasonRejected:
-		s.metrics.countFailed(d.Kind, reason)
-		return Outcome{}, s.release(ctx, d, reason, fmt.Errorf("delivery %s rejected: %w: %w", d.Key, sendErr, asynq.SkipRetry))
-	default:
-		s.metrics.countRetried(d.Kind)
-		return Outcome{}, s.release(ctx, d, reason, fmt.Errorf("delivery %s: %w", d.Key, sendErr))
+		return Outcome{Result: Blocked}, errors.Join(err, s.store.MessageEnded(ctx, m.ID, diary.StateDropped, diary.DropBlocked))
+	case telegram.Rejected:
+		s.metrics.countFailed(m.Kind, reasonRejected)
+		return Outcome{}, errors.Join(fmt.Errorf("outbox message %d rejected: %w: %w", m.ID, sendErr, asynq.SkipRetry),
+			s.store.MessageEnded(ctx, m.ID, diary.StateFailed, reasonRejected))
 	}
-}
-
-// telegramFailure sorts an error of a call to Telegram by what to do about
-// it: reasonThrottled with the wait Telegram asked for, reasonBlocked,
-// reasonRejected (never worth another try), or reasonUnavailable.
-func telegramFailure(err error) (reason string, wait time.Duration) {
-	var tooMany *bot.TooManyRequestsError
-	switch {
-	case errors.As(err, &tooMany):
-		return reasonThrottled, time.Duration(tooMany.RetryAfter) * time.Second
-	case errors.Is(err, bot.ErrorForbidden):
-		return reasonBlocked, 0
-	case errors.Is(err, bot.ErrorBadRequest) || bot.IsMigrateError(err):
-		return reasonRejected, 0
+	reason := reasonUnavailable
+	if uncertain {
+		reason = reasonUncertain
+		s.metrics.countUncertain(m.Kind)
+		s.log.Warn("uncertain send: no answer after the request went out; sending again", "message", m.ID, "kind", m.Kind)
 	}
-	return reasonUnavailable, 0
+	s.metrics.countRetried(m.Kind)
+	return Outcome{}, errors.Join(fmt.Errorf("outbox message %d: %w", m.ID, sendErr), s.store.MessageRetry(ctx, m.ID, reason, uncertain))
 }
 
-// release records the delivery failed for the reason and returns then, with
-// the ledger's error if that fails too.
-func (s *Sender) release(ctx context.Context, d diary.Delivery, reason string, then error) error {
-	return errors.Join(then, s.store.DeliveryFailed(ctx, d.Key, reason))
-}
-
-// recording returns a context to write a send's outcome to the ledger with.
+// recording returns a context to write a send's outcome to the outbox with.
 // It outlives ctx: a send cut short by a shutdown or its deadline must still
 // release its claim, and one Telegram accepted must still be recorded.
 func recording(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-}
-
-// NewHTTPClient returns the HTTP client to give the sender's Telegram client
-// (bot.WithHTTPClient). net/http's default keeps two idle connections to a
-// host, so concurrent sends would each open a connection of their own (a TLS
-// handshake with Telegram) and leave thousands of sockets in TIME_WAIT.
-func NewHTTPClient() *http.Client {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = 100
-	return &http.Client{Transport: transport, Timeout: requestTimeout}
 }
 
 // IsFailure tells asynq which errors count against a task's retries: all but

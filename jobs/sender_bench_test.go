@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -30,8 +29,8 @@ func BenchmarkSenderPacedUnderTelegramLimit(b *testing.B) {
 	b.ReportMetric(float64(h.fake.Throttled()), "429s")
 }
 
-// With no limit at all, how fast the whole path goes: the blocked check, the
-// ledger's claim, the HTTP call to the fake, the ledger's record.
+// With no limit at all, how fast the sender's path goes: the outbox's claim,
+// the HTTP call to the fake, the outbox's record.
 func BenchmarkSenderUnlimited(b *testing.B) {
 	benchSend(b, openHarness(b), jobs.SenderConfig{Rate: -1, ChatInterval: -1}, 64)
 }
@@ -40,13 +39,21 @@ func BenchmarkSenderUnlimited(b *testing.B) {
 // and reports messages per second.
 func benchSend(b *testing.B, h *harness, cfg jobs.SenderConfig, workers int) {
 	ctx := context.Background()
-	rows, err := h.db.Query(ctx, `INSERT INTO accounts (telegram_user_id, chat_id) SELECT g, g FROM generate_series(1, $1) g RETURNING id, chat_id`, benchChats)
+	if _, err := h.db.Exec(ctx, `INSERT INTO accounts (telegram_user_id, chat_id) SELECT g, g FROM generate_series(1, $1) g`, benchChats); err != nil {
+		b.Fatal(err)
+	}
+	// b.N messages planned in the outbox, to the chats in turn.
+	rows, err := h.db.Query(ctx, `
+INSERT INTO outbox (dedup_key, kind, account_id, chat_id)
+SELECT 'notice:' || g, 'notice', a.id, a.chat_id
+FROM generate_series(1, $1) g JOIN accounts a ON a.telegram_user_id = g % $2 + 1
+RETURNING id, kind, account_id, chat_id`, b.N, benchChats)
 	if err != nil {
 		b.Fatal(err)
 	}
-	to, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (diary.Delivery, error) {
-		d := diary.Delivery{Kind: "grade"}
-		return d, row.Scan(&d.Account, &d.ChatID)
+	to, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (diary.OutboxMessage, error) {
+		var m diary.OutboxMessage
+		return m, row.Scan(&m.ID, &m.Kind, &m.Account, &m.ChatID)
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -59,10 +66,8 @@ func benchSend(b *testing.B, h *harness, cfg jobs.SenderConfig, workers int) {
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			i := next.Add(1)
-			d := to[int(i)%len(to)]
-			d.Key = fmt.Sprintf("grade:%d", i)
-			if _, err := s.Send(ctx, jobs.Message{Delivery: d, Text: "Новая оценка: <b>5</b> по математике"}); err != nil {
+			m := to[next.Add(1)-1]
+			if _, err := s.Send(ctx, m, jobs.Message{Text: "Новая оценка: <b>5</b> по математике"}); err != nil {
 				b.Error(err)
 			}
 		}

@@ -18,11 +18,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/jobs"
 	"github.com/dnevnik/dnevnik/jobs/jobstest"
+	"github.com/dnevnik/dnevnik/telegram"
+	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 const token = "123456:test-token"
@@ -31,16 +32,16 @@ const token = "123456:test-token"
 // need not wait a second between two sends to a chat.
 var quick = jobs.SenderConfig{ChatInterval: 10 * time.Millisecond}
 
-// harness is a fake Telegram, a ledger database and a Redis database shared
+// harness is a fake Telegram, an outbox database and a Redis database shared
 // by the senders of one test, each sender standing for a worker process.
 type harness struct {
 	t        testing.TB
 	fake     *bottest.Server
 	dbURL    string
-	db       *pgxpool.Pool // the test's own connections to the ledger
+	db       *pgxpool.Pool // the test's own connections to the outbox
 	store    *diary.Store  // on db
 	redis    *redis.Options
-	now      atomic.Int64 // the ledger's clock, in Unix nanoseconds
+	now      atomic.Int64 // the outbox's clock, in Unix nanoseconds
 	lastUser int64        // Telegram user ids handed out
 }
 
@@ -79,7 +80,7 @@ func (h *harness) advance(d time.Duration) { h.now.Add(int64(d)) }
 // client, database pool and Redis client.
 func (h *harness) sender(cfg jobs.SenderConfig) *jobs.Sender {
 	h.t.Helper()
-	client, err := bot.New(token, bot.WithServerURL(h.fake.URL()), bot.WithSkipGetMe(), bot.WithHTTPClient(time.Minute, jobs.NewHTTPClient()))
+	client, err := bot.New(token, bot.WithServerURL(h.fake.URL()), bot.WithSkipGetMe(), bot.WithHTTPClient(0, telegram.NewHTTPClient(0)))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -108,19 +109,40 @@ func (h *harness) account() (diary.AccountID, int64) {
 	return a.ID, h.lastUser
 }
 
-// message is a digest to a new account's chat.
-func (h *harness) message(key, text string) jobs.Message {
-	account, chat := h.account()
-	return jobs.Message{Delivery: diary.Delivery{Key: key, Kind: "digest", Account: account, ChatID: chat}, Text: text}
+// letter is an outbox message and what it says.
+type letter struct {
+	row diary.OutboxMessage
+	msg jobs.Message
 }
 
-// wantLedger fails the test unless the delivery's ledger row has the status and reason.
-func (h *harness) wantLedger(key, status, reason string) {
+// message is a digest to a new account's chat, planned in the outbox.
+func (h *harness) message(key, text string) letter {
+	account, _ := h.account()
+	return h.messageTo(account, key, text)
+}
+
+// messageTo is a digest to the account's chat, planned in the outbox.
+func (h *harness) messageTo(account diary.AccountID, key, text string) letter {
+	h.t.Helper()
+	ctx := context.Background()
+	planned, err := h.store.Plan(ctx, []diary.Outgoing{{Key: key, Kind: diary.MessageDigest, Account: account}})
+	if err != nil || len(planned) != 1 {
+		h.t.Fatalf("plan %s: %v, %v", key, planned, err)
+	}
+	row, err := h.store.Message(ctx, planned[0].ID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return letter{row: row, msg: jobs.Message{Text: text}}
+}
+
+// wantOutbox fails the test unless the message's outbox row has the status and reason.
+func (h *harness) wantOutbox(l letter, status, reason string) {
 	h.t.Helper()
 	var gotStatus, gotReason string
-	err := h.db.QueryRow(context.Background(), `SELECT status, error FROM deliveries WHERE dedup_key = $1`, key).Scan(&gotStatus, &gotReason)
+	err := h.db.QueryRow(context.Background(), `SELECT status, reason FROM outbox WHERE id = $1`, l.row.ID).Scan(&gotStatus, &gotReason)
 	if err != nil || gotStatus != status || gotReason != reason {
-		h.t.Errorf("ledger row %s: %s %q, %v; want %s %q", key, gotStatus, gotReason, err, status, reason)
+		h.t.Errorf("outbox row %s: %s %q, %v; want %s %q", l.row.Key, gotStatus, gotReason, err, status, reason)
 	}
 }
 
@@ -132,11 +154,11 @@ func (h *harness) wantMessages(chat int64, n int) {
 	}
 }
 
-func send(t *testing.T, s *jobs.Sender, m jobs.Message, want jobs.Result) jobs.Outcome {
+func send(t *testing.T, s *jobs.Sender, l letter, want jobs.Result) jobs.Outcome {
 	t.Helper()
-	out, err := s.Send(context.Background(), m)
+	out, err := s.Send(context.Background(), l.row, l.msg)
 	if err != nil || out.Result != want {
-		t.Fatalf("Send %s = %+v, %v; want result %d", m.Delivery.Key, out, err, want)
+		t.Fatalf("Send %s = %+v, %v; want result %d", l.row.Key, out, err, want)
 	}
 	return out
 }
@@ -181,19 +203,19 @@ func TestSendTwiceSendsOnce(t *testing.T) {
 	h := newHarness(t)
 	s, reg := h.metered()
 	m := h.message("digest:1:2026-11-27", "<b>Домашнее задание</b>\nМатематика: №5")
-	m.Keyboard = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "Открыть", CallbackData: "d:1"}}}}
+	m.msg.Keyboard = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "Открыть", CallbackData: "d:1"}}}}
 
 	out := send(t, s, m, jobs.Sent)
-	again := send(t, s, m, jobs.AlreadySent)
+	again := send(t, s, m, jobs.Ended)
 
-	got := h.fake.Sent(m.Delivery.ChatID)
+	got := h.fake.Sent(m.row.ChatID)
 	if len(got) != 1 || len(out.MessageIDs) != 1 || got[0].ID != out.MessageIDs[0] || len(again.MessageIDs) != 0 {
 		t.Fatalf("sent %+v; outcomes %+v, %+v", got, out, again)
 	}
-	if got[0].Text != m.Text || got[0].ParseMode != string(models.ParseModeHTML) || got[0].ReplyMarkup == nil {
+	if got[0].Text != m.msg.Text || got[0].ParseMode != string(models.ParseModeHTML) || got[0].ReplyMarkup == nil {
 		t.Errorf("message: %+v", got[0])
 	}
-	h.wantLedger(m.Delivery.Key, "sent", "")
+	h.wantOutbox(m, "sent", "")
 	if n := metric(t, reg, "dnevnik_messages_sent_total", "kind", "digest"); n != 1 {
 		t.Errorf("sent_total = %v", n)
 	}
@@ -203,7 +225,7 @@ func TestSendTwiceSendsOnce(t *testing.T) {
 func TestSendSameMessagesFromTwoProcessesOnce(t *testing.T) {
 	h := newHarness(t)
 	senders := []*jobs.Sender{h.sender(quick), h.sender(quick)}
-	var messages []jobs.Message
+	var messages []letter
 	for i := range 20 {
 		messages = append(messages, h.message(fmt.Sprintf("grade:%d", i), fmt.Sprintf("Оценка %d", i)))
 	}
@@ -213,14 +235,14 @@ func TestSendSameMessagesFromTwoProcessesOnce(t *testing.T) {
 	for i, m := range messages {
 		for _, s := range senders {
 			wg.Go(func() {
-				out, err := s.Send(context.Background(), m)
+				out, err := s.Send(context.Background(), m.row, m.msg)
 				var wait *jobs.RetryAfterError
 				switch {
 				case err == nil && out.Result == jobs.Sent:
 					sent[i].Add(1)
-				case err == nil && out.Result == jobs.AlreadySent, errors.As(err, &wait): // the other holds the claim
+				case err == nil && out.Result == jobs.Ended, errors.As(err, &wait): // the other holds the claim
 				default:
-					t.Errorf("Send %s = %+v, %v", m.Delivery.Key, out, err)
+					t.Errorf("Send %s = %+v, %v", m.row.Key, out, err)
 				}
 			})
 		}
@@ -228,8 +250,8 @@ func TestSendSameMessagesFromTwoProcessesOnce(t *testing.T) {
 	wg.Wait()
 
 	for i, m := range messages {
-		if n := len(h.fake.Sent(m.Delivery.ChatID)); n != 1 || sent[i].Load() != 1 {
-			t.Errorf("%s: %d messages in the chat, %d outcomes Sent", m.Delivery.Key, n, sent[i].Load())
+		if n := len(h.fake.Sent(m.row.ChatID)); n != 1 || sent[i].Load() != 1 {
+			t.Errorf("%s: %d messages in the chat, %d outcomes Sent", m.row.Key, n, sent[i].Load())
 		}
 	}
 }
@@ -240,7 +262,7 @@ func TestSendRetryAfterIsNoFailure(t *testing.T) {
 	m := h.message("digest:1:2026-11-27", "Дайджест")
 	h.fake.FailNext("sendMessage", 1, bottest.RetryAfter(3))
 
-	_, err := s.Send(context.Background(), m)
+	_, err := s.Send(context.Background(), m.row, m.msg)
 	var wait *jobs.RetryAfterError
 	if !errors.As(err, &wait) || wait.Wait != 3*time.Second {
 		t.Fatalf("Send during flood control: %v", err)
@@ -248,10 +270,10 @@ func TestSendRetryAfterIsNoFailure(t *testing.T) {
 	if jobs.IsFailure(err) || jobs.RetryDelay(0, err, nil) != 3*time.Second {
 		t.Errorf("IsFailure %v, RetryDelay %v", jobs.IsFailure(err), jobs.RetryDelay(0, err, nil))
 	}
-	h.wantLedger(m.Delivery.Key, "failed", "throttled")
+	h.wantOutbox(m, "queued", "throttled")
 
 	send(t, s, m, jobs.Sent)
-	h.wantMessages(m.Delivery.ChatID, 1)
+	h.wantMessages(m.row.ChatID, 1)
 	if throttled, failed := metric(t, reg, "dnevnik_telegram_throttled_total"), metric(t, reg, "dnevnik_messages_failed_total"); throttled != 1 || failed != 0 {
 		t.Errorf("throttled_total %v, failed_total %v", throttled, failed)
 	}
@@ -263,7 +285,7 @@ func TestSendServerErrorRetriesWithBackoff(t *testing.T) {
 	m := h.message("digest:1:2026-11-27", "Дайджест")
 	h.fake.FailNext("sendMessage", 1, bottest.ServerError())
 
-	_, err := s.Send(context.Background(), m)
+	_, err := s.Send(context.Background(), m.row, m.msg)
 	var wait *jobs.RetryAfterError
 	if err == nil || errors.As(err, &wait) || !jobs.IsFailure(err) {
 		t.Fatalf("Send on a 500: %v", err)
@@ -271,10 +293,10 @@ func TestSendServerErrorRetriesWithBackoff(t *testing.T) {
 	if d := jobs.RetryDelay(0, err, nil); d < time.Second || d > 2*time.Second {
 		t.Errorf("first retry after %v", d)
 	}
-	h.wantLedger(m.Delivery.Key, "failed", "unavailable")
+	h.wantOutbox(m, "queued", "unavailable")
 
 	send(t, s, m, jobs.Sent)
-	h.wantMessages(m.Delivery.ChatID, 1)
+	h.wantMessages(m.row.ChatID, 1)
 	if n := metric(t, reg, "dnevnik_messages_retried_total", "kind", "digest"); n != 1 {
 		t.Errorf("retried_total = %v", n)
 	}
@@ -293,41 +315,42 @@ func TestSendRejectedIsNotRetried(t *testing.T) {
 	h := newHarness(t)
 	m := h.message("digest:1:2026-11-27", "<b>unclosed")
 
-	_, err := h.sender(quick).Send(context.Background(), m)
+	_, err := h.sender(quick).Send(context.Background(), m.row, m.msg)
 	if !errors.Is(err, asynq.SkipRetry) || !errors.Is(err, bot.ErrorBadRequest) {
 		t.Fatalf("Send of bad HTML: %v", err)
 	}
-	h.wantLedger(m.Delivery.Key, "failed", "rejected")
+	h.wantOutbox(m, "failed", "rejected")
 }
 
+// A 403 drops the message, blocked, and marks the account blocked, which
+// the worker reads before it sends; writing to the bot again lifts it.
 func TestSendBlockedUntilThePersonWritesAgain(t *testing.T) {
 	h := newHarness(t)
+	ctx := context.Background()
 	s, reg := h.metered()
 	digest := h.message("digest:1:2026-11-27", "Дайджест")
-	d := digest.Delivery
-	grade := jobs.Message{Delivery: diary.Delivery{Key: "grade:9", Kind: "grade", Account: d.Account, ChatID: d.ChatID}, Text: "5"}
 	h.fake.FailNext("sendMessage", 1, bottest.Blocked())
 
 	send(t, s, digest, jobs.Blocked)
-	if blocked, err := h.store.Blocked(context.Background(), d.Account); err != nil || !blocked {
-		t.Fatalf("account blocked: %v, %v", blocked, err)
+	h.wantOutbox(digest, "dropped", "blocked")
+	grade := h.messageTo(digest.row.Account, "grade:9", "5")
+	if !grade.row.Blocked {
+		t.Fatal("the account is not blocked after a 403")
 	}
-	h.wantLedger(d.Key, "failed", "blocked")
-	send(t, s, grade, jobs.Blocked)
-	if calls := h.fake.Calls("sendMessage"); len(calls) != 1 {
-		t.Errorf("%d sendMessage calls to a blocked chat, want only the first", len(calls))
+	if n := metric(t, reg, "dnevnik_messages_dropped_total", "kind", "digest", "reason", "blocked"); n != 1 {
+		t.Errorf("dropped_total{blocked} = %v", n)
 	}
 
-	if _, err := h.store.TouchAccount(context.Background(), d.ChatID, d.ChatID, "ru"); err != nil {
+	if _, err := h.store.TouchAccount(ctx, digest.row.ChatID, digest.row.ChatID, "ru"); err != nil {
 		t.Fatal(err)
 	}
-	send(t, s, digest, jobs.Sent)
-	send(t, s, grade, jobs.Sent)
-	if got := texts(h.fake, d.ChatID); len(got) != 2 {
-		t.Errorf("after writing again the chat has %q", got)
+	if again, err := h.store.Message(ctx, grade.row.ID); err != nil || again.Blocked {
+		t.Fatalf("still blocked after writing again: %+v, %v", again, err)
 	}
-	if n := metric(t, reg, "dnevnik_messages_failed_total", "kind", "digest", "reason", "blocked"); n != 1 {
-		t.Errorf("failed_total{blocked} = %v", n)
+	send(t, s, grade, jobs.Sent)
+	send(t, s, digest, jobs.Ended)
+	if got := texts(h.fake, digest.row.ChatID); len(got) != 1 || got[0] != "5" {
+		t.Errorf("after writing again the chat has %q", got)
 	}
 }
 
@@ -346,11 +369,11 @@ func longText(n int) string {
 func TestSendSplitsLongTextAtLines(t *testing.T) {
 	h := newHarness(t)
 	m := h.message("digest:1:2026-11-27", longText(9000))
-	m.Keyboard = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "More", CallbackData: "m"}}}}
+	m.msg.Keyboard = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "More", CallbackData: "m"}}}}
 
 	out := send(t, h.sender(quick), m, jobs.Sent)
 
-	got := h.fake.Sent(m.Delivery.ChatID)
+	got := h.fake.Sent(m.row.ChatID)
 	var parts []string
 	for i, msg := range got {
 		parts = append(parts, msg.Text)
@@ -361,8 +384,8 @@ func TestSendSplitsLongTextAtLines(t *testing.T) {
 			t.Errorf("part %d: keyboard %v", i+1, msg.ReplyMarkup)
 		}
 	}
-	if len(got) < 3 || len(out.MessageIDs) != len(got) || strings.Join(parts, "\n") != m.Text {
-		t.Errorf("%d parts, %d ids; joined back equal: %v", len(got), len(out.MessageIDs), strings.Join(parts, "\n") == m.Text)
+	if len(got) < 3 || len(out.MessageIDs) != len(got) || strings.Join(parts, "\n") != m.msg.Text {
+		t.Errorf("%d parts, %d ids; joined back equal: %v", len(got), len(out.MessageIDs), strings.Join(parts, "\n") == m.msg.Text)
 	}
 }
 
@@ -375,38 +398,79 @@ func TestSendResumesAfterAFailedPart(t *testing.T) {
 	h.fake.FailNext("sendMessage", 1, bottest.Delayed(0)) // the first part goes through
 	h.fake.FailNext("sendMessage", 1, bottest.ServerError())
 
-	if _, err := s.Send(context.Background(), m); err == nil {
+	if _, err := s.Send(context.Background(), m.row, m.msg); err == nil {
 		t.Fatal("the failed part went unnoticed")
 	}
 	out := send(t, s, m, jobs.Sent)
 
-	got := texts(h.fake, m.Delivery.ChatID)
-	if len(got) != 3 || len(out.MessageIDs) != 2 || strings.Join(got, "\n") != m.Text {
-		t.Errorf("the chat has %d messages (the retry sent %d); joined back equal: %v", len(got), len(out.MessageIDs), strings.Join(got, "\n") == m.Text)
+	got := texts(h.fake, m.row.ChatID)
+	if len(got) != 3 || len(out.MessageIDs) != 2 || strings.Join(got, "\n") != m.msg.Text {
+		t.Errorf("the chat has %d messages (the retry sent %d); joined back equal: %v", len(got), len(out.MessageIDs), strings.Join(got, "\n") == m.msg.Text)
 	}
 }
 
-// A worker that crashed between claiming and sending: its retry waits for the
-// claim's lease to run out, then sends.
+// A worker that died while sending: its retry waits for the claim's lease
+// to run out, then sends, counting the send it took over as uncertain.
 func TestSendAfterACrashWaitsForTheLease(t *testing.T) {
 	h := newHarness(t)
-	s := h.sender(quick)
+	s, reg := h.metered()
 	m := h.message("digest:1:2026-11-27", "Дайджест")
-	if claimed, err := h.store.ClaimDelivery(context.Background(), m.Delivery); err != nil || !claimed {
-		t.Fatalf("claim: %v, %v", claimed, err)
+	if c, err := h.store.ClaimMessage(context.Background(), m.row.ID, m.row.ChatID); err != nil || !c.Claimed {
+		t.Fatalf("claim: %+v, %v", c, err)
 	}
 
-	h.advance(time.Minute)
-	_, err := s.Send(context.Background(), m)
+	h.advance(20 * time.Second)
+	_, err := s.Send(context.Background(), m.row, m.msg)
 	var wait *jobs.RetryAfterError
-	if !errors.As(err, &wait) || wait.Wait != diary.DeliveryLease-time.Minute || jobs.IsFailure(err) {
+	if !errors.As(err, &wait) || wait.Wait != diary.MessageLease-20*time.Second || jobs.IsFailure(err) {
 		t.Fatalf("Send within the lease: %v", err)
 	}
 	if n := len(h.fake.Calls("sendMessage")); n != 0 {
 		t.Fatalf("%d sends within the lease", n)
 	}
 
-	h.advance(diary.DeliveryLease)
+	h.advance(diary.MessageLease)
 	send(t, s, m, jobs.Sent)
-	h.wantMessages(m.Delivery.ChatID, 1)
+	h.wantMessages(m.row.ChatID, 1)
+	if n := metric(t, reg, "dnevnik_messages_uncertain_total", "kind", "digest"); n != 1 {
+		t.Errorf("uncertain_total = %v, want 1", n)
+	}
+}
+
+// A send whose request went out and whose answer never came may have reached
+// the person: it is recorded uncertain, counted, and sent again; the person
+// may read it twice. A send refused before the request went out is not
+// uncertain.
+func TestSendWithoutAnAnswerIsUncertain(t *testing.T) {
+	h := newHarness(t)
+	s, reg := h.metered()
+	for _, c := range []struct {
+		name      string
+		fault     bottest.Fault
+		uncertain bool
+		received  int // messages in the chat once sent again
+	}{
+		{"accepted, answer lost", bottest.LostAnswer(), true, 2},
+		{"no answer before accepting", bottest.Delayed(time.Minute), true, 1},
+		{"a 500", bottest.ServerError(), false, 1},
+	} {
+		m := h.message("digest:"+c.name, "Дайджест")
+		h.fake.FailNext("sendMessage", 1, c.fault)
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		_, err := s.Send(ctx, m.row, m.msg)
+		cancel()
+		if err == nil || !jobs.IsFailure(err) {
+			t.Fatalf("%s: Send = %v, want a failure to retry", c.name, err)
+		}
+		state, reason := "queued", "unavailable"
+		if c.uncertain {
+			state, reason = "uncertain", "uncertain"
+		}
+		h.wantOutbox(m, state, reason)
+		send(t, s, m, jobs.Sent)
+		h.wantMessages(m.row.ChatID, c.received)
+	}
+	if n := metric(t, reg, "dnevnik_messages_uncertain_total", "kind", "digest"); n != 2 {
+		t.Errorf("uncertain_total = %v, want 2", n)
+	}
 }

@@ -5,27 +5,28 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/hibiken/asynq"
 )
 
-// Task types. A task's payload is JSON; its id (asynq.TaskID) makes enqueueing
-// the same work twice, from two schedulers or a retried handler, a no-op.
+// Task types. A task carries ids only: what is to be sent, and to whom, is
+// in PostgreSQL (the outbox), so a task lost with Redis is enqueued again by
+// the sweeper and no person's data is ever written to Redis. A task's id
+// makes enqueueing the same work twice, from two schedulers or the sweeper,
+// a no-op while the task is on the queue.
 const (
-	// TypeDigestsDue composes the evening digests (and, on Sundays, the weekly
-	// summaries) due in one minute and enqueues a send for each.
+	// TypeDigestsDue plans into the outbox the evening digests, reminders and
+	// (on Sundays) weekly summaries due in one minute, and enqueues them.
 	TypeDigestsDue = "digests:due"
-	// TypeSend sends one message through the rate-limited sender and the ledger.
+	// TypeSend sends one outbox message.
 	TypeSend = "send"
 	// TypeNoticesDue starts the fan-out of every notice that is due.
 	TypeNoticesDue = "notices:due"
-	// TypeFanOut sends one notice to its recipients: it enqueues a send for
-	// each, in batches.
+	// TypeFanOut plans one notice's messages to its recipients into the outbox
+	// and enqueues them, a page at a time.
 	TypeFanOut = "notice:fanout"
-	// TypeNoticeReport edits the author's "delivered N of M" message until
-	// every send of the notice is done.
-	TypeNoticeReport = "notice:report"
 )
 
 // Queues: sends wait behind the rate limit; composing must not wait behind them.
@@ -34,10 +35,37 @@ const (
 	QueueSend    = "send"
 )
 
-// digestsDue is the payload of TypeDigestsDue.
-type digestsDue struct {
-	Minute time.Time `json:"minute"`
-}
+// payloadVersion is the version of every payload below: a worker refuses a
+// task of another version rather than misread it.
+const payloadVersion = 1
+
+// The payloads, with their version: a field's Go name may change, its JSON
+// name may not while a task of the old shape can wait on the queue.
+type (
+	digestsDue struct {
+		V      int       `json:"v"`
+		Minute time.Time `json:"minute"`
+	}
+	sendTask struct {
+		V       int   `json:"v"`
+		Message int64 `json:"message"` // the outbox row
+	}
+	fanOut struct {
+		V      int   `json:"v"`
+		Notice int64 `json:"notice"`
+	}
+	noticesDue struct {
+		V int `json:"v"`
+	}
+)
+
+// versioned is a payload that says its version.
+type versioned interface{ version() int }
+
+func (p digestsDue) version() int { return p.V }
+func (p sendTask) version() int   { return p.V }
+func (p fanOut) version() int     { return p.V }
+func (p noticesDue) version() int { return p.V }
 
 // Enqueuer puts tasks on the queues.
 type Enqueuer struct{ client *asynq.Client }
@@ -45,17 +73,14 @@ type Enqueuer struct{ client *asynq.Client }
 // NewEnqueuer wraps an asynq client.
 func NewEnqueuer(client *asynq.Client) *Enqueuer { return &Enqueuer{client: client} }
 
-// idRetention keeps a finished task's id reserved, so a late duplicate (a second
-// scheduler, a replayed minute) is refused instead of run again.
-const idRetention = 26 * time.Hour
-
-// enqueue adds a task unless one with its id exists: a duplicate is not an error.
+// enqueue adds a task unless one with its id is on the queue: a duplicate is
+// not an error. A task leaves nothing in Redis once done.
 func (e *Enqueuer) enqueue(ctx context.Context, kind, id string, payload any, opts ...asynq.Option) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("encode %s task: %w", kind, err)
 	}
-	opts = append(opts, asynq.TaskID(id), asynq.Retention(idRetention))
+	opts = append(opts, asynq.TaskID(id))
 	_, err = e.client.EnqueueContext(ctx, asynq.NewTask(kind, b), opts...)
 	if errors.Is(err, asynq.ErrTaskIDConflict) {
 		return nil
@@ -66,26 +91,33 @@ func (e *Enqueuer) enqueue(ctx context.Context, kind, id string, payload any, op
 	return nil
 }
 
-// DigestsDue enqueues the composing of the digests due in the minute that holds at.
+// DigestsDue enqueues the planning of the digests due in the minute that holds at.
 func (e *Enqueuer) DigestsDue(ctx context.Context, at time.Time) error {
 	minute := at.UTC().Truncate(time.Minute)
 	return e.enqueue(ctx, TypeDigestsDue, "digests-due:"+minute.Format("2006-01-02T15:04"),
-		digestsDue{Minute: minute}, asynq.Queue(QueueCompose), asynq.MaxRetry(5), asynq.Timeout(10*time.Minute))
+		digestsDue{V: payloadVersion, Minute: minute}, asynq.Queue(QueueCompose), asynq.MaxRetry(5), asynq.Timeout(10*time.Minute))
 }
 
-// Send enqueues a message to be sent now or, when quiet hours hold it, no
-// earlier than holdUntil (zero: now).
-func (e *Enqueuer) Send(ctx context.Context, m Message, holdUntil time.Time) error {
-	opts := []asynq.Option{asynq.Queue(QueueSend), asynq.MaxRetry(20), asynq.Timeout(5 * time.Minute)}
-	if !holdUntil.IsZero() {
-		opts = append(opts, asynq.ProcessAt(holdUntil))
+// sendRetries is how often a send is retried, with a backoff doubling up to
+// maxRetryDelay: over two hours in all.
+const sendRetries = 20
+
+// Send enqueues the sending of the outbox message, not before due (zero: now).
+func (e *Enqueuer) Send(ctx context.Context, message int64, due time.Time) error {
+	opts := []asynq.Option{asynq.Queue(QueueSend), asynq.MaxRetry(sendRetries), asynq.Timeout(5 * time.Minute)}
+	if !due.IsZero() {
+		opts = append(opts, asynq.ProcessAt(due))
 	}
-	return e.enqueue(ctx, TypeSend, "send:"+m.Delivery.Key, m, opts...)
+	return e.enqueue(ctx, TypeSend, "send:"+strconv.FormatInt(message, 10), sendTask{V: payloadVersion, Message: message}, opts...)
 }
 
-func decode[T any](t *asynq.Task) (T, error) {
+func decode[T versioned](t *asynq.Task) (T, error) {
 	var v T
-	if err := json.Unmarshal(t.Payload(), &v); err != nil {
+	err := json.Unmarshal(t.Payload(), &v)
+	if err == nil && v.version() != payloadVersion {
+		err = fmt.Errorf("version %d, this worker reads %d", v.version(), payloadVersion)
+	}
+	if err != nil {
 		// A payload that cannot be read never will be: do not retry it.
 		return v, fmt.Errorf("%s payload: %w: %w", t.Type(), err, asynq.SkipRetry)
 	}

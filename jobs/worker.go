@@ -2,24 +2,24 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
-	"github.com/go-telegram/bot/models"
 	"github.com/hibiken/asynq"
 
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/locales"
 	"github.com/dnevnik/dnevnik/render"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
-// Worker handles the tasks: it composes what is due and sends it.
+// Worker handles the tasks: it plans what is due into the outbox and sends
+// each outbox message, checked and rendered when it goes out.
 type Worker struct {
 	store   *diary.Store
-	buttons button.Codec // signs the weekly summary's sign buttons as the bot does
+	buttons telegram.Codec // signs the buttons under messages as the bot does
 	sender  *Sender
 	enqueue *Enqueuer
 	metrics *Metrics
@@ -27,7 +27,7 @@ type Worker struct {
 }
 
 // NewWorker wires a worker; metrics may be nil.
-func NewWorker(store *diary.Store, buttons button.Codec, sender *Sender, e *Enqueuer, m *Metrics, log *slog.Logger) *Worker {
+func NewWorker(store *diary.Store, buttons telegram.Codec, sender *Sender, e *Enqueuer, m *Metrics, log *slog.Logger) *Worker {
 	return &Worker{store: store, buttons: buttons, sender: sender, enqueue: e, metrics: m, log: log}
 }
 
@@ -38,147 +38,136 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeSend, w.handleSend)
 	mux.HandleFunc(TypeNoticesDue, w.handleNoticesDue)
 	mux.HandleFunc(TypeFanOut, w.handleFanOut)
-	mux.HandleFunc(TypeNoticeReport, w.handleNoticeReport)
 	return mux
 }
 
 // ServerConfig completes an asynq server configuration: the queues and their
 // weights, retries that obey Telegram's retry_after without counting it as a
-// failure, and a look for delayed tasks every second rather than asynq's five
-// (a retry_after of one second, the "delivered N of M" redrawn every two).
-func ServerConfig(c asynq.Config) asynq.Config {
+// failure, a log line for every failed task, and a look for delayed tasks
+// every second rather than asynq's five (a retry_after of one second, the
+// "delivered N of M" redrawn every two).
+func (w *Worker) ServerConfig(c asynq.Config) asynq.Config {
 	c.Queues = map[string]int{QueueCompose: 3, QueueSend: 7}
 	if c.DelayedTaskCheckInterval == 0 {
 		c.DelayedTaskCheckInterval = time.Second
 	}
 	c.IsFailure = IsFailure
 	c.RetryDelayFunc = RetryDelay
+	c.ErrorHandler = asynq.ErrorHandlerFunc(w.logFailure)
 	return c
 }
 
-// digestBatch is how many accounts' digests are composed together: the queries
-// per batch stay the same, whatever its size.
-const digestBatch = 500
-
-func (w *Worker) handleDigestsDue(ctx context.Context, t *asynq.Task) error {
-	p, err := decode[digestsDue](t)
-	if err != nil {
-		return err
+// logFailure logs a failed task: its id, type, tries and the error, which
+// carries ids and codes, never a person's data. A wait is no failure.
+func (w *Worker) logFailure(ctx context.Context, t *asynq.Task, err error) {
+	if !IsFailure(err) {
+		return
 	}
-	due, err := w.store.DueDigests(ctx, p.Minute)
-	if err != nil {
-		return err
-	}
-	zones := make(map[diary.AccountID]*time.Location, len(due))
-	for _, d := range due {
-		zones[d.Account] = d.Location
-	}
-	for batch := range slices.Chunk(due, digestBatch) {
-		ids := make([]diary.AccountID, len(batch))
-		for i, d := range batch {
-			ids[i] = d.Account
-		}
-		digests, err := w.store.Digests(ctx, ids, p.Minute)
-		if err != nil {
-			return err
-		}
-		for _, d := range digests {
-			if err := w.sendDigest(ctx, d, p.Minute, zones[d.Account]); err != nil {
-				return err
-			}
-			if err := w.sendReminders(ctx, d, p.Minute); err != nil {
-				return err
-			}
-		}
-		if err := w.sendWeekly(ctx, batch, p.Minute); err != nil {
-			return err
-		}
-	}
-	w.log.Info("digests composed", "minute", p.Minute.Format(time.RFC3339), "accounts", len(due))
-	return nil
+	id, _ := asynq.GetTaskID(ctx)
+	retried, _ := asynq.GetRetryCount(ctx)
+	maxRetry, _ := asynq.GetMaxRetry(ctx)
+	w.log.Error("task failed", "task", id, "type", t.Type(), "retried", retried, "max_retry", maxRetry,
+		"final", retried >= maxRetry || errors.Is(err, asynq.SkipRetry), "err", err)
 }
 
-// sendDigest renders one account's digest and enqueues it, held past the
-// account's quiet hours. Its ledger key is the account and the local day: one
-// digest a day, however often the minute is composed.
-func (w *Worker) sendDigest(ctx context.Context, d diary.Digest, at time.Time, loc *time.Location) error {
-	text, empty := render.Digest(locales.For(d.Language), d)
-	if empty && !d.Settings.DigestWhenEmpty {
-		return nil
-	}
-	day := diary.Date(at, loc).Format(time.DateOnly)
-	m := Message{
-		Delivery: diary.Delivery{Key: fmt.Sprintf("digest:%d:%s", d.Account, day), Kind: "digest", Account: d.Account, ChatID: d.ChatID},
-		Text:     text,
-	}
-	return w.enqueueHeld(ctx, m, at, d.Settings, loc)
-}
-
-// sendWeekly sends, on a Sunday in the account's zone, the weekly summary after
-// the digest, with a sign button for each child whose week the guardian has not
-// signed.
-func (w *Worker) sendWeekly(ctx context.Context, batch []diary.DueAccount, at time.Time) error {
-	var sunday []diary.AccountID
-	zones := make(map[diary.AccountID]*time.Location, len(batch))
-	for _, d := range batch {
-		if at.In(d.Location).Weekday() == time.Sunday {
-			sunday = append(sunday, d.Account)
-			zones[d.Account] = d.Location
-		}
-	}
-	if len(sunday) == 0 {
-		return nil
-	}
-	summaries, err := w.store.WeeklySummaries(ctx, sunday, at)
-	if err != nil {
-		return err
-	}
-	for _, ws := range summaries {
-		if !ws.Settings.WeeklySummary || len(ws.Children) == 0 {
-			continue
-		}
-		p := locales.For(ws.Language)
-		text, unsigned := render.Weekly(p, ws)
-		var kb [][]models.InlineKeyboardButton
-		for _, c := range ws.Children {
-			if slices.Contains(unsigned, c.Pupil.ID) {
-				label := p.T("weekly_sign_button", "Child", render.ChildLabel(c.Pupil, c.Class))
-				kb = append(kb, []models.InlineKeyboardButton{{Text: label,
-					CallbackData: w.buttons.Encode(button.Sign, int64(c.Pupil.ID), button.DateArg(c.Monday))}})
-			}
-		}
-		loc := zones[ws.Account]
-		m := Message{
-			Delivery: diary.Delivery{Key: fmt.Sprintf("weekly:%d:%s", ws.Account, diary.Date(at, loc).Format(time.DateOnly)),
-				Kind: "weekly", Account: ws.Account, ChatID: ws.ChatID},
-			Text: text,
-		}
-		if kb != nil {
-			m.Keyboard = &models.InlineKeyboardMarkup{InlineKeyboard: kb}
-		}
-		if err := w.enqueueHeld(ctx, m, at, ws.Settings, loc); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// enqueueHeld enqueues a message that is not urgent: inside the person's quiet
-// hours it waits for their end.
-func (w *Worker) enqueueHeld(ctx context.Context, m Message, at time.Time, st diary.Settings, loc *time.Location) error {
-	until := HoldUntil(at, st.QuietFrom, st.QuietTo, loc)
-	if !until.After(at) {
-		return w.enqueue.Send(ctx, m, time.Time{})
-	}
-	w.metrics.Held(m.Delivery.Kind)
-	return w.enqueue.Send(ctx, m, until)
-}
-
+// handleSend sends one outbox message: unless it has ended, is not due yet,
+// or must be dropped (the person blocked the bot, it is too late, the diary
+// says no), it is composed from the diary now and goes through the sender.
 func (w *Worker) handleSend(ctx context.Context, t *asynq.Task) error {
-	m, err := decode[Message](t)
+	p, err := decode[sendTask](t)
 	if err != nil {
 		return err
 	}
-	_, err = w.sender.Send(ctx, m)
+	m, err := w.store.Message(ctx, p.Message)
+	if diary.ErrorCode(err) == diary.ENOTFOUND {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry) // a database restored from before it was planned
+	}
+	if err != nil {
+		return err
+	}
+	switch m.State {
+	case diary.StateSent, diary.StateDropped, diary.StateFailed:
+		return nil
+	}
+	now := w.store.Now()
+	if m.Due.After(now) {
+		return &RetryAfterError{Wait: m.Due.Sub(now)}
+	}
+	if m.Kind == diary.MessageReport {
+		return w.sendReport(ctx, m)
+	}
+	var (
+		msg  Message
+		drop string
+	)
+	switch {
+	case m.Blocked:
+		drop = diary.DropBlocked
+	case !m.Expires.IsZero() && now.After(m.Expires):
+		drop = diary.DropStale
+	default:
+		if msg, drop, err = w.compose(ctx, m); err != nil {
+			return err
+		}
+	}
+	if drop != "" {
+		w.metrics.countDropped(m.Kind, drop)
+		return w.store.MessageEnded(ctx, m.ID, diary.StateDropped, drop)
+	}
+	_, err = w.sender.Send(ctx, m, msg)
+	if IsFailure(err) && lastTry(ctx) && !errors.Is(err, asynq.SkipRetry) {
+		w.metrics.countFailed(m.Kind, reasonRetries)
+		rctx, cancel := recording(ctx)
+		defer cancel()
+		err = errors.Join(err, w.store.MessageEnded(rctx, m.ID, diary.StateFailed, reasonRetries))
+	}
 	return err
+}
+
+// lastTry tells whether the task running in ctx will not be retried if it fails.
+func lastTry(ctx context.Context) bool {
+	retried, ok := asynq.GetRetryCount(ctx)
+	maxRetry, _ := asynq.GetMaxRetry(ctx)
+	return ok && retried >= maxRetry
+}
+
+// Report: the author's "delivered N of M" is redrawn every reportEvery until
+// every message of the notice ended, for reportFor at most.
+const (
+	reportEvery = 2 * time.Second
+	reportFor   = time.Hour
+)
+
+// sendReport redraws the author's "delivered N of M" and comes back until
+// every message of the notice ended.
+func (w *Worker) sendReport(ctx context.Context, m diary.OutboxMessage) error {
+	n, err := w.store.LoadNotice(ctx, m.Ref)
+	if err != nil {
+		return err
+	}
+	progress, err := w.store.NoticeProgress(ctx, n.ID)
+	if err != nil {
+		return err
+	}
+	claim, err := w.store.ClaimMessage(ctx, m.ID, m.ChatID)
+	if err != nil || !claim.Claimed {
+		return err
+	}
+	text := render.NoticeReport(locales.For(n.ReportLanguage), n, progress)
+	if err := w.sender.Edit(ctx, n.ReportChatID, int(n.ReportMessageID), text); err != nil {
+		rctx, cancel := recording(ctx)
+		defer cancel()
+		if errors.Is(err, asynq.SkipRetry) { // the author blocked the bot or deleted the message
+			return errors.Join(err, w.store.MessageEnded(rctx, m.ID, diary.StateFailed, reasonRejected))
+		}
+		return errors.Join(err, w.store.MessageRetry(rctx, m.ID, reasonUnavailable, false))
+	}
+	if progress.Done() || w.store.Now().Sub(m.About) > reportFor {
+		return w.store.MessageSent(ctx, m.ID, int(n.ReportMessageID))
+	}
+	if err := w.store.MessageAgain(ctx, m.ID); err != nil {
+		return err
+	}
+	// Not a failure: asynq runs it again after the wait, however many times.
+	return &RetryAfterError{Wait: reportEvery}
 }

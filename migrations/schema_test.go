@@ -72,10 +72,14 @@ func TestSchemaRejects(t *testing.T) {
 	t.Parallel()
 	s := newSchool(t)
 
-	t.Run("a second ledger row with the same key", func(t *testing.T) {
-		const ins = `INSERT INTO deliveries (dedup_key, kind, account_id, chat_id) VALUES ('digest:1:2026-11-28', 'digest', $1, 1001)`
+	t.Run("a second outbox row with the same key", func(t *testing.T) {
+		const ins = `INSERT INTO outbox (dedup_key, kind, account_id, chat_id) VALUES ('digest:1:2026-11-28', 'digest', $1, 1001)`
 		s.exec(t, ins, nil, s.account)
-		s.rejects(t, "deliveries_dedup_key_key", ins, s.account)
+		s.rejects(t, "outbox_dedup_key_key", ins, s.account)
+	})
+	t.Run("a dropped message that does not say why", func(t *testing.T) {
+		s.rejects(t, "outbox_ended_why",
+			`INSERT INTO outbox (dedup_key, kind, account_id, chat_id, status) VALUES ('digest:2:2026-11-28', 'digest', $1, 1001, 'dropped')`, s.account)
 	})
 	t.Run("a grade for a pupil not enrolled in the class", func(t *testing.T) {
 		s.rejects(t, "grades_enrolled",

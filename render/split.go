@@ -5,10 +5,6 @@ import (
 	"unicode/utf8"
 )
 
-// MessageLimit is the most characters Telegram takes in one message (4096),
-// less a margin for what Split's count misses (see Split).
-const MessageLimit = 4000
-
 // Split cuts text into parts of at most limit characters each, to send as
 // separate messages. It cuts at a line boundary, preferring a blank line
 // between blocks when that leaves the part at least half full; a single line
@@ -22,7 +18,7 @@ const MessageLimit = 4000
 // Telegram counts UTF-16 code units of the text after parsing markup: tags and
 // references make this count higher, and a character outside the Basic
 // Multilingual Plane (most emoji) counts two there and one here. Leave a
-// margin, as MessageLimit does.
+// margin, as telegram.MessageLimit does.
 func Split(text string, limit int) []string {
 	if limit < 1 {
 		panic("render.Split: limit below 1")

@@ -8,6 +8,10 @@ import (
 	"github.com/dnevnik/dnevnik/locales"
 )
 
+// messageLimit is telegram.MessageLimit, the limit the bot and the worker
+// split at; render does not import telegram.
+const messageLimit = 4000
+
 // checkSplit fails unless parts are what Split promises for text and limit:
 // none empty, none over limit, none starting or ending with a newline, valid
 // UTF-8 where text is, and the text again when joined but for newlines at cuts.
@@ -68,8 +72,8 @@ func TestSplit(t *testing.T) {
 func TestSplitHugeLine(t *testing.T) {
 	line := strings.Repeat("Задание &amp; ", 1000) // 14,000 runes without a newline
 	text := "<b>Математика</b>\n" + line + "\nконец"
-	parts := Split(text, MessageLimit)
-	checkSplit(t, text, MessageLimit, parts)
+	parts := Split(text, messageLimit)
+	checkSplit(t, text, messageLimit, parts)
 	if len(parts) != 5 || parts[0] != "<b>Математика</b>" || !strings.HasSuffix(parts[4], "\nконец") {
 		t.Errorf("%d parts, first %.40q, last %.40q", len(parts), parts[0], parts[len(parts)-1])
 	}
@@ -84,13 +88,13 @@ func TestSplitHugeLine(t *testing.T) {
 func TestSplitRenderedText(t *testing.T) {
 	p := locales.For("ru")
 	text := Week(p, week(), child) + "\n\n" + Day(p, friday(), child) + "\n\n" + Grades(p, termGrades(), child)
-	for _, limit := range []int{120, 300, 1000, MessageLimit} {
+	for _, limit := range []int{120, 300, 1000, messageLimit} {
 		parts := Split(text, limit)
 		checkSplit(t, text, limit, parts)
 		for _, part := range parts {
 			checkMarkup(t, part)
 		}
-		if limit == MessageLimit && len(parts) != 1 {
+		if limit == messageLimit && len(parts) != 1 {
 			t.Errorf("a week, a day and grades take %d messages", len(parts))
 		}
 	}

@@ -25,6 +25,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -165,13 +166,18 @@ func (s *Server) serve(ctx context.Context, r *http.Request, call *Call) (any, e
 	}
 	call.Params, call.Files = params, files
 	req := &request{ctx: ctx, params: params, files: files}
-	if err := s.applyFault(req, method); err != nil {
+	lost, err := s.applyFault(req, method)
+	if err != nil {
 		return nil, err
 	}
 	result, err := answer(s, req)
 	if msg, ok := result.(Message); ok { // kept for the record, shown as the Bot API shows it
 		call.Message = &msg
 		result = s.apiMessage(msg)
+	}
+	if lost {
+		<-ctx.Done() // the client gives up; the answer goes nowhere
+		return nil, fmt.Errorf("answer lost: %w", ctx.Err())
 	}
 	return result, err
 }

@@ -17,6 +17,9 @@ type Fault struct {
 	RetryAfter  int           // seconds, sent as parameters.retry_after
 	ChatID      int64         // when set, only calls for this chat_id take the fault
 	Delay       time.Duration // how long to wait before answering
+	// Lost: the call takes effect (a message is accepted) and its answer never
+	// comes: the fake holds the request until the client gives up.
+	Lost bool
 }
 
 // RetryAfter is Telegram's flood control: 429, retry after so many seconds.
@@ -41,6 +44,12 @@ func ServerError() Fault {
 // Delayed answers normally, after d.
 func Delayed(d time.Duration) Fault {
 	return Fault{Delay: d}
+}
+
+// LostAnswer is Telegram accepting a message and the connection dying before
+// its answer: the client cannot know the message went out.
+func LostAnswer() Fault {
+	return Fault{Lost: true}
 }
 
 // InChat limits f to calls for one chat.
@@ -76,22 +85,22 @@ func (s *Server) ClearFaults() {
 }
 
 // applyFault takes the call's fault, if one is queued, waits out its delay and
-// returns its refusal.
-func (s *Server) applyFault(req *request, method string) error {
+// returns its refusal, or whether the answer to the call is to be lost.
+func (s *Server) applyFault(req *request, method string) (lost bool, err error) {
 	chatID, _ := strconv.ParseInt(req.params["chat_id"], 10, 64) // a bad one matches no chat's fault
 	f, ok := s.takeFault(method, chatID)
 	if !ok {
-		return nil
+		return false, nil
 	}
 	select {
 	case <-time.After(f.Delay):
 	case <-req.ctx.Done():
-		return fmt.Errorf("delayed answer: %w", req.ctx.Err())
+		return false, fmt.Errorf("delayed answer: %w", req.ctx.Err())
 	}
 	if f.Status == 0 {
-		return nil
+		return f.Lost, nil
 	}
-	return f.refusal()
+	return false, f.refusal()
 }
 
 func (f Fault) refusal() *apiError {

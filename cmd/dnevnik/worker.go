@@ -19,9 +19,9 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dnevnik/dnevnik/bot"
-	"github.com/dnevnik/dnevnik/bot/button"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/jobs"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 func workerCommand() command {
@@ -126,7 +126,7 @@ type workerParts struct {
 // the enqueuer of its tasks. stop waits for the tasks in flight.
 func startWorker(ctx context.Context, g *errgroup.Group, e *env, w workerParts) (_ *jobs.Enqueuer, stop func(), err error) {
 	client, err := tg.New(w.token, tg.WithServerURL(w.apiURL), tg.WithSkipGetMe(),
-		tg.WithHTTPClient(time.Minute, jobs.NewHTTPClient()))
+		tg.WithHTTPClient(0, telegram.NewHTTPClient(0)))
 	if err != nil {
 		return nil, nil, fmt.Errorf("telegram client: %w", err)
 	}
@@ -134,8 +134,8 @@ func startWorker(ctx context.Context, g *errgroup.Group, e *env, w workerParts) 
 		Rate: w.rate, ChatInterval: time.Second, PaidBroadcast: w.paid, Metrics: w.metrics})
 	enqueuer := asynq.NewClient(w.queue)
 	enqueue := jobs.NewEnqueuer(enqueuer)
-	worker := jobs.NewWorker(w.store, button.NewCodec(w.token), sender, enqueue, w.metrics, e.log)
-	server := asynq.NewServer(w.queue, jobs.ServerConfig(asynq.Config{
+	worker := jobs.NewWorker(w.store, telegram.NewCodec(w.token), sender, enqueue, w.metrics, e.log)
+	server := asynq.NewServer(w.queue, worker.ServerConfig(asynq.Config{
 		Concurrency:     20,
 		ShutdownTimeout: e.cfg.ShutdownTimeout * 8 / 10,
 		Logger:          asynqLogger{e.log},
@@ -144,7 +144,7 @@ func startWorker(ctx context.Context, g *errgroup.Group, e *env, w workerParts) 
 		enqueuer.Close()
 		return nil, nil, fmt.Errorf("start the worker: %w", err)
 	}
-	g.Go(func() error { return jobs.NewScheduler(enqueue, e.log).Run(ctx) })
+	g.Go(func() error { return jobs.NewScheduler(w.store, enqueue, e.log).Run(ctx) })
 	return enqueue, func() {
 		server.Shutdown()
 		enqueuer.Close()

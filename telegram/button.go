@@ -1,7 +1,4 @@
-// Package button encodes what an inline keyboard button means into Telegram's
-// callback data, signed, and reads it back. The bot and the worker both make
-// buttons (the worker's weekly summary carries the sign button), so both use it.
-package button
+package telegram
 
 import (
 	"crypto/hmac"
@@ -11,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/dnevnik/dnevnik/diary"
 )
 
 // A button carries a short kind and a few integer arguments (ids, days), signed
@@ -21,8 +16,8 @@ import (
 // through the diary's access check on every press, so a stale button for a child
 // the account lost access to shows nothing either.
 
-// MaxData is Telegram's limit on a button's data, in bytes.
-const MaxData = 64
+// MaxCallbackData is Telegram's limit on a button's data, in bytes.
+const MaxCallbackData = 64
 
 const macLength = 6 // bytes of HMAC-SHA256 kept: 48 bits, 8 characters
 
@@ -58,27 +53,27 @@ func (c Codec) Encode(kind string, args ...int64) string {
 	}
 	payload := b.String()
 	data := payload + "~" + c.mac(payload)
-	if len(data) > MaxData {
-		panic("button: callback data over 64 bytes: " + kind)
+	if len(data) > MaxCallbackData {
+		panic("telegram: callback data over 64 bytes: " + kind)
 	}
 	return data
 }
 
-// ErrBadData is a button whose data is not one we made.
-var ErrBadData = errors.New("bad callback data")
+// ErrBadCallback is a button whose data is not one we made.
+var ErrBadCallback = errors.New("bad callback data")
 
 // Decode checks a button's signature and reads it back.
 func (c Codec) Decode(data string) (Pressed, error) {
 	payload, sig, ok := strings.Cut(data, "~")
 	if !ok || !hmac.Equal([]byte(sig), []byte(c.mac(payload))) {
-		return Pressed{}, ErrBadData
+		return Pressed{}, ErrBadCallback
 	}
 	fields := strings.Split(payload, ":")
 	cb := Pressed{Kind: fields[0]}
 	for _, f := range fields[1:] {
 		n, err := strconv.ParseInt(f, 36, 64)
 		if err != nil {
-			return Pressed{}, ErrBadData
+			return Pressed{}, ErrBadCallback
 		}
 		cb.Args = append(cb.Args, n)
 	}
@@ -93,45 +88,45 @@ func ArgDate(n int64) time.Time { return time.Unix(n*86400, 0).UTC() }
 
 // Kinds of buttons: short, since every byte of callback data counts.
 const (
-	Day         = "d"  // pupil, day
-	Week        = "w"  // pupil, Monday
-	Child       = "c"  // pupil
-	Unlink      = "u"  // pupil, 1 to confirm / 0 to keep
-	Revoke      = "r"  // pupil, trusted link
-	Sign        = "sg" // pupil, Monday
-	Setting     = "s"  // setting, value
-	SettingPick = "sp" // setting: show the choices
-	Shortcut    = "q"  // shortcut
-	RSVP        = "rv" // event, 1 for "I'll come" / 0 for "I can't"
-	Stop        = "x"  // setting: turn this kind of notice off
+	ButtonDay         = "d"  // pupil, day
+	ButtonWeek        = "w"  // pupil, Monday
+	ButtonChild       = "c"  // pupil
+	ButtonUnlink      = "u"  // pupil, 1 to confirm / 0 to keep
+	ButtonRevoke      = "r"  // pupil, trusted link
+	ButtonSign        = "sg" // pupil, Monday
+	ButtonSetting     = "s"  // setting, value
+	ButtonSettingPick = "sp" // setting: show the choices
+	ButtonShortcut    = "q"  // shortcut
+	ButtonRSVP        = "rv" // event, 1 for "I'll come" / 0 for "I can't"
+	ButtonStop        = "x"  // setting: turn this kind of notice off
 	// A teacher's buttons; each names the class or meeting it acts on, checked
 	// again on every press.
-	Role           = "ro" // 1 for the teacher's menu / 0 for the family's
-	AnnounceClass  = "an" // class
-	AnnounceOption = "ao" // class, 1/0 to pupils too, 1/0 urgent
-	AnnounceSend   = "as" // class, 1 to send / 0 to cancel
-	MeetingClass   = "mc" // class
-	MeetingMove    = "mm" // meeting: ask for the new time
-	MeetingPlace   = "mp" // meeting: ask for the new place
-	MeetingCancel  = "mx" // meeting, 0 to ask / 1 to cancel / 2 to keep
+	ButtonRole           = "ro" // 1 for the teacher's menu / 0 for the family's
+	ButtonAnnounceClass  = "an" // class
+	ButtonAnnounceOption = "ao" // class, 1/0 to pupils too, 1/0 urgent
+	ButtonAnnounceSend   = "as" // class, 1 to send / 0 to cancel
+	ButtonMeetingClass   = "mc" // class
+	ButtonMeetingMove    = "mm" // meeting: ask for the new time
+	ButtonMeetingPlace   = "mp" // meeting: ask for the new place
+	ButtonMeetingCancel  = "mx" // meeting, 0 to ask / 1 to cancel / 2 to keep
 	// A teacher's lesson buttons (/hw, /change, /marks). A lesson is class,
 	// period, day.
-	HomeworkClass    = "Hc" // class
-	HomeworkDue      = "Hd" // class, day
-	HomeworkSave     = "Hs" // class, 1 to save / 0 to drop
-	ChangeClass      = "Cc" // class
-	ChangeDay        = "Cd" // class, day
-	ChangeLesson     = "Cl" // class, period, day
-	ChangeKind       = "Ck" // class, an index into the bot's change kinds
-	ChangeSubstitute = "Cs" // class, teacher
-	ChangeSave       = "Cy" // class, 1 to save / 0 to drop
-	MarksLesson      = "Ml" // lesson
-	MarksPupil       = "Mp" // lesson, pupil
-	MarksSet         = "Ms" // lesson, pupil, what, value, 1 for an undo
-	MarksRemark      = "Mr" // lesson, pupil, an index into the bot's remark kinds
+	ButtonHomeworkClass    = "Hc" // class
+	ButtonHomeworkDue      = "Hd" // class, day
+	ButtonHomeworkSave     = "Hs" // class, 1 to save / 0 to drop
+	ButtonChangeClass      = "Cc" // class
+	ButtonChangeDay        = "Cd" // class, day
+	ButtonChangeLesson     = "Cl" // class, period, day
+	ButtonChangeKind       = "Ck" // class, an index into the bot's change kinds
+	ButtonChangeSubstitute = "Cs" // class, teacher
+	ButtonChangeSave       = "Cy" // class, 1 to save / 0 to drop
+	ButtonMarksLesson      = "Ml" // lesson
+	ButtonMarksPupil       = "Mp" // lesson, pupil
+	ButtonMarksSet         = "Ms" // lesson, pupil, what, value, 1 for an undo
+	ButtonMarksRemark      = "Mr" // lesson, pupil, an index into the bot's remark kinds
 )
 
-// Settings a Setting button changes. Values: 1/0 for switches, minutes for the
+// Settings a ButtonSetting changes. Values: 1/0 for switches, minutes for the
 // digest time, an index into the bot's quiet-hour presets, an index into the
 // languages.
 const (
@@ -146,19 +141,3 @@ const (
 	SettingWeekly
 	SettingEmptyDigest
 )
-
-// SettingOf is the switch that turns notices of the kind off; 0 for a kind no
-// switch turns off (a teacher's announcement).
-func SettingOf(kind diary.NoticeKind) int64 {
-	switch kind {
-	case diary.NoticeGrade, diary.NoticeAttendance, diary.NoticeRemark:
-		return SettingGrades
-	case diary.NoticeHomework:
-		return SettingHomework
-	case diary.NoticeSchedule:
-		return SettingSchedule
-	case diary.NoticeMeeting:
-		return SettingMeetings
-	}
-	return 0
-}

@@ -1,4 +1,4 @@
-package button
+package telegram
 
 import (
 	"strings"
@@ -8,9 +8,9 @@ import (
 
 func TestCallbackCodec(t *testing.T) {
 	c := NewCodec("123:secret")
-	data := c.Encode(Day, 4242, DateArg(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)))
+	data := c.Encode(ButtonDay, 4242, DateArg(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)))
 	cb, err := c.Decode(data)
-	if err != nil || cb.Kind != Day || len(cb.Args) != 2 || cb.Args[0] != 4242 {
+	if err != nil || cb.Kind != ButtonDay || len(cb.Args) != 2 || cb.Args[0] != 4242 {
 		t.Fatalf("decode(%q) = %+v, %v", data, cb, err)
 	}
 	if got := ArgDate(cb.Args[1]); !got.Equal(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)) {
@@ -22,20 +22,20 @@ func TestCallbackCodec(t *testing.T) {
 	if tampered == data {
 		t.Fatalf("test did not tamper with %q", data)
 	}
-	for _, bad := range []string{tampered, NewCodec("999:other").Encode(Day, 4242, 1), "d:1:2", "", "~", "d:zz~AAAAAAAA"} {
+	for _, bad := range []string{tampered, NewCodec("999:other").Encode(ButtonDay, 4242, 1), "d:1:2", "", "~", "d:zz~AAAAAAAA"} {
 		if _, err := c.Decode(bad); err == nil {
 			t.Errorf("decode(%q) accepted", bad)
 		}
 	}
 	// The longest buttons we make fit Telegram's 64 bytes.
-	if long := c.Encode(Sign, 1<<62, 1<<62); len(long) > MaxData {
+	if long := c.Encode(ButtonSign, 1<<62, 1<<62); len(long) > MaxCallbackData {
 		t.Errorf("%q is %d bytes", long, len(long))
 	}
 }
 
 func FuzzCallbackDecode(f *testing.F) {
 	c := NewCodec("123:secret")
-	for _, s := range []string{c.Encode(Day, 1, 2), c.Encode(Setting, 3, 3), "d:1~", "~~~", "s:-1:-1~xxxxxxxx"} {
+	for _, s := range []string{c.Encode(ButtonDay, 1, 2), c.Encode(ButtonSetting, 3, 3), "d:1~", "~~~", "s:-1:-1~xxxxxxxx"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {

@@ -1,0 +1,143 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/hibiken/asynq"
+
+	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/locales"
+	"github.com/dnevnik/dnevnik/render"
+)
+
+// compose renders an outbox message from the diary as it is now, in the
+// recipient's language now, after asking the access rule whether the
+// recipient may still see what it is about. A message that must not go out
+// comes back as the reason to drop it (diary.Drop…).
+func (w *Worker) compose(ctx context.Context, m diary.OutboxMessage) (Message, string, error) {
+	switch m.Kind {
+	case diary.MessageNotice:
+		return w.composeNotice(ctx, m)
+	case diary.MessageDigest:
+		return w.composeDigest(ctx, m)
+	case diary.MessageWeekly:
+		return w.composeWeekly(ctx, m)
+	case diary.MessageReminder:
+		return w.composeReminder(ctx, m)
+	}
+	return Message{}, "", fmt.Errorf("outbox message %d of unknown kind %q: %w", m.ID, m.Kind, asynq.SkipRetry)
+}
+
+func (w *Worker) composeNotice(ctx context.Context, m diary.OutboxMessage) (Message, string, error) {
+	n, err := w.store.LoadNotice(ctx, m.Ref)
+	switch {
+	case diary.ErrorCode(err) == diary.ENOTFOUND:
+		return Message{}, diary.DropGone, nil
+	case err != nil:
+		return Message{}, "", err
+	case n.Gone || n.Kind == diary.NoticeMeeting && n.Action != diary.ActionCancelled && n.Event.Cancelled:
+		return Message{}, diary.DropGone, nil
+	}
+	r, why, err := w.store.NoticeTo(ctx, n, m.Account)
+	if err != nil || why != "" {
+		return Message{}, why, err
+	}
+	p := locales.For(r.Language)
+	// A grade, mark or remark names the child for the family, not for the pupil themself.
+	child := ""
+	if n.Pupil.ID != 0 && r.Children[0].Role != diary.RoleStudent {
+		child = render.ChildName(n.Pupil)
+	}
+	var kb [][]models.InlineKeyboardButton
+	if n.Kind == diary.NoticeMeeting && n.Action != diary.ActionCancelled {
+		kb = append(kb, w.buttons.RSVPRow(p, n.Event.ID, ""))
+	}
+	if stop := w.buttons.StopRow(p, n.Kind); stop != nil {
+		kb = append(kb, stop)
+	}
+	return Message{Text: render.Notice(p, n, child), Keyboard: keyboard(kb)}, "", nil
+}
+
+func (w *Worker) composeDigest(ctx context.Context, m diary.OutboxMessage) (Message, string, error) {
+	digests, err := w.store.Digests(ctx, []diary.AccountID{m.Account}, m.About)
+	if err != nil || len(digests) == 0 {
+		return Message{}, diary.DropNoAccess, err
+	}
+	d := digests[0]
+	text, empty := render.Digest(locales.For(d.Language), d)
+	if empty && !d.Settings.DigestWhenEmpty {
+		return Message{}, diary.DropEmpty, nil
+	}
+	return Message{Text: text}, "", nil
+}
+
+// composeWeekly is the weekly summary, with a sign button for each child whose
+// week the guardian has not signed.
+func (w *Worker) composeWeekly(ctx context.Context, m diary.OutboxMessage) (Message, string, error) {
+	summaries, err := w.store.WeeklySummaries(ctx, []diary.AccountID{m.Account}, m.About)
+	switch {
+	case err != nil:
+		return Message{}, "", err
+	case len(summaries) == 0 || len(summaries[0].Children) == 0:
+		return Message{}, diary.DropNoAccess, nil
+	case !summaries[0].Settings.WeeklySummary:
+		return Message{}, diary.DropSwitchedOff, nil
+	}
+	ws := summaries[0]
+	p := locales.For(ws.Language)
+	text, unsigned := render.Weekly(p, ws)
+	var kb [][]models.InlineKeyboardButton
+	for _, c := range ws.Children {
+		if slices.Contains(unsigned, c.Pupil.ID) {
+			label := p.T("weekly_sign_button", "Child", render.ChildLabel(c.Pupil, c.Class))
+			kb = append(kb, []models.InlineKeyboardButton{w.buttons.SignButton(label, c.Pupil.ID, c.Monday)})
+		}
+	}
+	return Message{Text: text, Keyboard: keyboard(kb)}, "", nil
+}
+
+// composeReminder reminds of an event tomorrow a child of the account is
+// invited to, unless the person said they will not come. A meeting not yet
+// answered carries the RSVP buttons.
+func (w *Worker) composeReminder(ctx context.Context, m diary.OutboxMessage) (Message, string, error) {
+	digests, err := w.store.Digests(ctx, []diary.AccountID{m.Account}, m.About)
+	if err != nil || len(digests) == 0 {
+		return Message{}, diary.DropNoAccess, err
+	}
+	d := digests[0]
+	if !d.Settings.Reminders {
+		return Message{}, diary.DropSwitchedOff, nil
+	}
+	for _, c := range d.Children {
+		for _, e := range c.Events {
+			if e.ID != m.Ref {
+				continue
+			}
+			switch {
+			case e.Cancelled:
+				return Message{}, diary.DropGone, nil
+			case e.Answer == diary.AnswerNo:
+				return Message{}, diary.DropDeclined, nil
+			}
+			p := locales.For(d.Language)
+			msg := Message{Text: render.Reminder(p, e, c.School.Location)}
+			if e.Kind == "meeting" && e.Answer == "" {
+				msg.Keyboard = keyboard([][]models.InlineKeyboardButton{w.buttons.RSVPRow(p, e.ID, "")})
+			}
+			return msg, "", nil
+		}
+	}
+	return Message{}, diary.DropNoAccess, nil
+}
+
+// keyboard is an inline keyboard of the rows, nil for none: a nil pointer in
+// the request's interface would be sent as a keyboard.
+func keyboard(rows [][]models.InlineKeyboardButton) *models.InlineKeyboardMarkup {
+	if len(rows) == 0 {
+		return nil
+	}
+	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+}
