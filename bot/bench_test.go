@@ -8,9 +8,9 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
-	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // BenchmarkCommands handles each diary command in-process, from the update to the

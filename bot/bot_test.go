@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/dnevnik/dnevnik/bot"
-	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/diary/demo"
 )
 
 // A parent links with a code and goes through every command; the transcript of

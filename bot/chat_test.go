@@ -15,10 +15,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dnevnik/dnevnik/bot"
+	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
-	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata")

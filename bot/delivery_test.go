@@ -12,12 +12,12 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/jobs"
 	"github.com/dnevnik/dnevnik/jobs/jobstest"
 	"github.com/dnevnik/dnevnik/telegram"
-	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // What teachers do in the bot, delivered by the worker to the same fake

@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/telegram"
-	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // volkova teaches only 7А's physics and biology.

@@ -8,9 +8,9 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/telegram"
-	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // invite sends, as the worker does, a meeting invitation with its buttons to

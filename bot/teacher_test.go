@@ -9,11 +9,11 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/locales"
 	"github.com/dnevnik/dnevnik/telegram"
-	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // accountOf is the account id of a Telegram user.

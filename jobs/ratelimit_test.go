@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dnevnik/dnevnik/jobs"
 	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/jobs"
 )
 
 // sendAll sends the messages, workers at a time per sender, the messages

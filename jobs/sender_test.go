@@ -18,12 +18,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/jobs"
 	"github.com/dnevnik/dnevnik/jobs/jobstest"
 	"github.com/dnevnik/dnevnik/telegram"
-	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 const token = "123456:test-token"

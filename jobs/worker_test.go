@@ -13,13 +13,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/jobs"
 	"github.com/dnevnik/dnevnik/jobs/jobstest"
 	"github.com/dnevnik/dnevnik/telegram"
-	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 const workerToken = "654321:WORKER-token-for-the-fake-api-0"

@@ -9,8 +9,8 @@ import (
 
 	"github.com/go-telegram/bot"
 
-	"github.com/dnevnik/dnevnik/telegram"
 	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // Telegram's answers, as the client reports them, read as what to do.

@@ -17,9 +17,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dnevnik/dnevnik/bot"
+	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
-	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // codesSchool is a fresh database with class 5Б of three pupils, one of them

@@ -19,13 +19,13 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dnevnik/dnevnik/bot"
+	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/bot/bottest/chat"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/locales"
 	"github.com/dnevnik/dnevnik/migrations"
 	"github.com/dnevnik/dnevnik/render"
-	"github.com/dnevnik/dnevnik/bot/bottest"
-	"github.com/dnevnik/dnevnik/bot/bottest/chat"
 )
 
 // demoOptions are the flags of `dnevnik demo`.

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
-	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // The demo seeds an empty database and chats in the terminal: the parent links

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/jobs/jobstest"
-	"github.com/dnevnik/dnevnik/bot/bottest"
 )
 
 // dnevnik serve runs the bot, the worker and the scheduler on real PostgreSQL and
