@@ -43,13 +43,18 @@ func (w *Worker) Mux() *asynq.ServeMux {
 
 // ServerConfig completes an asynq server configuration: the queues and their
 // weights, retries that obey Telegram's retry_after without counting it as a
-// failure, a log line for every failed task, and a look for delayed tasks
-// every second rather than asynq's five (a retry_after of one second, the
-// "delivered N of M" redrawn every two).
+// failure, a log line for every failed task, a look for delayed tasks every
+// second rather than asynq's five (a retry_after of one second, the
+// "delivered N of M" redrawn every two), and for new tasks on idle queues
+// every quarter second rather than every second: a push takes three tasks
+// in a row (the look for notices, the fan-out, the send).
 func (w *Worker) ServerConfig(c asynq.Config) asynq.Config {
 	c.Queues = map[string]int{QueueCompose: 3, QueueSend: 7}
 	if c.DelayedTaskCheckInterval == 0 {
 		c.DelayedTaskCheckInterval = time.Second
+	}
+	if c.TaskCheckInterval == 0 {
+		c.TaskCheckInterval = 250 * time.Millisecond
 	}
 	c.IsFailure = IsFailure
 	c.RetryDelayFunc = RetryDelay

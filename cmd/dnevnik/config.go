@@ -48,6 +48,7 @@ type needs uint8
 const (
 	needDatabase needs = 1 << iota
 	needRedis
+	mayRedis // read REDIS_URL when it is set
 	needTelegram
 )
 
@@ -76,12 +77,15 @@ func loadConfig(getenv func(string) string, n needs) (config, []error) {
 			}
 		}
 	}
-	if n&needRedis != 0 {
+	switch {
+	case n&needRedis != 0:
 		c.RedisURL = r.required("REDIS_URL", "the Redis URL, e.g. redis://localhost:6379/0")
-		if c.RedisURL != "" {
-			if _, err := redis.ParseURL(c.RedisURL); err != nil {
-				r.fail("REDIS_URL", "is not a Redis URL: %v", err)
-			}
+	case n&mayRedis != 0:
+		c.RedisURL = getenv("REDIS_URL")
+	}
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			r.fail("REDIS_URL", "is not a Redis URL: %v", err)
 		}
 	}
 	if n&needTelegram != 0 {

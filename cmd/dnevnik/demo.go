@@ -261,8 +261,7 @@ func demoRedis(url string) (*redis.Client, asynq.RedisConnOpt, func(), error) {
 		}
 	}
 	rdb := redis.NewClient(opts)
-	queue := asynq.RedisClientOpt{Addr: opts.Addr, Username: opts.Username, Password: opts.Password, DB: opts.DB, TLSConfig: opts.TLSConfig}
-	return rdb, queue, func() { rdb.Close(); closeMini() }, nil
+	return rdb, queueOpt(opts), func() { rdb.Close(); closeMini() }, nil
 }
 
 // isTerminal reports whether v is a terminal rather than a pipe, a file or a buffer.

@@ -28,7 +28,7 @@ func importCommand() command {
 		args: "oneroster [--homework-categories LIST] [--silent] DIR | timetable FILE.csv",
 		summary: "Import a school's OneRoster 1.1 CSV files (roster and gradebook) or its timetable; " +
 			"a bad row is named by file, line and column, and nothing is written.",
-		needs: needDatabase,
+		needs: needDatabase | mayRedis,
 		flags: o.declare,
 		run:   o.run,
 	}
@@ -93,7 +93,10 @@ func (o *importOptions) oneRoster(args []string) (func(context.Context, *env, *p
 			return err
 		}
 		e.log.Info("oneroster import done", "files", len(s.Files), "warnings", s.Warnings.Len(), "duration", time.Since(start))
-		return s.Print(e.stdout)
+		if err := s.Print(e.stdout); err != nil || s.Notices == 0 {
+			return err
+		}
+		return wakeWorker(ctx, e, s.Notices)
 	}, nil
 }
 

@@ -169,8 +169,11 @@ func printUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 	if c.needs&needDatabase != 0 {
 		vars = append([]string{"DATABASE_URL (required)"}, vars...)
 	}
-	if c.needs&needRedis != 0 {
+	switch {
+	case c.needs&needRedis != 0:
 		vars = append(vars, "REDIS_URL (required)")
+	case c.needs&mayRedis != 0:
+		vars = append(vars, "REDIS_URL (optional: the worker is told at once of the grades to push)")
 	}
 	if c.needs&needTelegram != 0 {
 		vars = append(vars, "TELEGRAM_TOKEN (required)", "TELEGRAM_API_URL", "TELEGRAM_WEBHOOK_URL",

@@ -67,8 +67,7 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("cannot reach Redis at %s: %w", redisOpts.Addr, err)
 	}
-	queue := asynq.RedisClientOpt{Addr: redisOpts.Addr, Username: redisOpts.Username, Password: redisOpts.Password,
-		DB: redisOpts.DB, TLSConfig: redisOpts.TLSConfig}
+	queue := queueOpt(redisOpts)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
