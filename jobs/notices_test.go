@@ -41,7 +41,7 @@ func (r *rig) notice(query string, args ...any) int64 {
 	r.t.Helper()
 	ctx := context.Background()
 	var id int64
-	if err := r.db.QueryRow(ctx, query, append([]any{r.now}, args...)...).Scan(&id); err != nil {
+	if err := r.db.QueryRow(ctx, query, append([]any{*r.now.Load()}, args...)...).Scan(&id); err != nil {
 		r.t.Fatal(err)
 	}
 	if err := r.enqueue.NoticesDue(ctx); err != nil {
@@ -106,20 +106,8 @@ func TestGradeNotice(t *testing.T) {
 	r.linkAs(demo.Dasha, 402, diary.RoleStudent)
 	r.link(demo.Petya, 403)
 	r.startWorker()
-	grade := func() int64 {
-		var id int64
-		err := r.db.QueryRow(ctx, `INSERT INTO grades (class_id, pupil_id, score, graded_on, comment)
-			SELECT c.id, p.id, 5, '2026-11-26', 'Отличная работа' FROM classes c, people p
-			WHERE c.sourced_id = $1 AND p.sourced_id = $2 RETURNING id`, demo.Class7A+"-0", demo.Dasha).Scan(&id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-	gradeNotice := `INSERT INTO notices (kind, school_id, class_id, pupil_id, ref_id, created_at, due_at)
-		SELECT 'grade', c.school_id, g.class_id, g.pupil_id, g.id, $1, $1
-		FROM grades g JOIN classes c ON c.id = g.class_id WHERE g.id = $2 RETURNING id`
-	r.notice(gradeNotice, grade())
+	grade := func() int64 { return r.grade(demo.Dasha, demo.Class7A, 5, "Отличная работа") }
+	r.gradeNotice(grade())
 	r.settle()
 
 	parent, pupil := r.fake.Sent(401), r.fake.Sent(402)
@@ -144,7 +132,7 @@ func TestGradeNotice(t *testing.T) {
 
 	// Undone before it went out: the notice finds no grade and sends nothing.
 	undone := grade()
-	id := r.notice(gradeNotice, undone)
+	id := r.gradeNotice(undone)
 	if _, err := r.db.Exec(ctx, `DELETE FROM grades WHERE id = $1`, undone); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ type rig struct {
 	queue    asynq.RedisClientOpt
 	enqueue  *jobs.Enqueuer
 	inspect  *asynq.Inspector
-	now      time.Time
+	now      atomic.Pointer[time.Time] // the pinned clock, moved by the test while the worker reads it
 	accounts map[string]diary.AccountID // by the demo pupil they are linked to
 }
 
@@ -42,11 +43,12 @@ func newRig(t *testing.T, now time.Time) *rig {
 	t.Helper()
 	t.Parallel()
 	ctx := context.Background()
-	r := &rig{t: t, db: diarytest.New(t), fake: bottest.New(workerToken), queue: jobstest.Asynq(t), now: now,
+	r := &rig{t: t, db: diarytest.New(t), fake: bottest.New(workerToken), queue: jobstest.Asynq(t),
 		accounts: map[string]diary.AccountID{}}
 	t.Cleanup(r.fake.Close)
 	r.store = diary.NewStore(r.db)
-	r.store.Now = func() time.Time { return r.now }
+	r.setNow(now)
+	r.store.Now = func() time.Time { return *r.now.Load() }
 	if _, err := demo.Seed(ctx, r.db, diary.Date(now, mustZone("Europe/Moscow"))); err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +59,9 @@ func newRig(t *testing.T, now time.Time) *rig {
 	t.Cleanup(func() { r.inspect.Close() })
 	return r
 }
+
+// setNow moves the pinned clock.
+func (r *rig) setNow(t time.Time) { r.now.Store(&t) }
 
 // link gives a demo pupil a parent account (Telegram id = chat id = tgID).
 func (r *rig) link(pupil string, tgID int64) diary.AccountID {
@@ -179,7 +184,7 @@ func TestDigestFiresOncePerAccount(t *testing.T) {
 	}
 
 	// Two schedulers tick Moscow's 19:00, twice.
-	r.now = digestTime
+	r.setNow(digestTime)
 	r.tick()
 	r.tick()
 	r.settle()
@@ -222,7 +227,7 @@ func TestQuietHoursHoldTheDigest(t *testing.T) {
 		t.Errorf("held until %v, want %v", held[0].NextProcessAt, want)
 	}
 	// The quiet hours end: the task runs.
-	r.now = time.Date(2037, 11, 27, 7, 30, 0, 0, mustZone("Europe/Moscow"))
+	r.setNow(time.Date(2037, 11, 27, 7, 30, 0, 0, mustZone("Europe/Moscow")))
 	if err := r.inspect.RunTask(jobs.QueueSend, held[0].ID); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,235 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/jobs"
+)
+
+// grade gives a demo pupil a grade in the first subject class of their
+// homeroom, with a comment, and returns its id.
+func (r *rig) grade(pupil, class string, score int, comment string) int64 {
+	r.t.Helper()
+	var id int64
+	err := r.db.QueryRow(context.Background(), `INSERT INTO grades (class_id, pupil_id, score, graded_on, comment)
+		SELECT c.id, p.id, $3, '2026-11-26', $4 FROM classes c, people p
+		WHERE c.sourced_id = $1 AND p.sourced_id = $2 RETURNING id`, class+"-0", pupil, score, comment).Scan(&id)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return id
+}
+
+// gradeNotice writes the notice of a grade, as setting it does, and starts its fan-out.
+func (r *rig) gradeNotice(grade int64) int64 {
+	r.t.Helper()
+	return r.notice(`INSERT INTO notices (kind, school_id, class_id, pupil_id, ref_id, created_at, due_at)
+		SELECT 'grade', c.school_id, g.class_id, g.pupil_id, g.id, $1, $1
+		FROM grades g JOIN classes c ON c.id = g.class_id WHERE g.id = $2 RETURNING id`, grade)
+}
+
+// outbox returns each notice message's state and reason, by chat.
+func (r *rig) outbox() map[int64]string {
+	r.t.Helper()
+	rows, _ := r.db.Query(context.Background(), `SELECT chat_id, status || ' ' || reason FROM outbox WHERE kind = 'notice'`)
+	got := map[int64]string{}
+	var chat int64
+	var state string
+	if _, err := pgx.ForEachRow(rows, []any{&chat, &state}, func() error { got[chat] = strings.TrimSpace(state); return nil }); err != nil {
+		r.t.Fatal(err)
+	}
+	return got
+}
+
+// A grade held overnight by quiet hours is checked and rendered when it goes
+// out in the morning: nothing to a guardian whose link was revoked while it
+// waited, nothing of a grade deleted meanwhile, and the grade as it stands
+// now, in the language the person chose since. Redis never holds a name, a
+// grade or a comment, neither while the messages wait nor after.
+func TestHeldGradeIsCheckedAndRenderedWhenSent(t *testing.T) {
+	night := time.Date(2037, 11, 26, 23, 0, 0, 0, mustZone("Europe/Moscow")) // a Thursday; quiet hours 22:00-07:00
+	r := newRig(t, night)
+	ctx := context.Background()
+	revoked := r.link(demo.Dasha, 601)
+	changed := r.link(demo.Petya, 602)
+	r.link(demo.Maxim, 603)
+	r.startWorker()
+	r.gradeNotice(r.grade(demo.Dasha, demo.Class7A, 5, "Отличная работа"))
+	petya := r.grade(demo.Petya, demo.Class7A, 5, "Молодец")
+	r.gradeNotice(petya)
+	maxim := r.grade(demo.Maxim, demo.Class7B, 2, "Не готов к уроку")
+	r.gradeNotice(maxim)
+	r.settle()
+	if n := len(r.fake.Calls("sendMessage")); n != 0 {
+		t.Fatalf("%d messages inside quiet hours", n)
+	}
+	held, err := r.inspect.ListScheduledTasks(jobs.QueueSend)
+	if err != nil || len(held) != 3 {
+		t.Fatalf("held: %d, %v; want 3", len(held), err)
+	}
+	r.wantNoPersonalData()
+
+	for _, q := range []string{
+		`UPDATE account_links SET revoked_at = now() WHERE account_id = ` + fmt.Sprint(revoked),
+		`UPDATE grades SET score = 3, comment = 'Исправлено после пересдачи' WHERE id = ` + fmt.Sprint(petya),
+		`UPDATE accounts SET language = 'en' WHERE id = ` + fmt.Sprint(changed),
+		`DELETE FROM grades WHERE id = ` + fmt.Sprint(maxim),
+	} {
+		if _, err := r.db.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.setNow(time.Date(2037, 11, 27, 7, 0, 0, 0, mustZone("Europe/Moscow")))
+	if _, err := r.inspect.RunAllScheduledTasks(jobs.QueueSend); err != nil {
+		t.Fatal(err)
+	}
+	r.settle()
+
+	if n, m := len(r.fake.Sent(601)), len(r.fake.Sent(603)); n != 0 || m != 0 {
+		t.Errorf("the revoked guardian got %d messages, the deleted grade's family %d", n, m)
+	}
+	if got := texts(r.fake, 602); len(got) != 1 || !strings.Contains(got[0], "New grade") || !strings.Contains(got[0], "3") ||
+		!strings.Contains(got[0], "Исправлено после пересдачи") {
+		t.Errorf("the family of the changed grade read %q, want the grade 3 in English", got)
+	}
+	want := map[int64]string{601: "dropped no_access", 602: "sent", 603: "dropped gone"}
+	if got := r.outbox(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("outbox %v, want %v", got, want)
+	}
+	r.wantNoPersonalData()
+}
+
+// drain waits until the outbox holds nothing still to go out, every notice
+// fanned out. Unlike settle it asks PostgreSQL, not the queues: a client
+// that enqueued before Redis was emptied does not register its queues again.
+func (r *rig) drain() {
+	r.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		var pending int
+		err := r.db.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending', 'uncertain'))
+			+ (SELECT count(*) FROM notices WHERE fanned_out_at IS NULL)`).Scan(&pending)
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		if pending == 0 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.t.Fatal("the outbox did not drain in 15 s")
+}
+
+// wantNoPersonalData fails the test if any value in the test's Redis database
+// holds a name of a person of the school or a grade's comment.
+func (r *rig) wantNoPersonalData() {
+	r.t.Helper()
+	ctx := context.Background()
+	rows, _ := r.db.Query(ctx, `SELECT family_name FROM people UNION SELECT given_name FROM people
+		UNION SELECT comment FROM grades WHERE comment <> ''`)
+	secrets, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || len(secrets) == 0 {
+		r.t.Fatalf("names to look for: %v, %v", secrets, err)
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: r.queue.Addr, DB: r.queue.DB})
+	defer rdb.Close()
+	keys, err := rdb.Keys(ctx, "*").Result()
+	if err != nil || len(keys) == 0 {
+		r.t.Fatalf("Redis keys: %d, %v", len(keys), err)
+	}
+	for _, k := range keys {
+		value := redisValue(ctx, r.t, rdb, k)
+		for _, s := range secrets {
+			if strings.Contains(value, s) {
+				r.t.Errorf("Redis key %s holds %q", k, s)
+			}
+		}
+	}
+}
+
+// redisValue is everything a key holds, whatever its type, as text.
+func redisValue(ctx context.Context, t *testing.T, rdb *redis.Client, key string) string {
+	t.Helper()
+	kind, err := rdb.Type(ctx, key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	switch kind {
+	case "string":
+		v, err = rdb.Get(ctx, key).Result()
+	case "hash":
+		v, err = rdb.HGetAll(ctx, key).Result()
+	case "list":
+		v, err = rdb.LRange(ctx, key, 0, -1).Result()
+	case "set":
+		v, err = rdb.SMembers(ctx, key).Result()
+	case "zset":
+		v, err = rdb.ZRange(ctx, key, 0, -1).Result()
+	case "none": // gone since KEYS
+	default:
+		t.Fatalf("Redis key %s of type %s", key, kind)
+	}
+	if err != nil && err != redis.Nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(v)
+}
+
+// Redis emptied in the middle of an announcement to 200 parents, with one
+// message held for quiet hours: the sweeper finds every message the queue
+// lost, each parent gets the announcement once, the held one when its quiet
+// hours end, and "delivered N of M" reaches M.
+func TestRedisLostInTheMiddleLosesNothing(t *testing.T) {
+	r := newRig(t, digestTime)
+	ctx := context.Background()
+	chats := r.addFamilies(demo.Class7A, 100)
+	late := r.link(demo.Petya, 701)
+	if _, err := r.db.Exec(ctx, `UPDATE accounts SET quiet_from = '18:00', quiet_to = '20:00' WHERE id = $1`, late); err != nil {
+		t.Fatal(err)
+	}
+	r.runWorker(jobs.SenderConfig{Rate: 200, ChatInterval: -1})
+	id := r.announce(demo.Class7A, "Завтра субботник, приходите в 9:00", false)
+	if err := r.fake.WaitFor(20*time.Second, func() bool { return len(r.fake.Calls("sendMessage")) >= 40 }); err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: r.queue.Addr, DB: r.queue.DB})
+	defer rdb.Close()
+	if err := rdb.FlushDB(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	sentAtFlush := len(r.fake.Calls("sendMessage"))
+	if sentAtFlush >= len(chats) {
+		t.Fatalf("all %d sent before the flush: the test lost nothing", sentAtFlush)
+	}
+
+	// An hour later, past the quiet hours: the scheduler's sweep.
+	r.setNow(digestTime.Add(time.Hour + time.Minute))
+	if err := jobs.NewScheduler(r.store, r.enqueue, slog.New(slog.DiscardHandler)).Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.enqueue.NoticesDue(ctx); err != nil { // the minute's look, in case the fan-out was lost too
+		t.Fatal(err)
+	}
+	r.drain()
+	for _, chat := range append(chats, 701) {
+		if n := len(r.fake.Sent(chat)); n != 1 {
+			t.Fatalf("chat %d got %d messages, want 1 (%d had gone out at the flush); outbox %v", chat, n, sentAtFlush, r.outbox()[chat])
+		}
+	}
+	if n := len(r.fake.Calls("sendMessage")); n != len(chats)+1 {
+		t.Errorf("%d messages to %d parents", n, len(chats)+1)
+	}
+	if p, err := r.store.NoticeProgress(ctx, id); err != nil || p.Delivered != p.Total || p.Total != len(chats)+1 {
+		t.Errorf("progress %+v, %v; want %d of %d", p, err, len(chats)+1, len(chats)+1)
+	}
+}
