@@ -35,7 +35,7 @@ type rig struct {
 	queue    asynq.RedisClientOpt
 	enqueue  *jobs.Enqueuer
 	inspect  *asynq.Inspector
-	now      atomic.Pointer[time.Time] // the pinned clock, moved by the test while the worker reads it
+	now      atomic.Pointer[time.Time]  // the pinned clock, moved by the test while the worker reads it
 	accounts map[string]diary.AccountID // by the demo pupil they are linked to
 }
 
