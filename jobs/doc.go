@@ -2,7 +2,10 @@
 // enqueue client, the handlers, the scheduler, and the rate-limited sender
 // through which every push and digest reaches Telegram.
 //
-// Every send goes through the delivery ledger (diary.Store.ClaimDelivery), so
-// a task that asynq runs twice messages nobody twice, and through one rate
-// limit in Redis shared by every worker process.
+// Every message is first a row of the outbox (diary.Store.Plan); a task names
+// the row and nothing else, and the message is checked against the access
+// rule and rendered when it is sent. The scheduler sweeps the outbox for what
+// Redis lost. A row's claim (diary.Store.ClaimMessage) makes a task that
+// asynq runs twice message nobody twice, and one rate limit in Redis is
+// shared by every worker process. RELIABILITY.md lists the promises.
 package jobs

@@ -1,16 +1,19 @@
 package jobs_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/jobs"
 )
@@ -231,5 +234,60 @@ func TestRedisLostInTheMiddleLosesNothing(t *testing.T) {
 	}
 	if p, err := r.store.NoticeProgress(ctx, id); err != nil || p.Delivered != p.Total || p.Total != len(chats)+1 {
 		t.Errorf("progress %+v, %v; want %d of %d", p, err, len(chats)+1, len(chats)+1)
+	}
+}
+
+// lockedBuffer is a log the worker's goroutines write while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// A task that fails is logged with its id, type and tries, and nothing of
+// the person: here Telegram refuses a grade's push for good (400).
+func TestFailedTaskIsLogged(t *testing.T) {
+	r := newRig(t, digestTime)
+	logs := &lockedBuffer{}
+	r.logs = logs
+	r.link(demo.Dasha, 901)
+	r.startWorker()
+	r.fake.FailNext("sendMessage", 1, bottest.Fault{Status: 400, Description: "Bad Request: chat not found"})
+	r.gradeNotice(r.grade(demo.Dasha, demo.Class7A, 5, "Отличная работа"))
+	r.settle()
+
+	var line string
+	for l := range strings.Lines(logs.String()) {
+		if strings.Contains(l, "task failed") {
+			line = l
+		}
+	}
+	var id int64
+	if err := r.db.QueryRow(context.Background(), `SELECT id FROM outbox WHERE chat_id = 901`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"level=ERROR", fmt.Sprintf("task=send:%d", id), "type=send", "final=true", "rejected"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("the failure's log line %q lacks %q", line, want)
+		}
+	}
+	for _, secret := range []string{"Дарья", "Алёшина", "Отличная"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log holds %q", secret)
+		}
+	}
+	if got := r.outbox(); got[901] != "failed rejected" {
+		t.Errorf("outbox %v", got)
 	}
 }

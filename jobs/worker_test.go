@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -37,6 +38,7 @@ type rig struct {
 	inspect  *asynq.Inspector
 	now      atomic.Pointer[time.Time]  // the pinned clock, moved by the test while the worker reads it
 	accounts map[string]diary.AccountID // by the demo pupil they are linked to
+	logs     io.Writer                  // the worker's log, if set before it starts
 }
 
 func newRig(t *testing.T, now time.Time) *rig {
@@ -114,7 +116,11 @@ func (r *rig) runWorker(cfg jobs.SenderConfig) (stop func()) {
 		r.t.Fatal(err)
 	}
 	sender := jobs.NewSender(client, r.store, rdb, cfg)
-	w := jobs.NewWorker(r.store, telegram.NewCodec(workerToken), sender, r.enqueue, nil, slog.New(slog.DiscardHandler))
+	log := slog.New(slog.DiscardHandler)
+	if r.logs != nil {
+		log = slog.New(slog.NewTextHandler(r.logs, nil))
+	}
+	w := jobs.NewWorker(r.store, telegram.NewCodec(workerToken), sender, r.enqueue, nil, log)
 	srv := asynq.NewServer(r.queue, w.ServerConfig(jobstest.AsynqConfig()))
 	if err := srv.Start(w.Mux()); err != nil {
 		r.t.Fatal(err)
