@@ -2,14 +2,18 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/dnevnik/dnevnik/bot"
 	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
 )
 
@@ -336,5 +340,46 @@ func TestWebhook(t *testing.T) {
 	// Answered only after handling: the reply is already there.
 	if sent := w.fake.Sent(700); len(sent) != 1 || !strings.Contains(sent[0].Text, "Электронный дневник") {
 		t.Errorf("after the webhook answered: %+v", sent)
+	}
+}
+
+// While the database is away every update is answered at once, "temporarily
+// unavailable" in the person's language, and nothing else is said.
+func TestDatabaseAwayAnswersUnavailable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fake := bottest.New(token)
+	defer fake.Close()
+	// Port 1 on loopback refuses connections: a PostgreSQL that is down.
+	pool, err := pgxpool.New(ctx, "postgres://postgres@127.0.0.1:1/dnevnik?sslmode=disable&connect_timeout=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	b, err := bot.New(ctx, diary.NewStore(pool), bot.Options{Token: token, APIURL: fake.URL(), WebhookSecret: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(b.WebhookHandler())
+	defer srv.Close()
+	for chat, c := range map[int64]struct{ lang, want string }{
+		801: {"ru", "Дневник временно недоступен"},
+		802: {"en", "The diary is temporarily unavailable"},
+	} {
+		body := fmt.Sprintf(`{"update_id": %d, "message": {"message_id": 1, "date": 1, "text": "/today",
+		          "from": {"id": %d, "is_bot": false, "first_name": "Ольга", "language_code": %q},
+		          "chat": {"id": %d, "type": "private"}}}`, chat, chat, c.lang, chat)
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+		start := time.Now()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		took := time.Since(start)
+		if sent := fake.Sent(chat); len(sent) != 1 || !strings.Contains(sent[0].Text, c.want) || took > 2*time.Second {
+			t.Errorf("%s: after %v the chat has %+v, want %q within 2 s", c.lang, took, sent, c.want)
+		}
 	}
 }

@@ -27,6 +27,8 @@ type request struct {
 	message *models.Message
 	// answered is set once the callback query has been answered.
 	answered bool
+	// told is set once the person was told why what they asked failed.
+	told bool
 }
 
 func (b *Bot) route(ctx context.Context, upd *models.Update) (string, error) {
@@ -34,10 +36,10 @@ func (b *Bot) route(ctx context.Context, upd *models.Update) (string, error) {
 	case upd.Message != nil && upd.Message.From != nil && upd.Message.Chat.Type == models.ChatTypePrivate:
 		m := upd.Message
 		r, err := b.newRequest(ctx, m.From, m.Chat.ID)
-		if err != nil {
-			return "message", err
+		if err == nil {
+			err = r.onText(ctx, m.Text)
 		}
-		return "message", r.onText(ctx, m.Text)
+		return "message", r.tell(ctx, err)
 	case upd.CallbackQuery != nil:
 		q := upd.CallbackQuery
 		msg := q.Message.Message
@@ -46,11 +48,11 @@ func (b *Bot) route(ctx context.Context, upd *models.Update) (string, error) {
 			return "callback", err
 		}
 		r, err := b.newRequest(ctx, &q.From, msg.Chat.ID)
-		if err != nil {
-			return "callback", err
-		}
 		r.query, r.message = q, msg
-		err = r.onButton(ctx, q.Data)
+		if err == nil {
+			err = r.onButton(ctx, q.Data)
+		}
+		err = r.tell(ctx, err)
 		if !r.answered { // Telegram shows a spinner until the query is answered
 			err = errors.Join(err, r.answer(ctx, ""))
 		}
@@ -59,12 +61,26 @@ func (b *Bot) route(ctx context.Context, upd *models.Update) (string, error) {
 	return "ignored", nil
 }
 
+// newRequest reads the account of the person who wrote. When that fails (the
+// database is away) the request still speaks their language, as Telegram
+// gives it, so that tell can say what went wrong.
 func (b *Bot) newRequest(ctx context.Context, from *models.User, chatID int64) (*request, error) {
+	r := &request{b: b, p: locales.For(locales.Pick(from.LanguageCode)), chatID: chatID, userID: from.ID}
 	a, err := b.store.TouchAccount(ctx, from.ID, chatID, locales.Pick(from.LanguageCode))
 	if err != nil {
-		return nil, err
+		return r, err
 	}
-	return &request{b: b, account: a, p: locales.For(a.Language), chatID: chatID, userID: from.ID}, nil
+	r.account, r.p = a, locales.For(a.Language)
+	return r, nil
+}
+
+// tell makes sure the person hears of an error they were not told of: every
+// update gets an answer, "temporarily unavailable" while the database is away.
+func (r *request) tell(ctx context.Context, err error) error {
+	if err == nil || r.told {
+		return err
+	}
+	return r.fail(ctx, err)
 }
 
 // onText handles a typed message: a command, a code, a date, or a hint.
@@ -176,12 +192,14 @@ func (r *request) answerQuery(ctx context.Context, text string, alert bool) erro
 // fail tells the person, in their language, why what they asked cannot be done.
 // Errors they did not cause are returned for the log.
 func (r *request) fail(ctx context.Context, err error) error {
-	id := errorMessages[diary.ErrorCode(err)]
+	code := diary.ErrorCode(err)
+	id := errorMessages[code]
 	if id == "" {
 		id = "err_internal"
 	}
+	r.told = true
 	sayErr := r.answerAlertOrSay(ctx, r.p.T(id))
-	if diary.ErrorCode(err) == diary.EINTERNAL {
+	if code == diary.EINTERNAL || code == diary.EUNAVAILABLE {
 		return errors.Join(err, sayErr)
 	}
 	return sayErr
@@ -204,6 +222,8 @@ var errorMessages = map[diary.Code]string{
 	diary.EINVALID:   "err_invalid",
 	diary.ECONFLICT:  "err_conflict",
 	diary.EINTERNAL:  "err_internal",
+
+	diary.EUNAVAILABLE: "err_unavailable",
 }
 
 var noPreview = &models.LinkPreviewOptions{IsDisabled: tg.True()}

@@ -3,7 +3,12 @@ package diary
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Code classifies an error for the edge: the bot maps each code to a message in the
@@ -18,7 +23,11 @@ const (
 	EREVOKED   Code = "revoked"   // the right was withdrawn (unlinked, or the inviting guardian's link ended)
 	ECONFLICT  Code = "conflict"  // already done: a code already used, a week already signed
 	ELOCKED    Code = "locked"    // too many attempts: try again at Error.Until
-	EINTERNAL  Code = "internal"  // anything else: a bug or an outage
+	// EUNAVAILABLE: the database cannot be reached now (down, restarting, the
+	// connection lost); the same request will work once it is back.
+	EUNAVAILABLE Code = "unavailable"
+	EINTERNAL    Code = "internal" // anything else: a bug
+
 )
 
 // Error is a domain error. Message is for logs: English, ids only, never names.
@@ -45,5 +54,24 @@ func ErrorCode(err error) Code {
 	if errors.As(err, &e) {
 		return e.Code
 	}
+	if unreachable(err) {
+		return EUNAVAILABLE
+	}
 	return EINTERNAL
+}
+
+// unreachable tells the errors of a database that cannot be reached now: the
+// connection refused, lost or timed out, the server shutting down or starting
+// up (SQLSTATE classes 08 and 57P).
+func unreachable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")
+	}
+	var (
+		connect *pgconn.ConnectError
+		network net.Error
+	)
+	return errors.As(err, &connect) || errors.As(err, &network) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, io.EOF) || pgconn.Timeout(err) || pgconn.SafeToRetry(err)
 }

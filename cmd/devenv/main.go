@@ -20,6 +20,8 @@ import (
 	"os/exec"
 	"os/signal"
 	"syscall"
+
+	"github.com/dnevnik/dnevnik/cmd/internal/services"
 )
 
 func main() {
@@ -47,14 +49,14 @@ func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	var servers []*server
+	var servers []*services.Server
 	defer func() {
 		for i := len(servers) - 1; i >= 0; i-- {
-			servers[i].stop()
+			servers[i].Stop()
 		}
 	}()
 	env := os.Environ()
-	start := func(want bool, name string, starter func(context.Context) (*server, error)) error {
+	start := func(want bool, name string, starter func(context.Context) (*services.Server, error)) error {
 		if !want {
 			return nil
 		}
@@ -67,14 +69,14 @@ func run() int {
 			return err
 		}
 		servers = append(servers, s)
-		env = append(env, name+"="+s.url)
+		env = append(env, name+"="+s.URL())
 		return nil
 	}
-	if err := start(*withPostgres, "DATABASE_URL", startPostgres); err != nil {
+	if err := start(*withPostgres, "DATABASE_URL", services.StartPostgres); err != nil {
 		say("%v", err)
 		return 1
 	}
-	if err := start(*withRedis, "REDIS_URL", startRedis); err != nil {
+	if err := start(*withRedis, "REDIS_URL", services.StartRedis); err != nil {
 		say("%v", err)
 		return 1
 	}
@@ -98,6 +100,4 @@ func run() int {
 	}
 }
 
-func say(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "devenv: "+format+"\n", args...)
-}
+func say(format string, args ...any) { services.Logf(format, args...) }

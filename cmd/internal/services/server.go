@@ -1,4 +1,4 @@
-package main
+package services
 
 import (
 	"context"
@@ -16,8 +16,8 @@ import (
 	"time"
 )
 
-// server is a child process serving on a loopback port out of a temporary folder.
-type server struct {
+// Server is a child process serving on a loopback port out of a temporary folder.
+type Server struct {
 	name   string
 	url    string
 	dir    string
@@ -25,16 +25,28 @@ type server struct {
 	exited chan struct{} // closed when cmd has exited
 	log    string        // the server's own log, shown when it fails to come up
 	quit   os.Signal     // the signal that asks for a clean shutdown
+	// launch makes the server's process, writing to the log; ready tells
+	// when it serves. Restart uses both again.
+	launch func(logFile *os.File) *exec.Cmd
+	ready  func(context.Context) error
+}
+
+// URL is where the server serves: DATABASE_URL or REDIS_URL.
+func (s *Server) URL() string { return s.url }
+
+// Logf reports what the servers are doing; devenv prefixes its name.
+var Logf = func(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "devenv: "+format+"\n", args...)
 }
 
 // newServer makes the server's private folder, owned by u, and opens its log there.
 // The caller closes the log once the server has started (the child keeps its copy).
-func newServer(name string, u serviceUser, quit os.Signal) (*server, *os.File, error) {
+func newServer(name string, u serviceUser, quit os.Signal) (*Server, *os.File, error) {
 	dir, err := os.MkdirTemp("", "dnevnik-"+strings.ToLower(name)+"-")
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s folder: %w", name, err)
 	}
-	s := &server{name: name, dir: dir, log: filepath.Join(dir, "server.log"), quit: quit}
+	s := &Server{name: name, dir: dir, log: filepath.Join(dir, "server.log"), quit: quit}
 	if err := os.Chown(dir, u.uid, u.gid); err != nil {
 		os.RemoveAll(dir)
 		return nil, nil, fmt.Errorf("%s folder: %w", name, err)
@@ -48,7 +60,7 @@ func newServer(name string, u serviceUser, quit os.Signal) (*server, *os.File, e
 }
 
 // start starts cmd and watches for its exit.
-func (s *server) start(cmd *exec.Cmd) error {
+func (s *Server) start(cmd *exec.Cmd) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", s.name, err)
 	}
@@ -58,24 +70,49 @@ func (s *server) start(cmd *exec.Cmd) error {
 	return nil
 }
 
-// stop asks the server to shut down, kills it if it takes too long, and removes
+// Stop asks the server to shut down, kills it if it takes too long, and removes
 // its folder.
-func (s *server) stop() {
-	if s.cmd != nil {
-		_ = s.cmd.Process.Signal(s.quit)
-		select {
-		case <-s.exited:
-		case <-time.After(10 * time.Second):
-			_ = s.cmd.Process.Kill()
-			<-s.exited
-		}
-	}
+func (s *Server) Stop() {
+	s.halt()
 	_ = os.RemoveAll(s.dir)
-	say("stopped %s", s.name)
+	Logf("stopped %s", s.name)
+}
+
+// halt asks the server's process to shut down and kills it if it takes too long.
+func (s *Server) halt() {
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(s.quit)
+	select {
+	case <-s.exited:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.exited
+	}
+}
+
+// Restart stops the server and starts it again on the same port and folder:
+// PostgreSQL keeps its data, Redis (without persistence) comes back empty.
+func (s *Server) Restart(ctx context.Context) error {
+	s.halt()
+	logFile, err := os.OpenFile(s.log, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("%s log: %w", s.name, err)
+	}
+	defer logFile.Close()
+	if err := s.start(s.launch(logFile)); err != nil {
+		return err
+	}
+	if err := s.waitReady(ctx, s.ready); err != nil {
+		return err
+	}
+	Logf("restarted %s", s.name)
+	return nil
 }
 
 // waitReady polls ready until it succeeds, the process exits, or 30 s pass.
-func (s *server) waitReady(ctx context.Context, ready func(context.Context) error) error {
+func (s *Server) waitReady(ctx context.Context, ready func(context.Context) error) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		err := ready(ctx)

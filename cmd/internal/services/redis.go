@@ -1,4 +1,4 @@
-package main
+package services
 
 import (
 	"context"
@@ -16,9 +16,9 @@ import (
 // one each (jobs/jobstest), so it bounds how many run at once.
 const redisDatabases = 128
 
-// startRedis starts a Redis without persistence on a free loopback port, installing
+// StartRedis starts a Redis without persistence on a free loopback port, installing
 // redis-server from Debian first if it is missing and we are root.
-func startRedis(ctx context.Context) (*server, error) {
+func StartRedis(ctx context.Context) (*Server, error) {
 	bin, err := findBinary("redis-server")
 	if err != nil {
 		if err := installRedis(ctx); err != nil {
@@ -41,22 +41,27 @@ func startRedis(ctx context.Context) (*server, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	cmd := u.command(logFile, bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--dir", dir, "--save", "", "--appendonly", "no",
-		"--databases", strconv.Itoa(redisDatabases))
-	say("starting Redis on 127.0.0.1:%d", port)
-	if err := s.start(cmd); err != nil {
+	s.launch = func(logFile *os.File) *exec.Cmd {
+		return u.command(logFile, bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+			"--dir", dir, "--save", "", "--appendonly", "no",
+			"--databases", strconv.Itoa(redisDatabases))
+	}
+	Logf("starting Redis on 127.0.0.1:%d", port)
+	if err := s.start(s.launch(logFile)); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
 	s.url = fmt.Sprintf("redis://127.0.0.1:%d/0", port)
-	client := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port), MaxRetries: -1})
-	defer client.Close()
-	if err := s.waitReady(ctx, func(ctx context.Context) error { return client.Ping(ctx).Err() }); err != nil {
-		s.stop()
+	s.ready = func(ctx context.Context) error {
+		client := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port), MaxRetries: -1})
+		defer client.Close()
+		return client.Ping(ctx).Err()
+	}
+	if err := s.waitReady(ctx, s.ready); err != nil {
+		s.Stop()
 		return nil, err
 	}
-	say("Redis is ready: REDIS_URL=%s", s.url)
+	Logf("Redis is ready: REDIS_URL=%s", s.url)
 	return s, nil
 }
 
@@ -64,7 +69,7 @@ func installRedis(ctx context.Context) error {
 	if os.Geteuid() != 0 {
 		return errors.New("redis-server is not installed: run `sudo apt-get install -y redis-server`, or set REDIS_URL")
 	}
-	say("redis-server is missing: installing it from Debian (apt-get update && apt-get install redis-server)")
+	Logf("redis-server is missing: installing it from Debian (apt-get update && apt-get install redis-server)")
 	for _, args := range [][]string{
 		{"update", "-qq"},
 		{"install", "-y", "-qq", "--no-install-recommends", "redis-server"},
