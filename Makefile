@@ -11,7 +11,7 @@ BENCH_PUPILS ?= 1000
 BENCH_DIR ?= /tmp/dnevnik-district-$(BENCH_SCHOOLS)x$(BENCH_PUPILS)
 BENCH_FLAGS ?= -benchtime 3000x
 
-.PHONY: test build fmt bench demo
+.PHONY: test build fmt bench demo faults
 
 ## test: gofmt, go vet, then every test with the race detector against a throwaway
 ## PostgreSQL and Redis (or the ones DATABASE_URL / REDIS_URL name).
@@ -24,6 +24,14 @@ test:
 	@echo "==> go test -race ./... with PostgreSQL and Redis"
 	@$(GO) build -o bin/devenv ./cmd/devenv
 	bin/devenv --postgres --redis -- $(GO) test -race $(TESTFLAGS) ./...
+
+## faults: the fault runs (cmd/faults, RELIABILITY.md): the built dnevnik as real
+## processes against their own PostgreSQL and Redis and the Bot API fake, with a
+## worker killed, Redis flushed and restarted, PostgreSQL restarted, Telegram failing,
+## a held message revoked; each scenario prints its figures.
+faults: build
+	@echo "==> make faults: bin/dnevnik against PostgreSQL, Redis and the Bot API fake, one fault at a time"
+	DNEVNIK_BIN=$(CURDIR)/bin/dnevnik $(GO) test -tags faults -count 1 -v -timeout 25m ./cmd/faults/
 
 ## demo: a demo school on a throwaway PostgreSQL (or the one DATABASE_URL names) and the
 ## bot on it: on Telegram with TELEGRAM_TOKEN, otherwise chatting in this terminal.

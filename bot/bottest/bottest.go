@@ -61,6 +61,7 @@ type Server struct {
 	webhook        webhook
 	commands       map[commandKey][]models.BotCommand
 	faults         map[string][]*queuedFault
+	chaos          *chaos // random faults of sendMessage; nil: none
 	limit          rateLimit
 }
 

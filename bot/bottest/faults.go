@@ -90,7 +90,9 @@ func (s *Server) applyFault(req *request, method string) (lost bool, err error) 
 	chatID, _ := strconv.ParseInt(req.params["chat_id"], 10, 64) // a bad one matches no chat's fault
 	f, ok := s.takeFault(method, chatID)
 	if !ok {
-		return false, nil
+		if f, ok = s.chaosFault(method); !ok {
+			return false, nil
+		}
 	}
 	select {
 	case <-time.After(f.Delay):

@@ -59,3 +59,30 @@ func TestRateLimitPerChat(t *testing.T) {
 		t.Errorf("a second later: %v", err)
 	}
 }
+
+// The chaos draws its share of each fault, the same for the same seed, and
+// throttles everything inside a burst.
+func TestChaosDrawsItsShares(t *testing.T) {
+	draw := func() ChaosCount {
+		c := &chaos{cfg: Chaos{ServerErrors: 0.10, Timeouts: 0.06}, rng: seeded(3), start: time.Now()}
+		for range 10_000 {
+			c.draw(c.start)
+		}
+		return c.count
+	}
+	got := draw()
+	if got.ServerErrors < 900 || got.ServerErrors > 1100 || got.LostAnswers < 200 || got.LostAnswers > 400 ||
+		got.Unanswered < 200 || got.Unanswered > 400 || got.Throttled != 0 {
+		t.Errorf("10,000 draws: %+v; want about 1,000 errors and 300 of each timeout", got)
+	}
+	if again := draw(); again != got {
+		t.Errorf("the same seed drew %+v, then %+v", got, again)
+	}
+	burst := &chaos{cfg: Chaos{BurstEvery: 5 * time.Second, BurstLength: time.Second}, rng: seeded(1), start: time.Unix(0, 0)}
+	for at, throttled := range map[time.Duration]bool{0: true, 900 * time.Millisecond: true, 2 * time.Second: false, 5200 * time.Millisecond: true} {
+		f, ok := burst.draw(time.Unix(0, 0).Add(at))
+		if (ok && f.Status == http.StatusTooManyRequests) != throttled {
+			t.Errorf("at %v: %+v, %v; throttled %v", at, f, ok, throttled)
+		}
+	}
+}

@@ -92,10 +92,17 @@ func (s *Server) halt() {
 	}
 }
 
-// Restart stops the server and starts it again on the same port and folder:
-// PostgreSQL keeps its data, Redis (without persistence) comes back empty.
-func (s *Server) Restart(ctx context.Context) error {
+// Restart stops the server, leaves it down for the given time, and starts it
+// again on the same port and folder: PostgreSQL keeps its data, Redis
+// (without persistence) comes back empty.
+func (s *Server) Restart(ctx context.Context, down time.Duration) error {
 	s.halt()
+	Logf("%s is down", s.name)
+	select {
+	case <-time.After(down):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	logFile, err := os.OpenFile(s.log, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		return fmt.Errorf("%s log: %w", s.name, err)
