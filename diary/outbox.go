@@ -268,20 +268,21 @@ type Pending struct {
 
 // OutboxToSweep returns, oldest first, at most limit messages still to go out
 // that no task was enqueued for in SweepAfter (a queued or uncertain message
-// that is due, a claim whose sender died), and records them enqueued now.
-func (s *Store) OutboxToSweep(ctx context.Context, limit int) ([]Pending, error) {
+// that is due, a claim whose sender died), or for any time when the queue is
+// known to have lost its tasks, and records them enqueued now.
+func (s *Store) OutboxToSweep(ctx context.Context, limit int, queueLost bool) ([]Pending, error) {
 	const q = `
 WITH due AS (
     SELECT id FROM outbox
     WHERE status IN ('queued', 'uncertain', 'sending') AND due_at <= $1
       AND (status <> 'sending' OR claimed_at < $3)
-      AND (enqueued_at IS NULL OR enqueued_at < $2)
+      AND ($5 OR enqueued_at IS NULL OR enqueued_at < $2)
     ORDER BY due_at LIMIT $4
     FOR UPDATE SKIP LOCKED)
 UPDATE outbox o SET enqueued_at = $1 FROM due WHERE o.id = due.id
 RETURNING o.id, o.kind, o.due_at`
 	now := s.Now()
-	rows, _ := s.db.Query(ctx, q, now, now.Add(-SweepAfter), now.Add(-MessageLease), limit)
+	rows, _ := s.db.Query(ctx, q, now, now.Add(-SweepAfter), now.Add(-MessageLease), limit, queueLost)
 	pending, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Pending])
 	if err != nil {
 		return nil, fmt.Errorf("sweep the outbox: %w", err)

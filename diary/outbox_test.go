@@ -163,7 +163,7 @@ func TestOutboxToSweep(t *testing.T) {
 
 	sweep := func() []int64 {
 		t.Helper()
-		p, err := f.store.OutboxToSweep(ctx, 100)
+		p, err := f.store.OutboxToSweep(ctx, 100, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,6 +175,13 @@ func TestOutboxToSweep(t *testing.T) {
 	}
 	if got := sweep(); len(got) != 0 {
 		t.Errorf("swept %v just after planning", got)
+	}
+	// The queue lost its tasks: what is due goes again at once.
+	if lost, err := f.store.OutboxToSweep(ctx, 100, true); err != nil || len(lost) != 1 || lost[0].ID != due {
+		t.Errorf("swept %+v, %v when the queue was lost; want only %d", lost, err, due)
+	}
+	if _, err := f.db.Exec(ctx, `UPDATE outbox SET enqueued_at = created_at`); err != nil {
+		t.Fatal(err)
 	}
 	f.now = f.now.Add(diary.SweepAfter + time.Second)
 	if got := sweep(); fmt.Sprint(got) != fmt.Sprint([]int64{due, dying}) {

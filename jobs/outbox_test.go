@@ -189,15 +189,20 @@ func redisValue(ctx context.Context, t *testing.T, rdb *redis.Client, key string
 }
 
 // Redis emptied in the middle of an announcement to 200 parents, with one
-// message held for quiet hours: the sweeper finds every message the queue
-// lost, each parent gets the announcement once, the held one when its quiet
-// hours end, and "delivered N of M" reaches M.
+// message held for quiet hours: the next sweep sees the queue's sentinel gone
+// and enqueues again at once every message the queue lost; each parent gets
+// the announcement once, the held one when its quiet hours end, and
+// "delivered N of M" reaches M.
 func TestRedisLostInTheMiddleLosesNothing(t *testing.T) {
 	r := newRig(t, digestTime)
 	ctx := context.Background()
 	chats := r.addFamilies(demo.Class7A, 100)
 	late := r.link(demo.Petya, 701)
 	if _, err := r.db.Exec(ctx, `UPDATE accounts SET quiet_from = '18:00', quiet_to = '20:00' WHERE id = $1`, late); err != nil {
+		t.Fatal(err)
+	}
+	scheduler := jobs.NewScheduler(r.store, r.enqueue, slog.New(slog.DiscardHandler))
+	if err := scheduler.Sweep(ctx); err != nil { // plants the sentinel
 		t.Fatal(err)
 	}
 	r.runWorker(jobs.SenderConfig{Rate: 200, ChatInterval: -1})
@@ -215,12 +220,19 @@ func TestRedisLostInTheMiddleLosesNothing(t *testing.T) {
 		t.Fatalf("all %d sent before the flush: the test lost nothing", sentAtFlush)
 	}
 
-	// An hour later, past the quiet hours: the scheduler's sweep.
-	r.setNow(digestTime.Add(time.Hour + time.Minute))
-	if err := jobs.NewScheduler(r.store, r.enqueue, slog.New(slog.DiscardHandler)).Sweep(ctx); err != nil {
+	// The next sweep, at once: no minute has passed since the messages were enqueued.
+	if err := scheduler.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.enqueue.NoticesDue(ctx); err != nil { // the minute's look, in case the fan-out was lost too
+		t.Fatal(err)
+	}
+	if err := r.fake.WaitFor(15*time.Second, func() bool { return len(r.fake.Calls("sendMessage")) >= len(chats) }); err != nil {
+		t.Fatalf("%d of %d sent after the sweep (%d at the flush)", len(r.fake.Calls("sendMessage")), len(chats), sentAtFlush)
+	}
+	// An hour later, past the quiet hours, the held one.
+	r.setNow(digestTime.Add(time.Hour + time.Minute))
+	if err := scheduler.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	r.drain()

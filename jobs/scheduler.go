@@ -16,8 +16,10 @@ import (
 //     lateness is not planned at all;
 //   - enqueues a look for notices that are due (a grade's grace ended; a
 //     notice whose author's enqueue was lost);
-//   - sweeps the outbox: every message still to go out that no task was
-//     enqueued for in a minute is enqueued again, in case Redis lost it.
+//
+// and every 15 s sweeps the outbox: every message still to go out that no
+// task was enqueued for in a minute is enqueued again, in case Redis lost it,
+// and every one of them at once when Redis is seen to have lost its data.
 //
 // Several schedulers may run (one per serve or worker process): task ids and
 // the outbox's keys make their work one.
@@ -59,32 +61,51 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 }
 
 // Sweep enqueues again every message still to go out that waited on the queue
-// for a minute or more: the queue may have lost it. A message the queue still
-// holds keeps its task; one that went out meanwhile is found ended when its
-// task runs.
+// for a minute or more: the queue may have lost it. When the queue's sentinel
+// is gone, Redis lost its data (flushed, restarted empty), and every message
+// still to go out is enqueued again at once. A message the queue still holds
+// keeps its task; one that went out meanwhile is found ended when its task runs.
 func (s *Scheduler) Sweep(ctx context.Context) error {
-	pending, err := s.store.OutboxToSweep(ctx, sweepLimit)
+	kept, err := s.enqueue.sentinelKept(ctx)
+	if err != nil {
+		return err
+	}
+	pending, err := s.store.OutboxToSweep(ctx, sweepLimit, !kept)
 	if err != nil {
 		return err
 	}
 	if len(pending) > 0 {
-		s.log.Info("outbox swept", "messages", len(pending))
+		s.log.Info("outbox swept", "messages", len(pending), "queue_lost", !kept)
 	}
 	return s.enqueue.sends(ctx, pending, s.store.Now(), nil)
 }
 
-// Run ticks at the start of every minute until ctx ends.
+// sweepEvery is how often Run sweeps the outbox.
+const sweepEvery = 15 * time.Second
+
+// Run ticks at the start of every minute, and sweeps every sweepEvery in
+// between, until ctx ends.
 func (s *Scheduler) Run(ctx context.Context) error {
+	sweep := time.NewTicker(sweepEvery)
+	defer sweep.Stop()
 	for {
 		if err := s.Tick(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			s.log.Error("scheduler tick", "err", err)
 		}
 		now := time.Now()
-		next := now.Truncate(time.Minute).Add(time.Minute)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(next.Sub(now)):
+		minute := time.After(now.Truncate(time.Minute).Add(time.Minute).Sub(now))
+	between:
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-minute:
+				break between
+			case <-sweep.C:
+				if err := s.Sweep(ctx); err != nil && !errors.Is(err, context.Canceled) {
+					s.log.Error("outbox sweep", "err", err)
+				}
+			}
 		}
 	}
 }

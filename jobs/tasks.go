@@ -111,6 +111,29 @@ func (e *Enqueuer) Send(ctx context.Context, message int64, due time.Time) error
 	return e.enqueue(ctx, TypeSend, "send:"+strconv.FormatInt(message, 10), sendTask{V: payloadVersion, Message: message}, opts...)
 }
 
+// The sentinel is a task that never runs: it waits for ten years under a
+// fixed id on a queue no worker serves, and its absence tells that Redis lost
+// its data.
+const (
+	typeSentinel  = "sentinel"
+	queueSentinel = "sentinel"
+)
+
+// sentinelKept tells whether the queue still holds the sentinel, and puts it
+// back when not: false means Redis lost its tasks since the last look (or
+// this is the first look).
+func (e *Enqueuer) sentinelKept(ctx context.Context) (bool, error) {
+	_, err := e.client.EnqueueContext(ctx, asynq.NewTask(typeSentinel, nil), asynq.TaskID(typeSentinel),
+		asynq.Queue(queueSentinel), asynq.ProcessIn(10*365*24*time.Hour))
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("look for the queue's sentinel: %w", err)
+	}
+	return false, nil
+}
+
 func decode[T versioned](t *asynq.Task) (T, error) {
 	var v T
 	err := json.Unmarshal(t.Payload(), &v)
