@@ -17,9 +17,10 @@ import (
 //   - enqueues a look for notices that are due (a grade's grace ended; a
 //     notice whose author's enqueue was lost);
 //
-// and every 15 s sweeps the outbox: every message still to go out that no
-// task was enqueued for in a minute is enqueued again, in case Redis lost it,
-// and every one of them at once when Redis is seen to have lost its data.
+// and every 15 s looks for notices that are due (a grade's grace ends at any
+// second) and sweeps the outbox: every message still to go out that no task
+// was enqueued for in a minute is enqueued again, in case Redis lost it, and
+// every one of them at once when Redis is seen to have lost its data.
 //
 // Several schedulers may run (one per serve or worker process): task ids and
 // the outbox's keys make their work one.
@@ -80,7 +81,7 @@ func (s *Scheduler) Sweep(ctx context.Context) error {
 	return s.enqueue.sends(ctx, pending, s.store.Now(), nil)
 }
 
-// sweepEvery is how often Run sweeps the outbox.
+// sweepEvery is how often Run looks for due notices and sweeps the outbox.
 const sweepEvery = 15 * time.Second
 
 // Run ticks at the start of every minute, and sweeps every sweepEvery in
@@ -102,7 +103,8 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			case <-minute:
 				break between
 			case <-sweep.C:
-				if err := s.Sweep(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				err := errors.Join(s.enqueue.NoticesDue(ctx), s.Sweep(ctx))
+				if err != nil && !errors.Is(err, context.Canceled) {
 					s.log.Error("outbox sweep", "err", err)
 				}
 			}
