@@ -16,8 +16,6 @@ import (
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/csvin/importtest"
-	"github.com/dnevnik/dnevnik/diary/diarytest"
-	"github.com/dnevnik/dnevnik/jobs/jobstest"
 )
 
 // A grade changed by an import reaches the family within 5 s of the import
@@ -27,17 +25,8 @@ import (
 // through Redis instead of waiting for its minute look.
 func TestImportPushesGradesWithinSeconds(t *testing.T) {
 	t.Parallel()
-	const token = "515151:PUSH-token-for-the-fake-api-000"
-	fake := bottest.New(token)
-	defer fake.Close()
-	redisOpts := jobstest.New(t)
-	env := map[string]string{
-		"DATABASE_URL":     diarytest.NewURL(t),
-		"REDIS_URL":        "redis://" + redisOpts.Addr + "/" + strconv.Itoa(redisOpts.DB),
-		"TELEGRAM_TOKEN":   token,
-		"TELEGRAM_API_URL": fake.URL(),
-		"LOG_LEVEL":        "warn",
-	}
+	fake, env := liveEnv(t, "515151:PUSH-token-for-the-fake-api-000")
+	env["LOG_LEVEL"] = "warn"
 	if code, out, stderr := dnevnik(t, env, "migrate", "up"); code != exitOK {
 		t.Fatalf("migrate: %d\n%s%s", code, out, stderr)
 	}

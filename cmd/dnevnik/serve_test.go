@@ -20,24 +20,14 @@ import (
 // Redis, answers /healthz and /metrics, and stops cleanly on a signal.
 func TestServe(t *testing.T) {
 	t.Parallel()
-	const token = "424242:SERVE-token-for-the-fake-api-00"
-	fake := bottest.New(token)
-	defer fake.Close()
-	redisOpts := jobstest.New(t)
+	fake, env := liveEnv(t, "424242:SERVE-token-for-the-fake-api-00")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	env := map[string]string{
-		"DATABASE_URL":     diarytest.NewURL(t),
-		"REDIS_URL":        "redis://" + redisOpts.Addr + "/" + strconv.Itoa(redisOpts.DB),
-		"TELEGRAM_TOKEN":   token,
-		"TELEGRAM_API_URL": fake.URL(),
-		"HTTP_ADDR":        addr,
-		"SHUTDOWN_TIMEOUT": "10s",
-	}
+	env["HTTP_ADDR"], env["SHUTDOWN_TIMEOUT"] = addr, "10s"
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
@@ -79,5 +69,21 @@ func TestServe(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// liveEnv is the environment of a long-running command on a database and a
+// Redis database of the test's own, talking to a Bot API fake that closes
+// when the test ends.
+func liveEnv(t *testing.T, token string) (*bottest.Server, map[string]string) {
+	t.Helper()
+	fake := bottest.New(token)
+	t.Cleanup(fake.Close)
+	redisOpts := jobstest.New(t)
+	return fake, map[string]string{
+		"DATABASE_URL":     diarytest.NewURL(t),
+		"REDIS_URL":        "redis://" + redisOpts.Addr + "/" + strconv.Itoa(redisOpts.DB),
+		"TELEGRAM_TOKEN":   token,
+		"TELEGRAM_API_URL": fake.URL(),
 	}
 }
