@@ -184,14 +184,16 @@ type NoticeRecipient struct {
 	Children []PupilAccess
 }
 
-// noticeCandidatesSQL is a page of the accounts ($4: after this id, $5: this
-// many) with a link that is not revoked to a pupil of the audience: the pupil
-// $1, else the pupils of the class $2, else of the school $3; links of
-// students only when $6, of guardians and trusted people only when $7; of
-// the account $8 alone unless it is 0.
-// Accounts that blocked the bot are left out. Whether each link is live is
-// audience's business.
-const noticeCandidatesSQL = `
+// noticeCandidates is the accounts ($4: after this id, or this one, as the
+// filter says; $5: this many) with a link that is not revoked to a pupil of
+// the audience: the pupil $1, else the pupils of the class $2, else of the
+// school $3; links of students only when $6, of guardians and trusted people
+// only when $7. Accounts that blocked the bot are left out. Whether each link
+// is live is audience's business. A page and one account are two statements,
+// not one with a parameter to tell them apart: a prepared statement's generic
+// plan could not use the index on account_links (account_id) for either.
+func noticeCandidates(accountFilter string) string {
+	return `
 WITH pupils AS (
     SELECT $1::bigint AS id WHERE $1::bigint <> 0
     UNION ALL
@@ -203,7 +205,7 @@ WITH pupils AS (
 ), links AS (
     SELECT l.account_id, l.person_id
     FROM account_links l JOIN pupils ON pupils.id = l.person_id
-    WHERE l.revoked_at IS NULL AND l.account_id > $4 AND ($8::bigint = 0 OR l.account_id = $8)
+    WHERE l.revoked_at IS NULL AND ` + accountFilter + `
       AND ((l.role = 'student' AND $6) OR (l.role IN ('guardian', 'trusted') AND $7))
 ), page AS (
     SELECT DISTINCT links.account_id FROM links
@@ -213,6 +215,12 @@ WITH pupils AS (
 SELECT DISTINCT links.account_id, links.person_id
 FROM links JOIN page USING (account_id)
 ORDER BY links.account_id`
+}
+
+var (
+	noticeCandidatesSQL = noticeCandidates(`l.account_id > $4`)
+	noticeCandidateSQL  = noticeCandidates(`l.account_id = $4`)
+)
 
 // NoticeRecipients returns a page of the notice's recipients: the accounts
 // after the account `after`, at most limit of them (fewer may come back: an
@@ -220,7 +228,7 @@ ORDER BY links.account_id`
 // by the access rule of PupilAccess at now. next is where the following page
 // starts; 0 when this was the last.
 func (s *Store) NoticeRecipients(ctx context.Context, n Notice, after AccountID, limit int) (page []NoticeRecipient, next AccountID, err error) {
-	all, next, err := s.noticeRecipients(ctx, n, after, limit, 0)
+	all, next, err := s.noticeRecipients(ctx, noticeCandidatesSQL, n, after, limit)
 	for _, r := range all {
 		if r.Settings.Wants(n.Kind) {
 			page = append(page, r)
@@ -233,7 +241,7 @@ func (s *Store) NoticeRecipients(ctx context.Context, n Notice, after AccountID,
 // rule of NoticeRecipients: the recipient, or the reason it may not
 // (DropNoAccess, DropSwitchedOff).
 func (s *Store) NoticeTo(ctx context.Context, n Notice, account AccountID) (NoticeRecipient, string, error) {
-	all, _, err := s.noticeRecipients(ctx, n, 0, 1, account)
+	all, _, err := s.noticeRecipients(ctx, noticeCandidateSQL, n, account, 1)
 	switch {
 	case err != nil:
 		return NoticeRecipient{}, "", err
@@ -246,9 +254,10 @@ func (s *Store) NoticeTo(ctx context.Context, n Notice, account AccountID) (Noti
 }
 
 // noticeRecipients is a page of the accounts the access rule lets the notice
-// reach, whatever their settings; of the account `only` alone unless it is 0.
-func (s *Store) noticeRecipients(ctx context.Context, n Notice, after AccountID, limit int, only AccountID) (page []NoticeRecipient, next AccountID, err error) {
-	rows, _ := s.db.Query(ctx, noticeCandidatesSQL, n.Pupil.ID, n.Class, n.School.ID, after, limit, n.ToPupils, n.ToFamilies, only)
+// reach, whatever their settings, from the candidates of the query: those
+// after the account `from`, or that account alone.
+func (s *Store) noticeRecipients(ctx context.Context, query string, n Notice, from AccountID, limit int) (page []NoticeRecipient, next AccountID, err error) {
+	rows, _ := s.db.Query(ctx, query, n.Pupil.ID, n.Class, n.School.ID, from, limit, n.ToPupils, n.ToFamilies)
 	about := map[AccountID][]PersonID{}
 	var ids []AccountID
 	var account AccountID

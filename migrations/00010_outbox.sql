@@ -50,6 +50,10 @@ ALTER TABLE outbox ALTER COLUMN status SET DEFAULT 'queued',
 -- The sweeper's look for what is still to go out.
 CREATE INDEX outbox_pending_idx ON outbox (due_at) WHERE status IN ('queued', 'sending', 'uncertain');
 
+-- A notice's author is found by the chat of their "delivered N of M", now
+-- read with every message sent rather than once per fan-out.
+CREATE INDEX accounts_chat_idx ON accounts (chat_id);
+
 -- The minutes whose evening digests were planned into the outbox: the
 -- scheduler plans each minute once and catches up on the ones it missed.
 CREATE TABLE digest_minutes (
@@ -59,6 +63,7 @@ CREATE TABLE digest_minutes (
 
 -- +goose Down
 DROP TABLE digest_minutes;
+DROP INDEX accounts_chat_idx;
 DROP INDEX outbox_pending_idx;
 ALTER TABLE outbox DROP CONSTRAINT outbox_status, DROP CONSTRAINT outbox_kind, DROP CONSTRAINT outbox_sent,
     DROP CONSTRAINT outbox_claimed, DROP CONSTRAINT outbox_ended_why;
