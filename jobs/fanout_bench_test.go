@@ -75,9 +75,9 @@ func openSchoolBench(b *testing.B) *schoolBench {
 		  JOIN accounts a ON a.telegram_user_id = 2000000 + 10 * i + g
 		  JOIN people p ON p.sourced_id = 'bench-pupil-' || i`, []any{schoolPupils}},
 		// Statistics on what was just filled, as a school's database that has
-		// lived a while has them. Not on the empty delivery ledger: planned
+		// lived a while has them. Not on the empty outbox: planned
 		// as empty, pgx's cached UPDATE of a send's outcome got a generic plan
-		// that scans the whole ledger, and each op was slower than the last.
+		// that scans the whole outbox, and each op was slower than the last.
 		{`ANALYZE classes, people, enrollments, accounts, account_links`, nil},
 	}
 	for _, step := range steps {
@@ -137,7 +137,7 @@ func (s *schoolBench) poll(what string, interval time.Duration, done func(contex
 
 // An announcement to the whole school (class_id NULL, to the families):
 // notices:due, the fan-out of 2,000 recipients in pages of 500, and 2,000
-// sends through the sender and the ledger to the Bot API fake, end to end on a
+// sends through the sender and the outbox to the Bot API fake, end to end on a
 // real asynq worker with an unlimited sender. An op ends when every message is
 // recorded sent and both queues are empty.
 //
