@@ -10,10 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/jobs"
 )
@@ -116,20 +118,14 @@ func TestHeldGradeIsCheckedAndRenderedWhenSent(t *testing.T) {
 // that enqueued before Redis was emptied does not register its queues again.
 func (r *rig) drain() {
 	r.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
+	if !eventually(15*time.Second, func() bool {
 		var pending int
 		err := r.db.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending', 'uncertain'))
 			+ (SELECT count(*) FROM notices WHERE fanned_out_at IS NULL)`).Scan(&pending)
-		if err != nil {
-			r.t.Fatal(err)
-		}
-		if pending == 0 {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
+		return err == nil && pending == 0
+	}) {
+		r.t.Fatal("the outbox did not drain in 15 s")
 	}
-	r.t.Fatal("the outbox did not drain in 15 s")
 }
 
 // wantNoPersonalData fails the test if any value in the test's Redis database
@@ -302,4 +298,42 @@ func TestFailedTaskIsLogged(t *testing.T) {
 	if got := r.outbox(); got[901] != "failed rejected" {
 		t.Errorf("outbox %v", got)
 	}
+}
+
+// A message whose last try fails ends failed, so that "delivered N of M"
+// comes to an end and the sweeper stops looking for it.
+func TestLastTryFailedEndsFailed(t *testing.T) {
+	r := newRig(t, digestTime)
+	ctx := context.Background()
+	acc := r.link(demo.Dasha, 951)
+	r.fake.FailNext("sendMessage", bottest.Always, bottest.ServerError())
+	r.startWorker()
+	planned, err := r.store.Plan(ctx, []diary.Outgoing{{Key: "digest:951", Kind: diary.MessageDigest, Account: acc, About: digestTime}})
+	if err != nil || len(planned) != 1 {
+		t.Fatalf("plan: %v, %v", planned, err)
+	}
+	// A send task with no retries left, as the twentieth retry is.
+	client := asynq.NewClient(r.queue)
+	defer client.Close()
+	payload := fmt.Sprintf(`{"v":1,"message":%d}`, planned[0].ID)
+	if _, err := client.Enqueue(asynq.NewTask(jobs.TypeSend, []byte(payload)), asynq.Queue(jobs.QueueSend), asynq.MaxRetry(0)); err != nil {
+		t.Fatal(err)
+	}
+	if !eventually(10*time.Second, func() bool {
+		var state string
+		_ = r.db.QueryRow(ctx, `SELECT status || ' ' || reason FROM outbox WHERE id = $1`, planned[0].ID).Scan(&state)
+		return state == "failed retries"
+	}) {
+		t.Errorf("the message did not end failed after its last try; the fake saw %d sends", len(r.fake.Calls("sendMessage")))
+	}
+}
+
+// eventually polls done every 20 ms until it holds or the time runs out.
+func eventually(timeout time.Duration, done func() bool) bool {
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if done() {
+			return true
+		}
+	}
+	return false
 }

@@ -75,31 +75,44 @@ func (w *Worker) logFailure(ctx context.Context, t *asynq.Task, err error) {
 		"final", retried >= maxRetry || errors.Is(err, asynq.SkipRetry), "err", err)
 }
 
-// handleSend sends one outbox message: unless it has ended, is not due yet,
-// or must be dropped (the person blocked the bot, it is too late, the diary
-// says no), it is composed from the diary now and goes through the sender.
+// handleSend sends one outbox message; a message whose last try failed
+// ends failed, so that "delivered N of M" still comes to an end.
 func (w *Worker) handleSend(ctx context.Context, t *asynq.Task) error {
 	p, err := decode[sendTask](t)
 	if err != nil {
 		return err
 	}
-	m, err := w.store.Message(ctx, p.Message)
+	kind, err := w.send(ctx, p.Message)
+	if err != nil && IsFailure(err) && lastTry(ctx) && !errors.Is(err, asynq.SkipRetry) {
+		w.metrics.countFailed(kind, reasonRetries)
+		rctx, cancel := recording(ctx)
+		defer cancel()
+		err = errors.Join(err, w.store.MessageEnded(rctx, p.Message, diary.StateFailed, reasonRetries))
+	}
+	return err
+}
+
+// send sends the outbox message id: unless it has ended, is not due yet, or
+// must be dropped (the person blocked the bot, it is too late, the diary says
+// no), it is composed from the diary now and goes through the sender.
+func (w *Worker) send(ctx context.Context, id int64) (diary.MessageKind, error) {
+	m, err := w.store.Message(ctx, id)
 	if diary.ErrorCode(err) == diary.ENOTFOUND {
-		return fmt.Errorf("%w: %w", err, asynq.SkipRetry) // a database restored from before it was planned
+		return "", fmt.Errorf("%w: %w", err, asynq.SkipRetry) // a database restored from before it was planned
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	switch m.State {
 	case diary.StateSent, diary.StateDropped, diary.StateFailed:
-		return nil
+		return m.Kind, nil
 	}
 	now := w.store.Now()
 	if m.Due.After(now) {
-		return &RetryAfterError{Wait: m.Due.Sub(now)}
+		return m.Kind, &RetryAfterError{Wait: m.Due.Sub(now)}
 	}
 	if m.Kind == diary.MessageReport {
-		return w.sendReport(ctx, m)
+		return m.Kind, w.sendReport(ctx, m)
 	}
 	var (
 		msg  Message
@@ -112,21 +125,15 @@ func (w *Worker) handleSend(ctx context.Context, t *asynq.Task) error {
 		drop = diary.DropStale
 	default:
 		if msg, drop, err = w.compose(ctx, m); err != nil {
-			return err
+			return m.Kind, err
 		}
 	}
 	if drop != "" {
 		w.metrics.countDropped(m.Kind, drop)
-		return w.store.MessageEnded(ctx, m.ID, diary.StateDropped, drop)
+		return m.Kind, w.store.MessageEnded(ctx, m.ID, diary.StateDropped, drop)
 	}
 	_, err = w.sender.Send(ctx, m, msg)
-	if IsFailure(err) && lastTry(ctx) && !errors.Is(err, asynq.SkipRetry) {
-		w.metrics.countFailed(m.Kind, reasonRetries)
-		rctx, cancel := recording(ctx)
-		defer cancel()
-		err = errors.Join(err, w.store.MessageEnded(rctx, m.ID, diary.StateFailed, reasonRetries))
-	}
-	return err
+	return m.Kind, err
 }
 
 // lastTry tells whether the task running in ctx will not be retried if it fails.
