@@ -57,7 +57,8 @@ func (r *rig) outbox() map[int64]string {
 
 // A grade held overnight by quiet hours is checked and rendered when it goes
 // out in the morning: nothing to a guardian whose link was revoked while it
-// waited, nothing of a grade deleted meanwhile, and the grade as it stands
+// waited, nor to a pupil whose link ended in the night, nothing of a grade
+// deleted meanwhile, and the grade as it stands
 // now, in the language the person chose since. Redis never holds a name, a
 // grade or a comment, neither while the messages wait nor after.
 func TestHeldGradeIsCheckedAndRenderedWhenSent(t *testing.T) {
@@ -65,6 +66,7 @@ func TestHeldGradeIsCheckedAndRenderedWhenSent(t *testing.T) {
 	r := newRig(t, night)
 	ctx := context.Background()
 	revoked := r.link(demo.Dasha, 601)
+	expired := r.linkAs(demo.Dasha, 604, diary.RoleStudent)
 	changed := r.link(demo.Petya, 602)
 	r.link(demo.Maxim, 603)
 	r.startWorker()
@@ -78,13 +80,14 @@ func TestHeldGradeIsCheckedAndRenderedWhenSent(t *testing.T) {
 		t.Fatalf("%d messages inside quiet hours", n)
 	}
 	held, err := r.inspect.ListScheduledTasks(jobs.QueueSend)
-	if err != nil || len(held) != 3 {
-		t.Fatalf("held: %d, %v; want 3", len(held), err)
+	if err != nil || len(held) != 4 {
+		t.Fatalf("held: %d, %v; want 4", len(held), err)
 	}
 	r.wantNoPersonalData()
 
 	for _, q := range []string{
 		`UPDATE account_links SET revoked_at = now() WHERE account_id = ` + fmt.Sprint(revoked),
+		`UPDATE account_links SET valid_until = '2037-11-27 02:00+03' WHERE account_id = ` + fmt.Sprint(expired),
 		`UPDATE grades SET score = 3, comment = 'Исправлено после пересдачи' WHERE id = ` + fmt.Sprint(petya),
 		`UPDATE accounts SET language = 'en' WHERE id = ` + fmt.Sprint(changed),
 		`DELETE FROM grades WHERE id = ` + fmt.Sprint(maxim),
@@ -99,14 +102,14 @@ func TestHeldGradeIsCheckedAndRenderedWhenSent(t *testing.T) {
 	}
 	r.settle()
 
-	if n, m := len(r.fake.Sent(601)), len(r.fake.Sent(603)); n != 0 || m != 0 {
-		t.Errorf("the revoked guardian got %d messages, the deleted grade's family %d", n, m)
+	if n, m, k := len(r.fake.Sent(601)), len(r.fake.Sent(603)), len(r.fake.Sent(604)); n != 0 || m != 0 || k != 0 {
+		t.Errorf("the revoked guardian got %d messages, the deleted grade's family %d, the pupil whose link ended %d", n, m, k)
 	}
 	if got := texts(r.fake, 602); len(got) != 1 || !strings.Contains(got[0], "New grade") || !strings.Contains(got[0], "3") ||
 		!strings.Contains(got[0], "Исправлено после пересдачи") {
 		t.Errorf("the family of the changed grade read %q, want the grade 3 in English", got)
 	}
-	want := map[int64]string{601: "dropped no_access", 602: "sent", 603: "dropped gone"}
+	want := map[int64]string{601: "dropped no_access", 602: "sent", 603: "dropped gone", 604: "dropped no_access"}
 	if got := r.outbox(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("outbox %v, want %v", got, want)
 	}
