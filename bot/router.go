@@ -32,6 +32,14 @@ type request struct {
 }
 
 func (b *Bot) route(ctx context.Context, upd *models.Update) (string, error) {
+	if group, from, ok := groupOf(upd); ok {
+		err := b.leaveGroup(ctx, group, from)
+		if q := upd.CallbackQuery; q != nil { // Telegram shows a spinner until the query is answered
+			_, answerErr := b.client.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID})
+			err = errors.Join(err, answerErr)
+		}
+		return "group", err
+	}
 	switch {
 	case upd.Message != nil && upd.Message.From != nil && upd.Message.Chat.Type == models.ChatTypePrivate:
 		m := upd.Message
@@ -59,6 +67,50 @@ func (b *Bot) route(ctx context.Context, upd *models.Update) (string, error) {
 		return "callback", err
 	}
 	return "ignored", nil
+}
+
+// groupOf is the chat of an update from a group, a supergroup or a channel
+// (a message, a post, the bot added, a button pressed there), and who sent
+// it, if known. The diary is private: nothing from such a chat reaches an
+// account.
+func groupOf(upd *models.Update) (models.Chat, *models.User, bool) {
+	var (
+		chat models.Chat
+		from *models.User
+	)
+	switch {
+	case upd.Message != nil:
+		chat, from = upd.Message.Chat, upd.Message.From
+	case upd.ChannelPost != nil:
+		chat = upd.ChannelPost.Chat
+	case upd.MyChatMember != nil:
+		if upd.MyChatMember.NewChatMember.Type == models.ChatMemberTypeLeft ||
+			upd.MyChatMember.NewChatMember.Type == models.ChatMemberTypeBanned {
+			return models.Chat{}, nil, false // removed: nothing to say
+		}
+		chat, from = upd.MyChatMember.Chat, &upd.MyChatMember.From
+	case upd.CallbackQuery != nil && upd.CallbackQuery.Message.Message != nil:
+		chat, from = upd.CallbackQuery.Message.Message.Chat, &upd.CallbackQuery.From
+	default:
+		return models.Chat{}, nil, false
+	}
+	return chat, from, chat.Type != models.ChatTypePrivate
+}
+
+// leaveGroup says once, in the group, in the language of who brought the bot
+// there, "write to me privately", and leaves.
+func (b *Bot) leaveGroup(ctx context.Context, group models.Chat, from *models.User) error {
+	lang := ""
+	if from != nil {
+		lang = from.LanguageCode
+	}
+	_, sayErr := b.client.SendMessage(ctx, &tg.SendMessageParams{ChatID: group.ID, Text: locales.For(locales.Pick(lang)).T("group_refused")})
+	_, leaveErr := b.client.LeaveChat(ctx, &tg.LeaveChatParams{ChatID: group.ID})
+	if sayErr != nil || leaveErr != nil {
+		return fmt.Errorf("leave group %d: %w", group.ID, errors.Join(sayErr, leaveErr))
+	}
+	b.log.Info("left a group", "chat", group.ID, "type", group.Type)
+	return nil
 }
 
 // newRequest reads the account of the person who wrote. When that fails (the

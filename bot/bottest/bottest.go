@@ -78,6 +78,7 @@ var handlers = map[string]func(*Server, *request) (any, error){
 	"editMessageReplyMarkup": (*Server).editMessageReplyMarkup,
 	"deleteMessage":          (*Server).deleteMessage,
 	"answerCallbackQuery":    (*Server).answerCallbackQuery,
+	"leaveChat":              (*Server).leaveChat,
 	"setMyCommands":          (*Server).setMyCommands,
 }
 

@@ -60,6 +60,7 @@ func (m Message) Button(text string) (models.InlineKeyboardButton, bool) {
 type chat struct {
 	lastMessageID int       // message ids count up per chat, the user's messages included
 	messages      []Message // the bot's messages not deleted, oldest first
+	left          bool      // the bot left the chat (a group)
 }
 
 // Sent returns the bot's messages in a chat, oldest first, as they are now:
