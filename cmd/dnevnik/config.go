@@ -149,8 +149,32 @@ type envReader struct {
 	errs   []error
 }
 
+// fail records what is wrong with a variable. A URL's password never shows:
+// parsers quote the URL they refuse.
 func (r *envReader) fail(name, format string, args ...any) {
-	r.errs = append(r.errs, &configError{Var: name, Problem: fmt.Sprintf(format, args...)})
+	problem := fmt.Sprintf(format, args...)
+	if pw := urlPassword(r.getenv(name)); pw != "" {
+		problem = strings.ReplaceAll(problem, pw, "xxxxx")
+		if unescaped, err := url.PathUnescape(pw); err == nil {
+			problem = strings.ReplaceAll(problem, unescaped, "xxxxx")
+		}
+	}
+	r.errs = append(r.errs, &configError{Var: name, Problem: problem})
+}
+
+// urlPassword is the password of a URL's user info ("scheme://user:password@
+// host/…"), found by hand: the URLs it matters for are those a parser refused.
+func urlPassword(raw string) string {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return ""
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return ""
+	}
+	_, password, _ := strings.Cut(rest[:at], ":")
+	return password
 }
 
 func (r *envReader) required(name, what string) string {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -134,5 +135,40 @@ func TestPaidBroadcastRaisesTheRateLimit(t *testing.T) {
 		"TELEGRAM_PAID_BROADCAST": "true", "TELEGRAM_SEND_RATE": "500"}), needTelegram)
 	if len(errs) > 0 || !cfg.Telegram.PaidBroadcast || cfg.Telegram.SendRate != 500 {
 		t.Errorf("config %+v, errors %v", cfg.Telegram, errs)
+	}
+}
+
+// No error ever shows a password: each URL-shaped setting, malformed with a
+// password in it, and a database that cannot be reached with one, leave
+// stderr without it.
+func TestErrorsNeverShowAPassword(t *testing.T) {
+	const password = "Sup3r-S3cret%21pass"
+	base := map[string]string{
+		"DATABASE_URL":   "postgres://dnevnik:" + password + "@127.0.0.1:1/dnevnik?connect_timeout=1",
+		"REDIS_URL":      "redis://:" + password + "@127.0.0.1:1/0",
+		"TELEGRAM_TOKEN": goodToken,
+	}
+	for _, c := range []struct {
+		name, value string
+		args        []string
+	}{
+		{"DATABASE_URL", "postgres://dnevnik:" + password + "@db:port/dnevnik", []string{"migrate", "status"}},
+		{"DATABASE_URL", "postgres://dnevnik:" + password + "@127.0.0.1:1/dnevnik?connect_timeout=1", []string{"migrate", "status"}},
+		{"REDIS_URL", "redis://:" + password + "@redis:port/0", []string{"worker"}},
+		{"REDIS_URL", "rediss://user:" + password + "@redis:6379/zero", []string{"worker"}},
+		{"TELEGRAM_API_URL", "http://user:" + password + "@api:port", []string{"worker"}},
+		{"TELEGRAM_WEBHOOK_URL", "https://user:" + password + "@hook:port/x", []string{"serve"}},
+	} {
+		env := maps.Clone(base)
+		env[c.name] = c.value
+		code, out, stderr := dnevnik(t, env, c.args...)
+		if code == exitOK {
+			t.Errorf("%s=%s: dnevnik %v succeeded", c.name, c.value, c.args)
+		}
+		for _, secret := range []string{password, "Sup3r-S3cret!pass"} {
+			if strings.Contains(out+stderr, secret) {
+				t.Errorf("%s: dnevnik %v printed the password:\n%s%s", c.name, c.args, out, stderr)
+			}
+		}
 	}
 }
