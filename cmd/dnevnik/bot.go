@@ -47,7 +47,7 @@ func runBot(ctx context.Context, e *env, store *diary.Store) error {
 	if err := mountWebhook(ctx, mux, b, t.WebhookURL); err != nil {
 		return err
 	}
-	return serveHTTP(ctx, e, mux)
+	return serveHTTP(ctx, e, "HTTP_ADDR", e.cfg.HTTPAddr, mux)
 }
 
 // mountWebhook receives updates at the webhook URL's path and tells Telegram to

@@ -20,7 +20,10 @@ type config struct {
 	DatabaseURL string
 	RedisURL    string
 	Telegram    telegramConfig
-	HTTPAddr    string // the webhook, /metrics and /healthz listen here; empty: no listener
+	HTTPAddr    string // the webhook and /healthz listen here; empty: no listener
+	// MetricsAddr is where /metrics listens, apart from the public webhook
+	// port: loopback by default; empty ("off"): nowhere.
+	MetricsAddr string
 
 	LogLevel        slog.Level
 	LogFormat       string // text or json
@@ -50,7 +53,11 @@ const (
 	needRedis
 	mayRedis // read REDIS_URL when it is set
 	needTelegram
+	needMetrics
 )
+
+// defaultMetricsAddr keeps /metrics off the network unless asked.
+const defaultMetricsAddr = "127.0.0.1:9090"
 
 // configError names the variable and what is wrong with it.
 type configError struct {
@@ -88,9 +95,12 @@ func loadConfig(getenv func(string) string, n needs) (config, []error) {
 			r.fail("REDIS_URL", "is not a Redis URL: %v", err)
 		}
 	}
+	if n&needMetrics != 0 && r.withDefault("METRICS_ADDR", "") != "off" {
+		c.MetricsAddr = r.listenAddr("METRICS_ADDR", defaultMetricsAddr)
+	}
 	if n&needTelegram != 0 {
 		c.Telegram = r.telegram()
-		c.HTTPAddr = r.listenAddr("HTTP_ADDR")
+		c.HTTPAddr = r.listenAddr("HTTP_ADDR", "")
 		if c.Telegram.WebhookURL != "" && c.HTTPAddr == "" {
 			r.fail("HTTP_ADDR", "is required with TELEGRAM_WEBHOOK_URL: the address the webhook listens on, e.g. :8080")
 		}
@@ -276,9 +286,10 @@ func (r *envReader) boolean(name string) bool {
 	}
 }
 
-// listenAddr reads an optional host:port to listen on (":8080", "127.0.0.1:8080").
-func (r *envReader) listenAddr(name string) string {
-	v := r.withDefault(name, "")
+// listenAddr reads a host:port to listen on (":8080", "127.0.0.1:8080"); def
+// may be empty for an optional one.
+func (r *envReader) listenAddr(name, def string) string {
+	v := r.withDefault(name, def)
 	if v == "" {
 		return ""
 	}

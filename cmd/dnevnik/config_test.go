@@ -20,14 +20,27 @@ func TestConfigDefaults(t *testing.T) {
 		"DATABASE_URL":   "postgres://u:p@db:5432/dnevnik",
 		"REDIS_URL":      "redis://redis:6379/0",
 		"TELEGRAM_TOKEN": goodToken,
-	}), needDatabase|needRedis|needTelegram)
+	}), needDatabase|needRedis|needTelegram|needMetrics)
 	if len(errs) > 0 {
 		t.Fatalf("errors: %v", errs)
 	}
 	if cfg.Telegram.APIURL != "https://api.telegram.org" || cfg.Telegram.WebhookURL != "" ||
-		cfg.HTTPAddr != "" || cfg.LogFormat != "text" || cfg.LogLevel.String() != "INFO" ||
+		cfg.HTTPAddr != "" || cfg.MetricsAddr != "127.0.0.1:9090" || cfg.LogFormat != "text" || cfg.LogLevel.String() != "INFO" ||
 		cfg.ShutdownTimeout != 30*time.Second || cfg.Telegram.SendRate != 25 || cfg.Telegram.PaidBroadcast {
 		t.Errorf("defaults: %+v", cfg)
+	}
+}
+
+// /metrics listens on loopback unless told otherwise, and nowhere when told "off".
+func TestConfigMetricsAddr(t *testing.T) {
+	for value, want := range map[string]string{"": "127.0.0.1:9090", "off": "", ":9100": ":9100"} {
+		cfg, errs := loadConfig(envFrom(map[string]string{"METRICS_ADDR": value}), needMetrics)
+		if len(errs) > 0 || cfg.MetricsAddr != want {
+			t.Errorf("METRICS_ADDR=%q: %q, %v; want %q", value, cfg.MetricsAddr, errs, want)
+		}
+	}
+	if _, errs := loadConfig(envFrom(map[string]string{"METRICS_ADDR": "9100"}), needMetrics); len(errs) != 1 {
+		t.Errorf("METRICS_ADDR=9100: %v, want one error", errs)
 	}
 }
 

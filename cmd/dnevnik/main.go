@@ -179,6 +179,9 @@ func printUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 		vars = append(vars, "TELEGRAM_TOKEN (required)", "TELEGRAM_API_URL", "TELEGRAM_WEBHOOK_URL",
 			"TELEGRAM_WEBHOOK_SECRET", "HTTP_ADDR")
 	}
+	if c.needs&needMetrics != 0 {
+		vars = append(vars, "METRICS_ADDR ("+defaultMetricsAddr+"; off for none)")
+	}
 	fmt.Fprintln(w, "\nEnvironment:")
 	for _, v := range vars {
 		fmt.Fprintf(w, "  %s\n", v)

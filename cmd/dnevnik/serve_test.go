@@ -21,20 +21,19 @@ import (
 func TestServe(t *testing.T) {
 	t.Parallel()
 	fake, env := liveEnv(t, "424242:SERVE-token-for-the-fake-api-00")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	env["HTTP_ADDR"], env["SHUTDOWN_TIMEOUT"] = addr, "10s"
+	addr, metricsAddr := freeAddr(t), freeAddr(t)
+	env["HTTP_ADDR"], env["METRICS_ADDR"], env["SHUTDOWN_TIMEOUT"] = addr, metricsAddr, "10s"
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"serve"}, envFrom(env), io.Discard, &stderr) }()
 
 	get := func(path string) (int, string) {
-		resp, err := http.Get("http://" + addr + path)
+		at := addr
+		if path == "/metrics" {
+			at = metricsAddr
+		}
+		resp, err := http.Get("http://" + at + path)
 		if err != nil {
 			return 0, err.Error()
 		}
@@ -56,6 +55,12 @@ func TestServe(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// /metrics is not on the public port.
+	if resp, err := http.Get("http://" + addr + "/metrics"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on HTTP_ADDR: %v, %v; want 404", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 	// The bot polls the fake: it answers a message.
 	fake.SendText(bottest.User{ID: 7, FirstName: "Ольга", LanguageCode: "ru"}, "/help")
 	if _, err := fake.WaitSent(7, 1, 10*time.Second); err != nil {
@@ -74,7 +79,7 @@ func TestServe(t *testing.T) {
 
 // liveEnv is the environment of a long-running command on a database and a
 // Redis database of the test's own, talking to a Bot API fake that closes
-// when the test ends.
+// when the test ends; no /metrics listener unless the test sets one.
 func liveEnv(t *testing.T, token string) (*bottest.Server, map[string]string) {
 	t.Helper()
 	fake := bottest.New(token)
@@ -85,5 +90,17 @@ func liveEnv(t *testing.T, token string) (*bottest.Server, map[string]string) {
 		"REDIS_URL":        "redis://" + redisOpts.Addr + "/" + strconv.Itoa(redisOpts.DB),
 		"TELEGRAM_TOKEN":   token,
 		"TELEGRAM_API_URL": fake.URL(),
+		"METRICS_ADDR":     "off",
 	}
+}
+
+// freeAddr is a free loopback address to listen on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

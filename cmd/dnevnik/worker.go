@@ -26,7 +26,7 @@ import (
 
 func workerCommand() command {
 	return processCommand("worker", false,
-		"Run the worker and the scheduler: evening digests and pushes, sent at Telegram's pace; /metrics and /healthz on HTTP_ADDR.")
+		"Run the worker and the scheduler: evening digests and pushes, sent at Telegram's pace; /healthz on HTTP_ADDR, /metrics on METRICS_ADDR.")
 }
 
 func serveCommand() command {
@@ -39,7 +39,7 @@ func processCommand(name string, withBot bool, summary string) command {
 	return command{
 		name:    name,
 		summary: summary,
-		needs:   needDatabase | needRedis | needTelegram,
+		needs:   needDatabase | needRedis | needTelegram | needMetrics,
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return usageError{name + " takes no arguments"}
@@ -72,8 +72,11 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := jobs.NewMetrics(reg)
+	// /metrics is for the school's monitoring, not for the internet: it has a
+	// listener of its own, on loopback unless METRICS_ADDR says otherwise.
+	metricsMux := http.NewServeMux()
+	metricsMux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := pool.Ping(r.Context()); err != nil {
 			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
@@ -104,9 +107,12 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 		}
 	}
 	if e.cfg.HTTPAddr != "" {
-		g.Go(func() error { return serveHTTP(ctx, e, mux) })
+		g.Go(func() error { return serveHTTP(ctx, e, "HTTP_ADDR", e.cfg.HTTPAddr, mux) })
 	}
-	e.log.Info("running", "bot", withBot, "http", e.cfg.HTTPAddr)
+	if e.cfg.MetricsAddr != "" {
+		g.Go(func() error { return serveHTTP(ctx, e, "METRICS_ADDR", e.cfg.MetricsAddr, metricsMux) })
+	}
+	e.log.Info("running", "bot", withBot, "http", e.cfg.HTTPAddr, "metrics", e.cfg.MetricsAddr)
 	return g.Wait()
 }
 
@@ -176,17 +182,17 @@ func watchQueues(ctx context.Context, in *asynq.Inspector, m *jobs.Metrics) erro
 	}
 }
 
-// serveHTTP serves mux on HTTP_ADDR until ctx ends, then lets requests in flight
-// (a webhook update being handled) finish.
-func serveHTTP(ctx context.Context, e *env, mux http.Handler) error {
-	ln, err := net.Listen("tcp", e.cfg.HTTPAddr)
+// serveHTTP serves mux on addr (the setting name says which) until ctx ends,
+// then lets requests in flight (a webhook update being handled) finish.
+func serveHTTP(ctx context.Context, e *env, name, addr string, mux http.Handler) error {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on HTTP_ADDR %s: %w", e.cfg.HTTPAddr, err)
+		return fmt.Errorf("listen on %s %s: %w", name, addr, err)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	e.log.Info("http listening", "addr", ln.Addr().String())
+	e.log.Info("http listening", "setting", name, "addr", ln.Addr().String())
 	select {
 	case err := <-served:
 		return fmt.Errorf("http server: %w", err)

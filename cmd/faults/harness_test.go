@@ -142,6 +142,7 @@ func (s *scene) env(more ...string) []string {
 		"TELEGRAM_API_URL=" + s.fake.URL(),
 		"LOG_LEVEL=warn",
 		"SHUTDOWN_TIMEOUT=5s",
+		"METRICS_ADDR=off",
 	}, more...)
 }
 
@@ -222,7 +223,7 @@ func (p *process) running() bool {
 func (s *scene) worker() (*process, string) {
 	s.t.Helper()
 	addr := freeAddr(s.t)
-	return s.start("worker", []string{"TELEGRAM_PAID_BROADCAST=true", "TELEGRAM_SEND_RATE=300", "HTTP_ADDR=" + addr}, "worker"), addr
+	return s.start("worker", []string{"TELEGRAM_PAID_BROADCAST=true", "TELEGRAM_SEND_RATE=300", "METRICS_ADDR=" + addr}, "worker"), addr
 }
 
 // announce writes an announcement to the families of 7А, as a teacher's
