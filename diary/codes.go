@@ -222,14 +222,13 @@ type Redeemed struct {
 // EINVALID (no such code; the attempt counts), ECONFLICT (already used), EEXPIRED.
 func (s *Store) Redeem(ctx context.Context, account AccountID, telegramUserID int64, typed string) (Redeemed, error) {
 	now := s.Now()
-	if until, err := s.lockedUntil(ctx, telegramUserID, now); err != nil {
+	attempt, err := s.takeAttempt(ctx, telegramUserID, now)
+	if err != nil {
 		return Redeemed{}, err
-	} else if !until.IsZero() {
-		return Redeemed{}, &Error{Code: ELOCKED, Message: fmt.Sprintf("telegram user %d guessed too many codes", telegramUserID), Until: until}
 	}
 	code, ok := NormalizeCode(typed)
 	var r Redeemed
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		if !ok {
 			return Errorf(EINVALID, "not a code")
 		}
@@ -289,13 +288,11 @@ func (s *Store) Redeem(ctx context.Context, account AccountID, telegramUserID in
 		}
 		return err
 	})
-	// Every attempt is recorded, outside the transaction, so a failed one counts.
-	if _, recErr := s.db.Exec(ctx, `INSERT INTO link_attempts (telegram_user_id, attempted_at, succeeded) VALUES ($1, $2, $3)`,
-		telegramUserID, now, err == nil); recErr != nil && err == nil {
-		err = fmt.Errorf("record link attempt: %w", recErr)
-	}
 	if err != nil {
 		return Redeemed{}, err
+	}
+	if _, err := s.db.Exec(ctx, `UPDATE link_attempts SET succeeded = true WHERE id = $1`, attempt); err != nil {
+		return Redeemed{}, fmt.Errorf("record link attempt %d succeeded: %w", attempt, err)
 	}
 	if r.Role == RoleTeacher {
 		r.Person, err = s.person(ctx, r.Person.ID)
@@ -309,21 +306,39 @@ func (s *Store) Redeem(ctx context.Context, account AccountID, telegramUserID in
 	return r, nil
 }
 
-// lockedUntil is when a Telegram user may try a code again, zero if now.
-func (s *Store) lockedUntil(ctx context.Context, telegramUserID int64, now time.Time) (time.Time, error) {
-	const q = `
+// codeAttemptLock is the first key of the advisory lock that puts one
+// Telegram user's code checks in a row.
+const codeAttemptLock = 0x6c696e6b // "link"
+
+// takeAttempt records a Telegram user's attempt at a code as a failure before
+// the code is looked at (Redeem marks it succeeded), or refuses it with
+// ELOCKED when MaxCodeAttempts failed in the last CodeAttemptWindow. One
+// user's attempts are counted and taken one at a time, under a lock held to
+// the end of the transaction, so that however many arrive at once no more
+// than MaxCodeAttempts wrong codes are ever checked.
+func (s *Store) takeAttempt(ctx context.Context, telegramUserID int64, now time.Time) (int64, error) {
+	var id int64
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2::bigint::text))`, codeAttemptLock, telegramUserID); err != nil {
+			return fmt.Errorf("lock the link attempts of %d: %w", telegramUserID, err)
+		}
+		const failures = `
 SELECT attempted_at FROM link_attempts
 WHERE telegram_user_id = $1 AND NOT succeeded AND attempted_at > $2
 ORDER BY attempted_at DESC LIMIT $3`
-	rows, _ := s.db.Query(ctx, q, telegramUserID, now.Add(-CodeAttemptWindow), MaxCodeAttempts)
-	failures, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
-	if err != nil {
-		return time.Time{}, fmt.Errorf("count link attempts: %w", err)
-	}
-	if len(failures) < MaxCodeAttempts {
-		return time.Time{}, nil
-	}
-	return failures[len(failures)-1].Add(CodeAttemptWindow), nil
+		rows, _ := tx.Query(ctx, failures, telegramUserID, now.Add(-CodeAttemptWindow), MaxCodeAttempts)
+		failed, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
+		if err != nil {
+			return fmt.Errorf("count link attempts: %w", err)
+		}
+		if len(failed) >= MaxCodeAttempts {
+			return &Error{Code: ELOCKED, Message: fmt.Sprintf("telegram user %d guessed too many codes", telegramUserID),
+				Until: failed[len(failed)-1].Add(CodeAttemptWindow)}
+		}
+		return tx.QueryRow(ctx, `INSERT INTO link_attempts (telegram_user_id, attempted_at, succeeded) VALUES ($1, $2, false)
+		                        RETURNING id`, telegramUserID, now).Scan(&id)
+	})
+	return id, err
 }
 
 // linkEnd is when a new link ends: a trusted person's with the inviting link, a

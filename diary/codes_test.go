@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -146,6 +149,37 @@ func TestRedeem(t *testing.T) {
 	f.now = f.now.Add(2 * time.Hour)
 	_, err = f.store.Redeem(ctx, f.account(), 503, more[1].Code)
 	wantCode(t, err, diary.EEXPIRED)
+}
+
+// Fifty wrong codes sent at once by one person: no more than MaxCodeAttempts
+// are checked, the rest are refused as locked, and the right code after
+// them is refused too.
+func TestRedeemLockoutHoldsUnderConcurrency(t *testing.T) {
+	f, _ := codeClass(t)
+	ctx := context.Background()
+	codes, _ := f.store.IssueClassCodes(ctx, "7А", diary.RoleGuardian, 24*time.Hour)
+	guesser := f.account()
+	var wrong, locked atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() {
+			_, err := f.store.Redeem(ctx, guesser, 666, fmt.Sprintf("AAAA-AAAA-A%03d", i))
+			switch diary.ErrorCode(err) {
+			case diary.EINVALID:
+				wrong.Add(1)
+			case diary.ELOCKED:
+				locked.Add(1)
+			default:
+				t.Errorf("guess %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	if wrong.Load() != diary.MaxCodeAttempts || locked.Load() != 50-diary.MaxCodeAttempts {
+		t.Errorf("50 at once: %d checked, %d locked; want %d checked", wrong.Load(), locked.Load(), diary.MaxCodeAttempts)
+	}
+	_, err := f.store.Redeem(ctx, guesser, 666, codes[0].Code)
+	wantCode(t, err, diary.ELOCKED)
 }
 
 func TestRedeemLocksOutGuessers(t *testing.T) {
