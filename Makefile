@@ -11,7 +11,7 @@ BENCH_PUPILS ?= 1000
 BENCH_DIR ?= /tmp/dnevnik-district-$(BENCH_SCHOOLS)x$(BENCH_PUPILS)
 BENCH_FLAGS ?= -benchtime 3000x
 
-.PHONY: test build fmt bench demo faults
+.PHONY: test fuzz build fmt bench demo faults
 
 ## test: gofmt, go vet, then every test with the race detector against a throwaway
 ## PostgreSQL and Redis (or the ones DATABASE_URL / REDIS_URL name).
@@ -24,6 +24,20 @@ test:
 	@echo "==> go test -race ./... with PostgreSQL and Redis"
 	@$(GO) build -o bin/devenv ./cmd/devenv
 	bin/devenv --postgres --redis -- $(GO) test -race $(TESTFLAGS) ./...
+	@$(MAKE) --no-print-directory fuzz
+
+## fuzz: every fuzz target (go test -fuzz) for FUZZTIME each; what a target's
+## corpus in testdata/fuzz holds runs with every go test as regression cases.
+## Locally, FUZZTIME=5m.
+FUZZTIME ?= 20s
+fuzz:
+	@echo "==> every fuzz target for $(FUZZTIME)"
+	@for pkg in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+	  for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$pkg/*_test.go); do \
+	    echo "--> $$pkg $$target"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg > /tmp/dnevnik-fuzz.log 2>&1 || { cat /tmp/dnevnik-fuzz.log; exit 1; }; \
+	  done; \
+	done
 
 ## faults: the fault runs (cmd/faults, RELIABILITY.md): the built dnevnik as real
 ## processes against their own PostgreSQL and Redis and the Bot API fake, with a

@@ -53,6 +53,7 @@ func FuzzParseRow(f *testing.F) {
 	f.Add("0", "24:00", "21", "29.02.2026")
 	f.Add("ПН.", "٠٨:٣٠", "+1", "2026-9-1")
 	f.Add("mon\x00", " 8:30", "01", "01.09.2026 ")
+	f.Add("сб", "0:00", "1", "2026-09-05") // midnight: the check once read it as a bug
 	f.Fuzz(func(t *testing.T, day, clock, period, date string) {
 		if d, err := parseWeekday(day); err == nil && (d < 1 || d > 7) {
 			t.Fatalf("parseWeekday(%q) = %d", day, d)
@@ -61,7 +62,7 @@ func FuzzParseRow(f *testing.F) {
 			if m < 0 || m >= 24*60 {
 				t.Fatalf("parseClock(%q) = %d minutes", clock, m)
 			}
-			if back := fmt.Sprintf("%d:%02d", m/60, m%60); strings.TrimPrefix(clock, "0") != back && clock != "0"+back {
+			if back := fmt.Sprintf("%d:%02d", m/60, m%60); clock != back && clock != "0"+back {
 				t.Fatalf("parseClock(%q) = %s", clock, back)
 			}
 		}
