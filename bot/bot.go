@@ -38,6 +38,9 @@ type Options struct {
 	// AfterUpdate, if set, is called when an update has been handled, with how
 	// long it took: for metrics, and for tests to know the bot is done.
 	AfterUpdate func(kind string, took time.Duration, err error)
+	// CodeBrake, if set, is called each time a code check is slowed down by a
+	// flood of wrong codes (diary.CodeFlood): for metrics.
+	CodeBrake func()
 	// Notices, if set, is told when the bot wrote a notice (a teacher's
 	// announcement) so its fan-out starts at once; without it, the scheduler
 	// starts it within a minute.
@@ -58,6 +61,7 @@ type Bot struct {
 	codec    telegram.Codec
 	secret   string
 	after    func(kind string, took time.Duration, err error)
+	braked   func() // a code check slowed down by a flood; may be nil
 	notices  Notifier
 }
 
@@ -73,7 +77,7 @@ const handlerTimeout = 30 * time.Second
 // a webhook.
 func New(ctx context.Context, store *diary.Store, o Options) (*Bot, error) {
 	b := &Bot{store: store, log: o.Logger, secret: o.WebhookSecret, codec: telegram.NewCodec(o.Token), after: o.AfterUpdate,
-		notices: o.Notices}
+		braked: o.CodeBrake, notices: o.Notices}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}

@@ -3,9 +3,11 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -381,5 +383,44 @@ func TestDatabaseAwayAnswersUnavailable(t *testing.T) {
 		if sent := fake.Sent(chat); len(sent) != 1 || !strings.Contains(sent[0].Text, c.want) || took > 2*time.Second {
 			t.Errorf("%s: after %v the chat has %+v, want %q within 2 s", c.lang, took, sent, c.want)
 		}
+	}
+}
+
+// A flood of wrong codes from many accounts slows every code check: a parent
+// with a real code still links, after the brake, which is logged and counted.
+func TestFloodOfWrongCodesBrakesCodeChecks(t *testing.T) {
+	w := newWorld(t)
+	w.stop() // this test feeds updates by webhook to a bot of its own
+	ctx := context.Background()
+	if _, err := w.db.Exec(ctx, `INSERT INTO link_attempts (telegram_user_id, attempted_at, succeeded)
+		SELECT 900000 + i, $1::timestamptz - interval '10 seconds', false FROM generate_series(1, $2) i`, w.now, diary.CodeFlood); err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	var braked atomic.Int32
+	b, err := bot.New(ctx, w.store, bot.Options{Token: token, APIURL: w.fake.URL(), WebhookSecret: "s3cret",
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)), CodeBrake: func() { braked.Add(1) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(b.WebhookHandler())
+	defer srv.Close()
+	body := fmt.Sprintf(`{"update_id": 1, "message": {"message_id": 1, "date": 1, "text": "/start %s",
+	          "from": {"id": 702, "is_bot": false, "first_name": "Ольга", "language_code": "ru"},
+	          "chat": {"id": 702, "type": "private"}}}`, w.code(demo.Dasha))
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	took := time.Since(start)
+	if sent := w.fake.Sent(702); len(sent) == 0 || !strings.Contains(sent[0].Text, "Готово") {
+		t.Errorf("the parent with a real code read %+v", sent)
+	}
+	if took < 2*time.Second || braked.Load() != 1 || !strings.Contains(logs.String(), "code check braked") {
+		t.Errorf("answered in %v, braked %d times, log %q; want a 2 s brake, counted and logged", took, braked.Load(), logs.String())
 	}
 }

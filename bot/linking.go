@@ -41,8 +41,29 @@ func (r *request) linkCommand(ctx context.Context, args string) error {
 	return r.link(ctx, args)
 }
 
-// link redeems a one-time code typed, pasted or passed by a deep link.
+// codeBrake is how long each code check waits while wrong codes flood in.
+const codeBrake = 2 * time.Second
+
+// link redeems a one-time code typed, pasted or passed by a deep link. While
+// wrong codes flood in from many accounts (diary.CodeFlood a minute), every
+// check waits codeBrake first: guessing slows for all, a parent with a real
+// code waits two seconds.
 func (r *request) link(ctx context.Context, code string) error {
+	flood, err := r.b.store.CodeFailuresLastMinute(ctx)
+	if err != nil {
+		return err
+	}
+	if flood >= diary.CodeFlood {
+		r.b.log.Warn("code check braked: a flood of wrong codes", "wrong_last_minute", flood, "account", r.account.ID)
+		if r.b.braked != nil {
+			r.b.braked()
+		}
+		select {
+		case <-time.After(codeBrake):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	res, err := r.b.store.Redeem(ctx, r.account.ID, r.userID, code)
 	var derr *diary.Error
 	switch diary.ErrorCode(err) {

@@ -306,6 +306,22 @@ func (s *Store) Redeem(ctx context.Context, account AccountID, telegramUserID in
 	return r, nil
 }
 
+// CodeFlood is how many wrong codes in a minute, everyone's together, make a
+// flood: a school's parents mistype a few an hour; a guessing botnet with many
+// accounts gets past each account's lockout but not past this.
+const CodeFlood = 100
+
+// CodeFailuresLastMinute counts the wrong codes of the last minute, everyone's.
+func (s *Store) CodeFailuresLastMinute(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM link_attempts WHERE NOT succeeded AND attempted_at > $1`,
+		s.Now().Add(-time.Minute)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count wrong codes: %w", err)
+	}
+	return n, nil
+}
+
 // codeAttemptLock is the first key of the advisory lock that puts one
 // Telegram user's code checks in a row.
 const codeAttemptLock = 0x6c696e6b // "link"

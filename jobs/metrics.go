@@ -23,6 +23,7 @@ type Metrics struct {
 	held       *prometheus.CounterVec
 	queueDepth *prometheus.GaugeVec
 	updates    *prometheus.HistogramVec
+	braked     prometheus.Counter
 }
 
 // NewMetrics registers the worker's metrics with reg.
@@ -50,6 +51,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			"Messages held until the end of the person's quiet hours, by kind.", "kind"),
 		queueDepth: f.NewGaugeVec(prometheus.GaugeOpts{Name: "dnevnik_queue_depth",
 			Help: "Tasks waiting in a queue: pending, scheduled and waiting to be retried."}, []string{"queue"}),
+		braked: f.NewCounter(prometheus.CounterOpts{Name: "dnevnik_code_checks_braked_total",
+			Help: "Code checks slowed down because wrong codes flooded in from many accounts."}),
 		updates: f.NewHistogramVec(prometheus.HistogramOpts{Name: "dnevnik_bot_update_seconds",
 			Help:    "Time to handle one Telegram update, by kind (message, callback) and result (ok, error).",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, 1}}, []string{"kind", "result"}),
@@ -66,6 +69,14 @@ func (m *Metrics) Update(kind string, took time.Duration, err error) {
 		result = "error"
 	}
 	m.updates.WithLabelValues(kind, result).Observe(took.Seconds())
+}
+
+// CodeBrake counts a code check slowed down by a flood of wrong codes
+// (bot.Options.CodeBrake).
+func (m *Metrics) CodeBrake() {
+	if m != nil {
+		m.braked.Inc()
+	}
 }
 
 // Held counts a message of the kind held for quiet hours.
