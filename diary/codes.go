@@ -2,6 +2,7 @@ package diary
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
@@ -78,9 +79,44 @@ func NormalizeCode(typed string) (string, bool) {
 	return s, true
 }
 
-func hashCode(code string) []byte {
-	h := sha256.Sum256([]byte(code))
-	return h[:]
+// UseCodeSecrets sets the secrets link codes and invitations are stored
+// under, as HMAC-SHA256: a backup of the database alone cannot be searched
+// for live codes. New codes are hashed under the first secret; a code is
+// found under any of them, so a secret is rotated by putting a new one first
+// and dropping the old once the codes issued under it have expired. Codes
+// stored before keyed hashes (plain SHA-256) are found too, until they expire.
+// Without a call, codes are hashed under an empty key: for tests.
+func (s *Store) UseCodeSecrets(secrets ...string) {
+	s.codeKeys = nil
+	for _, secret := range secrets {
+		s.codeKeys = append(s.codeKeys, []byte(secret))
+	}
+}
+
+// hashCode is how a new code is stored: HMAC-SHA256 under the first secret.
+func (s *Store) hashCode(code string) []byte {
+	var key []byte
+	if len(s.codeKeys) > 0 {
+		key = s.codeKeys[0]
+	}
+	return keyedHash(key, code)
+}
+
+// codeHashes are what a code may be stored as: under each secret, or as the
+// plain SHA-256 of codes issued before keyed hashes.
+func (s *Store) codeHashes(code string) [][]byte {
+	hashes := [][]byte{s.hashCode(code)}
+	for _, key := range s.codeKeys[min(1, len(s.codeKeys)):] {
+		hashes = append(hashes, keyedHash(key, code))
+	}
+	legacy := sha256.Sum256([]byte(code))
+	return append(hashes, legacy[:])
+}
+
+func keyedHash(key []byte, code string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(code))
+	return m.Sum(nil)
 }
 
 // IssuedCode is a code made for one pupil (or teacher), to be printed or sent.
@@ -176,7 +212,7 @@ func (s *Store) issueCodes(ctx context.Context, b codeBatch, ttl time.Duration) 
 			return nil, err
 		}
 		codes[i].ExpiresAt = now.Add(ttl)
-		rowsToCopy[i] = []any{hashCode(codes[i].Code), string(b.role), int64(codes[i].Person.ID), now, codes[i].ExpiresAt}
+		rowsToCopy[i] = []any{s.hashCode(codes[i].Code), string(b.role), int64(codes[i].Person.ID), now, codes[i].ExpiresAt}
 	}
 	_, err = s.db.CopyFrom(ctx, pgx.Identifier{"link_codes"},
 		[]string{"code_hash", "role", "person_id", "created_at", "expires_at"}, pgx.CopyFromRows(rowsToCopy))
@@ -201,7 +237,7 @@ func (s *Store) Invite(ctx context.Context, account AccountID, pupil PersonID) (
 	now := s.Now()
 	c := IssuedCode{Person: a.Pupil, Role: RoleTrusted, Code: code, ExpiresAt: now.Add(InviteTTL)}
 	_, err = s.db.Exec(ctx, `INSERT INTO link_codes (code_hash, role, person_id, granted_by, created_at, expires_at)
-	                         VALUES ($1, 'trusted', $2, $3, $4, $5)`, hashCode(code), pupil, a.LinkID, now, c.ExpiresAt)
+	                         VALUES ($1, 'trusted', $2, $3, $4, $5)`, s.hashCode(code), pupil, a.LinkID, now, c.ExpiresAt)
 	if err != nil {
 		return IssuedCode{}, fmt.Errorf("store invitation of account %d: %w", account, err)
 	}
@@ -240,7 +276,7 @@ func (s *Store) Redeem(ctx context.Context, account AccountID, telegramUserID in
 			usedAt    *time.Time
 		)
 		err := tx.QueryRow(ctx, `SELECT id, role, person_id, granted_by, expires_at, used_at FROM link_codes
-		                         WHERE code_hash = $1 FOR UPDATE`, hashCode(code)).
+		                         WHERE code_hash = ANY($1) FOR UPDATE`, s.codeHashes(code)).
 			Scan(&id, &role, &r.Person.ID, &grantedBy, &expires, &usedAt)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):

@@ -2,6 +2,7 @@ package diary_test
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -92,8 +93,7 @@ func TestIssueClassCodes(t *testing.T) {
 	}
 	// Only the hash is stored.
 	var stored int
-	hash := sha256.Sum256([]byte(codes[0].Code))
-	if err := f.db.QueryRow(ctx, `SELECT count(*) FROM link_codes WHERE code_hash = $1`, hash[:]).Scan(&stored); err != nil || stored != 1 {
+	if err := f.db.QueryRow(ctx, `SELECT count(*) FROM link_codes WHERE code_hash = $1`, keyed("", codes[0].Code)).Scan(&stored); err != nil || stored != 1 {
 		t.Errorf("hash of the code stored %d times, %v", stored, err)
 	}
 
@@ -149,6 +149,54 @@ func TestRedeem(t *testing.T) {
 	f.now = f.now.Add(2 * time.Hour)
 	_, err = f.store.Redeem(ctx, f.account(), 503, more[1].Code)
 	wantCode(t, err, diary.EEXPIRED)
+}
+
+// keyed is a code's HMAC-SHA256 under the secret.
+func keyed(secret, code string) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(code))
+	return m.Sum(nil)
+}
+
+// Codes are stored keyed under the first secret, never as their plain hash;
+// a code is found under any secret, so rotating one keeps issued codes
+// working, and dropping the old secret ends them; a code stored as plain
+// SHA-256 before keyed hashes still works until it expires.
+func TestCodeHashesAreKeyedAndRotate(t *testing.T) {
+	f, pupils := codeClass(t)
+	ctx := context.Background()
+	const oldSecret, newSecret = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+	f.store.UseCodeSecrets(oldSecret)
+	codes, err := f.store.IssueClassCodes(ctx, "7А", diary.RoleGuardian, 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := sha256.Sum256([]byte(codes[0].Code))
+	var underKey, asPlain int
+	err = f.db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE code_hash = $1), count(*) FILTER (WHERE code_hash = $2) FROM link_codes`,
+		keyed(oldSecret, codes[0].Code), plain[:]).Scan(&underKey, &asPlain)
+	if err != nil || underKey != 1 || asPlain != 0 {
+		t.Fatalf("stored under the key %d times, as a plain hash %d times (%v)", underKey, asPlain, err)
+	}
+
+	f.store.UseCodeSecrets(newSecret, oldSecret) // rotation: the new one first
+	if _, err := f.store.Redeem(ctx, f.account(), 801, codes[0].Code); err != nil {
+		t.Errorf("a code of the old secret while rotating: %v", err)
+	}
+	f.store.UseCodeSecrets(newSecret) // the old one dropped
+	_, err = f.store.Redeem(ctx, f.account(), 802, codes[1].Code)
+	wantCode(t, err, diary.EINVALID)
+
+	// A code stored before keyed hashes.
+	const legacy = "ABCDEFGHJKMN"
+	legacyHash := sha256.Sum256([]byte(legacy))
+	if _, err := f.db.Exec(ctx, `INSERT INTO link_codes (code_hash, role, person_id, created_at, expires_at) VALUES ($1, 'guardian', $2, $3, $4)`,
+		legacyHash[:], pupils[2], f.now.Add(-time.Hour), f.now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.Redeem(ctx, f.account(), 803, legacy); err != nil {
+		t.Errorf("a code stored as plain SHA-256: %v", err)
+	}
 }
 
 // Fifty wrong codes sent at once by one person: no more than MaxCodeAttempts

@@ -22,6 +22,8 @@ type Store struct {
 	db *pgxpool.Pool
 	// Now is the clock; tests pin it.
 	Now func() time.Time
+	// codeKeys are the keys link codes are hashed under; see UseCodeSecrets.
+	codeKeys [][]byte
 }
 
 // NewStore returns a store on the pool, with the wall clock.

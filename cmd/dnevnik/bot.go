@@ -16,7 +16,7 @@ func botCommand() command {
 	return command{
 		name:    "bot",
 		summary: "Run the Telegram bot: long polling, or a webhook on HTTP_ADDR when TELEGRAM_WEBHOOK_URL is set.",
-		needs:   needDatabase | needTelegram,
+		needs:   needDatabase | needTelegram | needSecret,
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return usageError{"bot takes no arguments"}
@@ -26,7 +26,7 @@ func botCommand() command {
 				return err
 			}
 			defer pool.Close()
-			return runBot(ctx, e, diary.NewStore(pool))
+			return runBot(ctx, e, newStore(pool, e.cfg.CodeSecrets))
 		},
 	}
 }
@@ -63,6 +63,13 @@ func mountWebhook(ctx context.Context, mux *http.ServeMux, b *bot.Bot, webhookUR
 	}
 	mux.Handle(path, b.WebhookHandler())
 	return b.RegisterWebhook(ctx, webhookURL)
+}
+
+// newStore is the diary on the pool, its link codes stored under the secrets.
+func newStore(pool *pgxpool.Pool, secrets []string) *diary.Store {
+	store := diary.NewStore(pool)
+	store.UseCodeSecrets(secrets...)
+	return store
 }
 
 // openPool connects to PostgreSQL and checks that it answers, so a wrong URL

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/csv"
@@ -49,7 +50,7 @@ INSERT INTO enrollments (class_id, person_id, role) SELECT c.id, p.id, 'student'
 	if err != nil {
 		t.Fatalf("seed the school: %v", err)
 	}
-	return map[string]string{"DATABASE_URL": url}, pool
+	return map[string]string{"DATABASE_URL": url, "DNEVNIK_SECRET": testSecret}, pool
 }
 
 func TestCodesCSV(t *testing.T) {
@@ -88,8 +89,9 @@ func TestCodesCSV(t *testing.T) {
 			t.Errorf("%s: class %q, role %q", r[0], r[2], r[3])
 		}
 		seen[compact] = true
-		h := sha256.Sum256([]byte(compact))
-		hashes = append(hashes, h[:])
+		m := hmac.New(sha256.New, []byte(testSecret)) // stored keyed under DNEVNIK_SECRET
+		m.Write([]byte(compact))
+		hashes = append(hashes, m.Sum(nil))
 		expires, err := time.Parse(time.RFC3339, r[6])
 		if err != nil || !strings.HasSuffix(r[6], "Z") || expires.Before(start.Add(336*time.Hour).Truncate(time.Second)) ||
 			expires.After(time.Now().Add(336*time.Hour)) {
@@ -113,7 +115,7 @@ func TestCodesCSV(t *testing.T) {
 	if err := pool.QueryRow(ctx, `INSERT INTO accounts (telegram_user_id, chat_id) VALUES (77, 77) RETURNING id`).Scan(&account); err != nil {
 		t.Fatal(err)
 	}
-	linked, err := diary.NewStore(pool).Redeem(ctx, account, 77, rows[1][4])
+	linked, err := newStore(pool, []string{testSecret}).Redeem(ctx, account, 77, rows[1][4])
 	if err != nil || linked.Role != diary.RoleGuardian || linked.Person.FamilyName != "Ёлкина" {
 		t.Errorf("redeem the printed code: %+v, %v", linked, err)
 	}
@@ -194,7 +196,7 @@ func TestCodesAsksTelegramForTheBot(t *testing.T) {
 }
 
 func TestCodesUsageErrors(t *testing.T) {
-	env := map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}
+	env := map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "DNEVNIK_SECRET": testSecret}
 	bot := "--bot=dnevnik_school_bot"
 	for _, c := range []struct {
 		args []string
@@ -264,7 +266,7 @@ INSERT INTO enrollments (class_id, person_id, role) SELECT c.id, p.id, 'student'
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, stderr := dnevnik(t, map[string]string{"DATABASE_URL": url}, "codes", "--class", "c-1", "--role", "guardian", "--bot", "b_bot")
+	code, out, stderr := dnevnik(t, map[string]string{"DATABASE_URL": url, "DNEVNIK_SECRET": testSecret}, "codes", "--class", "c-1", "--role", "guardian", "--bot", "b_bot")
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}

@@ -20,6 +20,7 @@ func TestComposeNeedsPasswordsAndPublishesOnePort(t *testing.T) {
 		"postgres://dnevnik:${POSTGRES_PASSWORD:?", // dnevnik's URL
 		`"--requirepass", "${REDIS_PASSWORD:?`,     // Redis asks for it
 		"redis://:${REDIS_PASSWORD:?",              // dnevnik's URL
+		"DNEVNIK_SECRET: ${DNEVNIK_SECRET:?",       // the codes' key
 	} {
 		if !strings.Contains(compose, want) {
 			t.Errorf("docker-compose.yml lacks %q", want)

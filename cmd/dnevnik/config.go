@@ -21,6 +21,9 @@ type config struct {
 	RedisURL    string
 	Telegram    telegramConfig
 	HTTPAddr    string // the webhook and /healthz listen here; empty: no listener
+	// CodeSecrets are the secrets link codes are stored under, the first for
+	// new codes (DNEVNIK_SECRET, comma-separated while rotating).
+	CodeSecrets []string
 	// MetricsAddr is where /metrics listens, apart from the public webhook
 	// port: loopback by default; empty ("off"): nowhere.
 	MetricsAddr string
@@ -54,7 +57,12 @@ const (
 	mayRedis // read REDIS_URL when it is set
 	needTelegram
 	needMetrics
+	needSecret
+	maySecret // read DNEVNIK_SECRET when it is set (the demo makes one up)
 )
+
+// minSecretLength is the least a code secret may have: 32 hex digits are 128 bits.
+const minSecretLength = 32
 
 // defaultMetricsAddr keeps /metrics off the network unless asked.
 const defaultMetricsAddr = "127.0.0.1:9090"
@@ -94,6 +102,9 @@ func loadConfig(getenv func(string) string, n needs) (config, []error) {
 		if _, err := redis.ParseURL(c.RedisURL); err != nil {
 			r.fail("REDIS_URL", "is not a Redis URL: %v", err)
 		}
+	}
+	if n&(needSecret|maySecret) != 0 {
+		c.CodeSecrets = r.secrets("DNEVNIK_SECRET", n&needSecret != 0)
 	}
 	if n&needMetrics != 0 && r.withDefault("METRICS_ADDR", "") != "off" {
 		c.MetricsAddr = r.listenAddr("METRICS_ADDR", defaultMetricsAddr)
@@ -284,6 +295,26 @@ func (r *envReader) boolean(name string) bool {
 		r.fail(name, "is %q; it must be true or false", v)
 		return false
 	}
+}
+
+// secrets reads a comma-separated list of secrets, each minSecretLength long
+// at least; never echoed.
+func (r *envReader) secrets(name string, required bool) []string {
+	var secrets []string
+	for secret := range strings.SplitSeq(r.getenv(name), ",") {
+		if secret = strings.TrimSpace(secret); secret == "" {
+			continue
+		}
+		if len(secret) < minSecretLength {
+			r.fail(name, "has a secret of %d characters; each needs %d at least: generate one with `openssl rand -hex 32`",
+				len(secret), minSecretLength)
+		}
+		secrets = append(secrets, secret)
+	}
+	if len(secrets) == 0 && required {
+		r.fail(name, "is not set: it is the secret link codes are stored under; generate one with `openssl rand -hex 32`")
+	}
+	return secrets
 }
 
 // listenAddr reads a host:port to listen on (":8080", "127.0.0.1:8080"); def

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,9 @@ func envFrom(vars map[string]string) func(string) string {
 }
 
 const goodToken = "123456789:AAExampleExampleExampleExample_-"
+
+// testSecret is the DNEVNIK_SECRET of the tests' commands.
+const testSecret = "test-secret-0123456789abcdef0123456789"
 
 func TestConfigDefaults(t *testing.T) {
 	cfg, errs := loadConfig(envFrom(map[string]string{
@@ -182,6 +186,31 @@ func TestErrorsNeverShowAPassword(t *testing.T) {
 			if strings.Contains(out+stderr, secret) {
 				t.Errorf("%s: dnevnik %v printed the password:\n%s%s", c.name, c.args, out, stderr)
 			}
+		}
+	}
+}
+
+// DNEVNIK_SECRET: required where codes are read or made, a list while
+// rotating, each long enough, never echoed.
+func TestConfigSecrets(t *testing.T) {
+	long, other := strings.Repeat("a", 32), strings.Repeat("b", 40)
+	cfg, errs := loadConfig(envFrom(map[string]string{"DNEVNIK_SECRET": other + " , " + long}), needSecret)
+	if len(errs) > 0 || !slices.Equal(cfg.CodeSecrets, []string{other, long}) {
+		t.Errorf("a rotation: %q, %v", cfg.CodeSecrets, errs)
+	}
+	if _, errs := loadConfig(envFrom(nil), needSecret); len(errs) != 1 || !strings.Contains(errs[0].Error(), "DNEVNIK_SECRET is not set") {
+		t.Errorf("missing: %v", errs)
+	}
+	if cfg, errs := loadConfig(envFrom(nil), maySecret); len(errs) > 0 || cfg.CodeSecrets != nil {
+		t.Errorf("optional and missing: %q, %v", cfg.CodeSecrets, errs)
+	}
+	_, errs = loadConfig(envFrom(map[string]string{"DNEVNIK_SECRET": "short-secret-value"}), needSecret)
+	if len(errs) != 1 || strings.Contains(errs[0].Error(), "short-secret-value") {
+		t.Errorf("short: %v; want one error that does not echo it", errs)
+	}
+	for _, c := range commands() {
+		if (c.name == "serve" || c.name == "bot" || c.name == "codes") != (c.needs&needSecret != 0) {
+			t.Errorf("%s needs the secret: %v", c.name, c.needs&needSecret != 0)
 		}
 	}
 }

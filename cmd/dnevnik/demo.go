@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -41,7 +42,7 @@ func demoCommand() command {
 		summary: "Seed a demo school into an empty database and run the bot on it: on Telegram when TELEGRAM_TOKEN is set,\n" +
 			"otherwise against a fake Telegram, chatting in this terminal as a parent.",
 		// Telegram too when TELEGRAM_TOKEN is set: see run.
-		needs: needDatabase,
+		needs: needDatabase | maySecret,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&o.lang, "lang", "ru", "the language of the introduction and the terminal parent's Telegram: ru or en")
 		},
@@ -77,7 +78,11 @@ func (o *demoOptions) run(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	store := diary.NewStore(pool)
+	secrets := e.cfg.CodeSecrets
+	if len(secrets) == 0 { // the data is thrown away with the demo: so is its secret
+		secrets = []string{rand.Text() + rand.Text()}
+	}
+	store := newStore(pool, secrets)
 	codes, err := seedDemo(ctx, e, pool, store)
 	if err != nil {
 		return err

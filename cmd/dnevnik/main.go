@@ -179,6 +179,12 @@ func printUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 		vars = append(vars, "TELEGRAM_TOKEN (required)", "TELEGRAM_API_URL", "TELEGRAM_WEBHOOK_URL",
 			"TELEGRAM_WEBHOOK_SECRET", "HTTP_ADDR")
 	}
+	switch {
+	case c.needs&needSecret != 0:
+		vars = append(vars, "DNEVNIK_SECRET (required)")
+	case c.needs&maySecret != 0:
+		vars = append(vars, "DNEVNIK_SECRET (optional: one is made up for the throwaway data)")
+	}
 	if c.needs&needMetrics != 0 {
 		vars = append(vars, "METRICS_ADDR ("+defaultMetricsAddr+"; off for none)")
 	}

@@ -91,6 +91,7 @@ func liveEnv(t *testing.T, token string) (*bottest.Server, map[string]string) {
 		"TELEGRAM_TOKEN":   token,
 		"TELEGRAM_API_URL": fake.URL(),
 		"METRICS_ADDR":     "off",
+		"DNEVNIK_SECRET":   testSecret,
 	}
 }
 

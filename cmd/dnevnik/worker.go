@@ -25,21 +25,21 @@ import (
 )
 
 func workerCommand() command {
-	return processCommand("worker", false,
+	return processCommand("worker", false, 0,
 		"Run the worker and the scheduler: evening digests and pushes, sent at Telegram's pace; /healthz on HTTP_ADDR, /metrics on METRICS_ADDR.")
 }
 
 func serveCommand() command {
-	return processCommand("serve", true, "Run the bot, the worker and the scheduler in one process (the production default).")
+	return processCommand("serve", true, needSecret, "Run the bot, the worker and the scheduler in one process (the production default).")
 }
 
 // processCommand is a long-running command: the worker and the scheduler, and
-// the bot too when withBot.
-func processCommand(name string, withBot bool, summary string) command {
+// the bot too when withBot (which reads link codes: the secret is more).
+func processCommand(name string, withBot bool, more needs, summary string) command {
 	return command{
 		name:    name,
 		summary: summary,
-		needs:   needDatabase | needRedis | needTelegram | needMetrics,
+		needs:   needDatabase | needRedis | needTelegram | needMetrics | more,
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return usageError{name + " takes no arguments"}
@@ -57,7 +57,7 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 		return err
 	}
 	defer pool.Close()
-	store := diary.NewStore(pool)
+	store := newStore(pool, e.cfg.CodeSecrets)
 	redisOpts, err := redis.ParseURL(e.cfg.RedisURL)
 	if err != nil {
 		return fmt.Errorf("REDIS_URL: %w", err)

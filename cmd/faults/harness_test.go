@@ -143,6 +143,7 @@ func (s *scene) env(more ...string) []string {
 		"LOG_LEVEL=warn",
 		"SHUTDOWN_TIMEOUT=5s",
 		"METRICS_ADDR=off",
+		"DNEVNIK_SECRET=faults-secret-0123456789abcdef0123456789",
 	}, more...)
 }
 
