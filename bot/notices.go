@@ -16,8 +16,9 @@ import (
 
 // rsvpRefusals are what a person reads when their answer cannot be taken.
 var rsvpRefusals = map[diary.Code]string{
-	diary.ECONFLICT: "rsvp_cancelled",
-	diary.EEXPIRED:  "rsvp_past",
+	diary.EFORBIDDEN: "rsvp_not_yours",
+	diary.ECONFLICT:  "rsvp_cancelled",
+	diary.EEXPIRED:   "rsvp_past",
 }
 
 // onRSVPButton stores the answer to a meeting invitation and marks it on the

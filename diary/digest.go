@@ -23,6 +23,7 @@ type Digest struct {
 // in the child's school's time zone at the instant the digest is composed for.
 type ChildDigest struct {
 	Pupil    Person
+	Role     Role   // the account's: guardian, trusted or the pupil themself
 	Class    string // the homeroom class's title, e.g. 7А
 	School   School
 	Today    time.Time
@@ -97,7 +98,7 @@ func (s *Store) Digests(ctx context.Context, accounts []AccountID, now time.Time
 		for _, a := range r.children {
 			i := aud.index[a.Pupil.ID]
 			c := ChildDigest{
-				Pupil: a.Pupil, Class: aud.classes[i], School: a.School, Today: aud.today[i], Tomorrow: tomorrows[i],
+				Pupil: a.Pupil, Role: a.Role, Class: aud.classes[i], School: a.School, Today: aud.today[i], Tomorrow: tomorrows[i],
 				Grades: parts.grades[i], Absences: parts.marks[i], Remarks: parts.remarks[i], Events: eventLists[next],
 			}
 			next++

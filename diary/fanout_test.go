@@ -122,8 +122,11 @@ func TestAnswerMeeting(t *testing.T) {
 	c7a, c7b := f.homeroom("7А"), f.homeroom("7Б")
 	dasha, maxim := f.pupil("Алёшина", "Дарья", c7a), f.pupil("Алёшин", "Максим", c7b)
 	mother, other := f.guardian(dasha), f.guardian(maxim)
-	herself := f.account()
+	herself, grandma := f.account(), f.account()
 	f.link(herself, dasha, diary.RoleStudent)
+	f.id(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from)
+	      SELECT $1, $2, 'trusted', id, '2026-09-01' FROM account_links WHERE account_id = $3 AND person_id = $2
+	      RETURNING id`, grandma, dasha, mother) // invited by her mother: reads the diary, never writes in it
 	meeting := func(starts string, cancelled bool) int64 {
 		return f.id(`INSERT INTO events (school_id, class_id, kind, title, starts_at, cancelled_at)
 		             VALUES ($1, $2, 'meeting', 'Собрание', $3, CASE WHEN $4 THEN now() END) RETURNING id`,
@@ -147,6 +150,7 @@ func TestAnswerMeeting(t *testing.T) {
 	}{
 		"another class's parent": {other, next, diary.EFORBIDDEN},
 		"the pupil":              {herself, next, diary.EFORBIDDEN},
+		"a trusted person":       {grandma, next, diary.EFORBIDDEN},
 		"a guessed event":        {mother, next + 1000, diary.EFORBIDDEN},
 		"a cancelled meeting":    {mother, meeting("2026-12-03 18:30+03", true), diary.ECONFLICT},
 		"a past meeting":         {mother, meeting("2026-11-20 18:30+03", false), diary.EEXPIRED},

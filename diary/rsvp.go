@@ -10,9 +10,9 @@ import (
 )
 
 // AnswerMeeting stores an account's answer to a parent meeting invitation:
-// yes, they will come, or no. Only a family member (a guardian or a trusted
-// person) of a pupil the meeting is for may answer, and only before it starts;
-// answering again changes the answer.
+// yes, they will come, or no. Only a guardian of a pupil the meeting is for
+// may answer (a trusted person reads and never writes), and only before it
+// starts; answering again changes the answer.
 func (s *Store) AnswerMeeting(ctx context.Context, account AccountID, event int64, yes bool) error {
 	const eventSQL = `SELECT kind, school_id, coalesce(class_id, 0), starts_at, cancelled_at IS NOT NULL FROM events WHERE id = $1`
 	var (
@@ -29,13 +29,13 @@ func (s *Store) AnswerMeeting(ctx context.Context, account AccountID, event int6
 	if err != nil {
 		return fmt.Errorf("read event %d: %w", event, err)
 	}
-	invited, err := s.invited(ctx, account, school, class)
+	invited, err := s.answersFor(ctx, account, school, class)
 	if err != nil {
 		return err
 	}
 	switch {
 	case !invited || kind != "meeting":
-		return Errorf(EFORBIDDEN, "account %d is not invited to event %d", account, event)
+		return Errorf(EFORBIDDEN, "account %d answers for no pupil invited to event %d", account, event)
 	case cancelled:
 		return Errorf(ECONFLICT, "meeting %d is cancelled", event)
 	case !s.Now().Before(starts):
@@ -54,9 +54,10 @@ ON CONFLICT (event_id, account_id) DO UPDATE SET answer = excluded.answer, answe
 	return nil
 }
 
-// invited tells whether the account may now see, as family, a pupil of the
-// school (class 0) or of the class.
-func (s *Store) invited(ctx context.Context, account AccountID, school SchoolID, class ClassID) (bool, error) {
+// answersFor tells whether the account may now answer for a pupil of the
+// school (class 0) or of the class: as a guardian. A trusted person (a
+// grandparent, a nanny) reads the diary and never writes in it.
+func (s *Store) answersFor(ctx context.Context, account AccountID, school SchoolID, class ClassID) (bool, error) {
 	rows, _ := s.db.Query(ctx, accountLinksSQL, []AccountID{account})
 	links, err := liveLinks(rows, s.Now())
 	if err != nil {
@@ -64,7 +65,7 @@ func (s *Store) invited(ctx context.Context, account AccountID, school SchoolID,
 	}
 	var pupils []PersonID
 	for _, a := range links {
-		if a.Role != RoleStudent && a.School.ID == school {
+		if a.Role == RoleGuardian && a.School.ID == school {
 			pupils = append(pupils, a.Pupil.ID)
 		}
 	}

@@ -52,7 +52,7 @@ func (w *Worker) composeNotice(ctx context.Context, m diary.OutboxMessage) (Mess
 		child = render.ChildName(n.Pupil)
 	}
 	var kb [][]models.InlineKeyboardButton
-	if n.Kind == diary.NoticeMeeting && n.Action != diary.ActionCancelled {
+	if n.Kind == diary.NoticeMeeting && n.Action != diary.ActionCancelled && answers(r.Children) {
 		kb = append(kb, w.buttons.RSVPRow(p, n.Event.ID, ""))
 	}
 	if stop := w.buttons.StopRow(p, n.Kind); stop != nil {
@@ -124,13 +124,19 @@ func (w *Worker) composeReminder(ctx context.Context, m diary.OutboxMessage) (Me
 			}
 			p := locales.For(d.Language)
 			msg := Message{Text: render.Reminder(p, e, c.School.Location)}
-			if e.Kind == "meeting" && e.Answer == "" {
+			if e.Kind == "meeting" && e.Answer == "" && c.Role == diary.RoleGuardian {
 				msg.Keyboard = keyboard([][]models.InlineKeyboardButton{w.buttons.RSVPRow(p, e.ID, "")})
 			}
 			return msg, "", nil
 		}
 	}
 	return Message{}, diary.DropNoAccess, nil
+}
+
+// answers tells whether the account answers meeting invitations for one of
+// the children: as their guardian. A trusted person gets no RSVP buttons.
+func answers(children []diary.PupilAccess) bool {
+	return slices.ContainsFunc(children, func(c diary.PupilAccess) bool { return c.Role == diary.RoleGuardian })
 }
 
 // keyboard is an inline keyboard of the rows, nil for none: a nil pointer in

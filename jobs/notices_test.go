@@ -2,11 +2,13 @@ package jobs_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
@@ -166,8 +168,22 @@ func TestSwitchedOffKindIsNotSent(t *testing.T) {
 // A meeting invitation carries the RSVP buttons the bot reads.
 func TestMeetingInvitationHasRSVPButtons(t *testing.T) {
 	r := newRig(t, digestTime)
-	r.link(demo.Dasha, 601)
+	ctx := context.Background()
+	mother := r.link(demo.Dasha, 601)
 	r.linkAs(demo.Dasha, 602, diary.RoleStudent)
+	// The grandmother, invited by the mother: she is told, and answers nothing.
+	pupil := r.linkedPupil(mother)
+	invite, err := r.store.Invite(ctx, mother, pupil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grandma, err := r.store.TouchAccount(ctx, 603, 603, "ru")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.store.Redeem(ctx, grandma.ID, 603, invite.Code); err != nil {
+		t.Fatal(err)
+	}
 	r.startWorker()
 	var event int64
 	if err := r.db.QueryRow(context.Background(), `SELECT id FROM events WHERE kind = 'meeting'`).Scan(&event); err != nil {
@@ -194,6 +210,20 @@ func TestMeetingInvitationHasRSVPButtons(t *testing.T) {
 	if n := len(r.fake.Sent(602)); n != 0 {
 		t.Errorf("a parent meeting went to the pupil: %d messages", n)
 	}
+	if got := r.fake.Sent(603); len(got) != 1 || got[0].ReplyMarkup == nil || slices.ContainsFunc(got[0].ReplyMarkup.InlineKeyboard,
+		func(row []models.InlineKeyboardButton) bool { return row[0].Text == "Приду" }) {
+		t.Errorf("the trusted person got %+v; want the invitation without RSVP buttons", got)
+	}
+}
+
+// linkedPupil is the pupil an account is linked to.
+func (r *rig) linkedPupil(account diary.AccountID) diary.PersonID {
+	r.t.Helper()
+	var pupil diary.PersonID
+	if err := r.db.QueryRow(context.Background(), `SELECT person_id FROM account_links WHERE account_id = $1`, account).Scan(&pupil); err != nil {
+		r.t.Fatal(err)
+	}
+	return pupil
 }
 
 // An urgent announcement goes through quiet hours; another one waits for

@@ -45,8 +45,9 @@ const (
 	paidBroadcastRate   = 1000 // Telegram's most with allow_paid_broadcast
 	defaultChatInterval = time.Second
 
-	// maxSendTime bounds one Send from its claim, well inside the claim's
-	// lease: a live sender never loses its claim to a retry.
+	// maxSendTime bounds one Send from its claim, rate-limit waits included,
+	// well inside the claim's lease: a live sender never loses its claim to a
+	// retry.
 	maxSendTime = diary.MessageLease * 2 / 3
 	// recordTimeout bounds writing a send's outcome to the outbox.
 	recordTimeout = 10 * time.Second
@@ -119,8 +120,9 @@ const (
 
 // Send sends the outbox message m, rendered as msg, unless another attempt
 // sent it or holds it, splitting a text too long for one message at line
-// boundaries. It claims the message just before calling Telegram, after the
-// rate limits let it through. An error is either a *RetryAfterError or a
+// boundaries. It claims the message, then waits for the rate limits and calls
+// Telegram; the claim's lease outlasts the wait (maxSendTime). An error is
+// either a *RetryAfterError or a
 // failure to retry with backoff (see RetryDelay); a failure wrapping
 // asynq.SkipRetry is not worth retrying.
 //
@@ -136,9 +138,6 @@ func (s *Sender) Send(ctx context.Context, m diary.OutboxMessage, msg Message) (
 		defer cancel()
 		return Outcome{}, errors.Join(fmt.Errorf("outbox message %d: empty text: %w", m.ID, asynq.SkipRetry),
 			s.store.MessageEnded(rctx, m.ID, diary.StateFailed, reasonRejected))
-	}
-	if err := s.limits.wait(ctx, m.ChatID); err != nil {
-		return Outcome{}, err
 	}
 	claim, err := s.store.ClaimMessage(ctx, m.ID, m.ChatID)
 	if err != nil {
@@ -197,10 +196,10 @@ func (s *Sender) Edit(ctx context.Context, chatID int64, messageID int, text str
 // reached Telegram.
 func (s *Sender) sendParts(ctx context.Context, m diary.OutboxMessage, kb *models.InlineKeyboardMarkup, parts []string, first int) (ids []int, uncertain bool, err error) {
 	for i := first; i < len(parts); i++ {
-		if i > first { // the first part waited before the claim
-			if err := s.limits.wait(ctx, m.ChatID); err != nil {
-				return nil, false, err
-			}
+		// Right before the call: what comes between the slot and the request
+		// (a database round trip) would let two sends land closer than the limits.
+		if err := s.limits.wait(ctx, m.ChatID); err != nil {
+			return nil, false, err
 		}
 		params := &bot.SendMessageParams{ChatID: m.ChatID, Text: parts[i], ParseMode: models.ParseModeHTML, AllowPaidBroadcast: s.paid}
 		if i == len(parts)-1 && kb != nil { // a nil pointer in the interface would be sent as a keyboard
