@@ -65,4 +65,9 @@ func TestSignWeek(t *testing.T) {
 	self := f.account()
 	f.link(self, pupils[0], diary.RoleStudent)
 	wantCode(t, f.store.SignWeek(ctx, self, pupils[0], last), diary.EFORBIDDEN)
+	grandma := f.account() // invited by mum: reads the diary, never signs it
+	f.id(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from)
+	      SELECT $1, $2, 'trusted', id, '2026-09-01' FROM account_links WHERE account_id = $3 AND person_id = $2
+	      RETURNING id`, grandma, pupils[0], mum)
+	wantCode(t, f.store.SignWeek(ctx, grandma, pupils[0], day("2026-11-09")), diary.EFORBIDDEN)
 }
