@@ -13,7 +13,7 @@ BENCH_FLAGS ?= -benchtime 3000x
 
 .PHONY: test fuzz build fmt bench demo faults
 
-## test: gofmt, go vet, then every test with the race detector against a throwaway
+## test: gofmt, go vet, staticcheck, then every test with the race detector against a throwaway
 ## PostgreSQL and Redis (or the ones DATABASE_URL / REDIS_URL name).
 test:
 	@echo "==> checking gofmt"
@@ -21,6 +21,9 @@ test:
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	@echo "==> go vet ./..."
 	$(GO) vet ./...
+	@echo "==> staticcheck ./... (go tool: the version go.mod pins)"
+	$(GO) tool staticcheck ./...
+	$(GO) tool staticcheck -tags faults ./cmd/faults/
 	@echo "==> go test -race ./... with PostgreSQL and Redis"
 	@$(GO) build -o bin/devenv ./cmd/devenv
 	bin/devenv --postgres --redis -- $(GO) test -race $(TESTFLAGS) ./...

@@ -144,7 +144,7 @@ func TestAnnounceFlow(t *testing.T) {
 			choose := teacher.say("/announce")
 			tr.add("/announce", choose...)
 			options := tr.press(teacher, choose[0], "7А Физика")
-			options = tr.press(teacher, options, "☐ "+p.T("announce_urgent"))
+			tr.press(teacher, options, "☐ "+p.T("announce_urgent"))
 			long := teacher.say(strings.Repeat("я", diary.MaxAnnouncementLength+1))
 			tr.add("(3501)", long...)
 			preview := teacher.say("Завтра экскурсия в музей, сбор в 8:30 у школы.")
@@ -191,7 +191,7 @@ func TestAnnounceToPupilsCancelled(t *testing.T) {
 	w.person(101, "Petya", "ru").say(diary.FormatCode(codes[1].Code))
 	teacher := w.teacher(300, demo.TeacherMat, "en")
 	options, _ := teacher.press(teacher.say("/announce")[0], "7А")
-	options, _ = teacher.press(options, "☐ "+p.T("announce_pupils_too"))
+	teacher.press(options, "☐ "+p.T("announce_pupils_too"))
 	preview := teacher.say("Bring warm clothes")[0]
 	if !strings.Contains(preview.Text, "parents and pupils") || !strings.Contains(preview.Text, "2 people will get it") {
 		t.Errorf("preview: %q", preview.Text)
