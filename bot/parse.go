@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // maxCommandLength bounds what is read as a command: Telegram allows 32
@@ -19,8 +20,9 @@ func parseCommand(text, botUsername string) (name, args string, ok bool) {
 		return "", "", false
 	}
 	head, args, _ := strings.Cut(text[1:], " ")
-	if i := strings.IndexFunc(head, unicode.IsSpace); i >= 0 { // "/today\nextra"
-		head, args = head[:i], head[i+1:]+" "+args
+	if i := strings.IndexFunc(head, unicode.IsSpace); i >= 0 { // "/today\nextra", or a space of several bytes
+		_, width := utf8.DecodeRuneInString(head[i:])
+		head, args = head[:i], head[i+width:]+" "+args
 	}
 	head, mention, addressed := strings.Cut(head, "@")
 	if addressed && !strings.EqualFold(mention, botUsername) {
