@@ -72,7 +72,7 @@ func parseDay(s string, today time.Time) (time.Time, bool) {
 		return today.AddDate(0, 0, (int(wd)-int(today.Weekday())+7)%7), true
 	}
 	if d, err := time.Parse(time.DateOnly, s); err == nil {
-		return d, true
+		return d, d.Year() >= 2000 // as the other forms: no diary is older
 	}
 	if words := strings.Fields(s); len(words) > 1 {
 		return namedMonthDay(words, today)
