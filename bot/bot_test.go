@@ -1,8 +1,9 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
-	"fmt"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -368,18 +369,7 @@ func TestDatabaseAwayAnswersUnavailable(t *testing.T) {
 		801: {"ru", "Дневник временно недоступен"},
 		802: {"en", "The diary is temporarily unavailable"},
 	} {
-		body := fmt.Sprintf(`{"update_id": %d, "message": {"message_id": 1, "date": 1, "text": "/today",
-		          "from": {"id": %d, "is_bot": false, "first_name": "Ольга", "language_code": %q},
-		          "chat": {"id": %d, "type": "private"}}}`, chat, chat, c.lang, chat)
-		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
-		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
-		start := time.Now()
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		took := time.Since(start)
+		took := postUpdate(t, srv.URL, chat, c.lang, "/today")
 		if sent := fake.Sent(chat); len(sent) != 1 || !strings.Contains(sent[0].Text, c.want) || took > 2*time.Second {
 			t.Errorf("%s: after %v the chat has %+v, want %q within 2 s", c.lang, took, sent, c.want)
 		}
@@ -405,10 +395,28 @@ func TestFloodOfWrongCodesBrakesCodeChecks(t *testing.T) {
 	}
 	srv := httptest.NewServer(b.WebhookHandler())
 	defer srv.Close()
-	body := fmt.Sprintf(`{"update_id": 1, "message": {"message_id": 1, "date": 1, "text": "/start %s",
-	          "from": {"id": 702, "is_bot": false, "first_name": "Ольга", "language_code": "ru"},
-	          "chat": {"id": 702, "type": "private"}}}`, w.code(demo.Dasha))
-	req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
+	took := postUpdate(t, srv.URL, 702, "ru", "/start "+w.code(demo.Dasha))
+	if sent := w.fake.Sent(702); len(sent) == 0 || !strings.Contains(sent[0].Text, "Готово") {
+		t.Errorf("the parent with a real code read %+v", sent)
+	}
+	if took < 2*time.Second || braked.Load() != 1 || !strings.Contains(logs.String(), "code check braked") {
+		t.Errorf("answered in %v, braked %d times, log %q; want a 2 s brake, counted and logged", took, braked.Load(), logs.String())
+	}
+}
+
+// postUpdate posts to a bot's webhook (secret "s3cret") a private message
+// from the user whose id is also the chat's, and returns how long the bot
+// took to answer the request: the update is handled by then.
+func postUpdate(t *testing.T, url string, chat int64, lang, text string) time.Duration {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"update_id": chat, "message": map[string]any{
+		"message_id": 1, "date": 1, "text": text,
+		"from": map[string]any{"id": chat, "is_bot": false, "first_name": "Ольга", "language_code": lang},
+		"chat": map[string]any{"id": chat, "type": "private"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
 	start := time.Now()
 	resp, err := http.DefaultClient.Do(req)
@@ -416,11 +424,5 @@ func TestFloodOfWrongCodesBrakesCodeChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	took := time.Since(start)
-	if sent := w.fake.Sent(702); len(sent) == 0 || !strings.Contains(sent[0].Text, "Готово") {
-		t.Errorf("the parent with a real code read %+v", sent)
-	}
-	if took < 2*time.Second || braked.Load() != 1 || !strings.Contains(logs.String(), "code check braked") {
-		t.Errorf("answered in %v, braked %d times, log %q; want a 2 s brake, counted and logged", took, braked.Load(), logs.String())
-	}
+	return time.Since(start)
 }
