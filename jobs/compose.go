@@ -61,12 +61,24 @@ func (w *Worker) composeNotice(ctx context.Context, m diary.OutboxMessage) (Mess
 	return Message{Text: render.Notice(p, n, child), Keyboard: keyboard(kb)}, "", nil
 }
 
-func (w *Worker) composeDigest(ctx context.Context, m diary.OutboxMessage) (Message, string, error) {
+// digestOf is the account's digest for the instant the message is about, as
+// the diary holds it now; none when the account may see no child any more.
+func (w *Worker) digestOf(ctx context.Context, m diary.OutboxMessage) (diary.Digest, bool, error) {
 	digests, err := w.store.Digests(ctx, []diary.AccountID{m.Account}, m.About)
 	if err != nil || len(digests) == 0 {
-		return Message{}, diary.DropNoAccess, err
+		return diary.Digest{}, false, err
 	}
-	d := digests[0]
+	return digests[0], true, nil
+}
+
+func (w *Worker) composeDigest(ctx context.Context, m diary.OutboxMessage) (Message, string, error) {
+	d, ok, err := w.digestOf(ctx, m)
+	switch {
+	case err != nil:
+		return Message{}, "", err
+	case !ok:
+		return Message{}, diary.DropNoAccess, nil
+	}
 	text, empty := render.Digest(locales.For(d.Language), d)
 	if empty && !d.Settings.DigestWhenEmpty {
 		return Message{}, diary.DropEmpty, nil
@@ -103,12 +115,13 @@ func (w *Worker) composeWeekly(ctx context.Context, m diary.OutboxMessage) (Mess
 // invited to, unless the person said they will not come. A meeting not yet
 // answered carries the RSVP buttons.
 func (w *Worker) composeReminder(ctx context.Context, m diary.OutboxMessage) (Message, string, error) {
-	digests, err := w.store.Digests(ctx, []diary.AccountID{m.Account}, m.About)
-	if err != nil || len(digests) == 0 {
-		return Message{}, diary.DropNoAccess, err
-	}
-	d := digests[0]
-	if !d.Settings.Reminders {
+	d, ok, err := w.digestOf(ctx, m)
+	switch {
+	case err != nil:
+		return Message{}, "", err
+	case !ok:
+		return Message{}, diary.DropNoAccess, nil
+	case !d.Settings.Reminders:
 		return Message{}, diary.DropSwitchedOff, nil
 	}
 	for _, c := range d.Children {
