@@ -32,7 +32,7 @@ func TestPupilAccess(t *testing.T) {
 	})
 	t.Run("a revoked link", func(t *testing.T) {
 		gran := f.guardian(petya)
-		f.exec(`UPDATE account_links SET revoked_at = now() WHERE account_id = $1`, gran)
+		f.exec(`UPDATE account_links SET revoked_at = now(), revoked_by = 'school' WHERE account_id = $1`, gran)
 		_, err := f.store.PupilAccess(ctx, gran, petya)
 		wantCode(t, err, diary.EREVOKED)
 	})
@@ -84,13 +84,13 @@ func TestTrustedPersonAccess(t *testing.T) {
 	}
 
 	// The guardian's link ends: so does the access that hangs on it.
-	f.exec(`UPDATE account_links SET revoked_at = now() WHERE id = $1`, mumLink)
+	f.exec(`UPDATE account_links SET revoked_at = now(), revoked_by = 'school' WHERE id = $1`, mumLink)
 	_, err = f.store.PupilAccess(ctx, grandma, dasha)
 	wantCode(t, err, diary.EREVOKED)
 
 	// A revoked trusted person, with the guardian linked again.
 	f.link(mum, dasha, diary.RoleGuardian)
-	f.exec(`UPDATE account_links SET revoked_at = now() WHERE id = $1`, grandmaLink)
+	f.exec(`UPDATE account_links SET revoked_at = now(), revoked_by = 'school' WHERE id = $1`, grandmaLink)
 	_, err = f.store.PupilAccess(ctx, grandma, dasha)
 	wantCode(t, err, diary.EREVOKED)
 }
@@ -117,7 +117,7 @@ func TestTeacherClassAccess(t *testing.T) {
 	_, err = f.store.TeacherClassAccess(ctx, parent, c7b)
 	wantCode(t, err, diary.EFORBIDDEN)
 
-	f.exec(`UPDATE account_links SET revoked_at = now() WHERE account_id = $1`, acc)
+	f.exec(`UPDATE account_links SET revoked_at = now(), revoked_by = 'school' WHERE account_id = $1`, acc)
 	_, err = f.store.TeacherClassAccess(ctx, acc, c7a)
 	wantCode(t, err, diary.EREVOKED)
 }

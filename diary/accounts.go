@@ -209,7 +209,7 @@ func (s *Store) Children(ctx context.Context, account AccountID) ([]Child, error
 // trusted people that link invited.
 func (s *Store) Unlink(ctx context.Context, account AccountID, pupil PersonID) error {
 	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, `UPDATE account_links SET revoked_at = $3
+		rows, _ := tx.Query(ctx, `UPDATE account_links SET revoked_at = $3, revoked_by = 'self'
 		                          WHERE account_id = $1 AND person_id = $2 AND role <> 'teacher' AND revoked_at IS NULL
 		                          RETURNING id`, account, pupil, s.Now())
 		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
@@ -219,19 +219,46 @@ func (s *Store) Unlink(ctx context.Context, account AccountID, pupil PersonID) e
 		if len(ids) == 0 {
 			return Errorf(ENOTFOUND, "account %d has no live link to pupil %d", account, pupil)
 		}
-		_, err = tx.Exec(ctx, `UPDATE account_links SET revoked_at = $2 WHERE granted_by = ANY($1) AND revoked_at IS NULL`, ids, s.Now())
+		_, err = tx.Exec(ctx, `UPDATE account_links SET revoked_at = $2, revoked_by = 'guardian'
+		                       WHERE granted_by = ANY($1) AND revoked_at IS NULL`, ids, s.Now())
 		if err != nil {
 			return fmt.Errorf("revoke invitations of account %d: %w", account, err)
 		}
 		_, err = tx.Exec(ctx, `UPDATE accounts SET active_pupil_id = NULL WHERE id = $1 AND active_pupil_id = $2`, account, pupil)
-		return err
+		if err != nil {
+			return fmt.Errorf("forget the chosen child of account %d: %w", account, err)
+		}
+		return s.audit(ctx, tx, AuditEntry{Actor: ActorFamily, Account: account, Action: "link.unlink", Pupil: pupil, Ref: ids[0]})
 	})
 }
 
-// schoolYearEnd is when a link made now for the pupil ends: the day after the
-// current school year of the pupil's classes ends, at midnight in the school's
-// zone; without a known school year, the 1st of September that starts the next.
-func (s *Store) schoolYearEnd(ctx context.Context, q pgx.Tx, pupil PersonID) (time.Time, error) {
+// UnlinkTeacher ends the account's own teacher link: the chat stops acting
+// as a teacher, and the school needs to hand out a new code to undo it.
+func (s *Store) UnlinkTeacher(ctx context.Context, account AccountID) error {
+	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var link int64
+		var teacher PersonID
+		err := tx.QueryRow(ctx, `UPDATE account_links SET revoked_at = $2, revoked_by = 'self'
+		                         WHERE account_id = $1 AND role = 'teacher' AND revoked_at IS NULL
+		                         RETURNING id, person_id`, account, s.Now()).Scan(&link, &teacher)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return Errorf(ENOTFOUND, "account %d has no live teacher link", account)
+		}
+		if err != nil {
+			return fmt.Errorf("unlink teacher account %d: %w", account, err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET acting_as = 'family' WHERE id = $1`, account); err != nil {
+			return fmt.Errorf("account %d acts as family: %w", account, err)
+		}
+		return s.audit(ctx, tx, AuditEntry{Account: account, Teacher: teacher, Action: "link.unlink", Ref: link})
+	})
+}
+
+// schoolYearEnd is when a link made now for the person (a pupil, or a teacher
+// by the classes they teach) ends: the day after the current school year of
+// their classes ends, at midnight in the school's zone; without a known school
+// year, the 1st of September that starts the next.
+func (s *Store) schoolYearEnd(ctx context.Context, q pgx.Tx, person PersonID, role Role) (time.Time, error) {
 	const sql = `
 SELECT y.end_date, coalesce(sc.time_zone, 'Europe/Moscow')
 FROM people p
@@ -239,17 +266,21 @@ LEFT JOIN schools sc ON sc.id = p.school_id
 LEFT JOIN LATERAL (
     SELECT max(ys.end_date) AS end_date
     FROM enrollments e JOIN classes c ON c.id = e.class_id JOIN academic_sessions ys ON ys.id = c.school_year_id
-    WHERE e.person_id = p.id AND e.role = 'student' AND e.active AND ys.end_date >= $2) y ON true
+    WHERE e.person_id = p.id AND e.role = $3 AND e.active AND ys.end_date >= $2) y ON true
 WHERE p.id = $1`
 	now := s.Now()
 	var end *time.Time
 	var zone string
-	err := q.QueryRow(ctx, sql, pupil, now).Scan(&end, &zone)
+	enrolled := "student"
+	if role == RoleTeacher {
+		enrolled = "teacher"
+	}
+	err := q.QueryRow(ctx, sql, person, now, enrolled).Scan(&end, &zone)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return time.Time{}, Errorf(ENOTFOUND, "pupil %d", pupil)
+		return time.Time{}, Errorf(ENOTFOUND, "person %d", person)
 	}
 	if err != nil {
-		return time.Time{}, fmt.Errorf("school year of pupil %d: %w", pupil, err)
+		return time.Time{}, fmt.Errorf("school year of person %d: %w", person, err)
 	}
 	loc, err := location(zone)
 	if err != nil {

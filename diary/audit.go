@@ -15,10 +15,11 @@ type AuditFilter struct {
 	Class   string    // the class's sourced id; "": every class
 }
 
-// AuditRecord is one teacher action of the audit log.
+// AuditRecord is one action of the audit log.
 type AuditRecord struct {
 	At               time.Time
-	TeacherSourcedID string // the teacher's sourced id
+	Actor            string // ActorTeacher, ActorSchool or ActorFamily
+	TeacherSourcedID string // the teacher's sourced id; "" unless Actor is ActorTeacher
 	Teacher          Person
 	Action           string
 	Class            string // the class's title; "" for none
@@ -30,26 +31,15 @@ type AuditRecord struct {
 // Audit lists the audit log, oldest first. A teacher or class the filter
 // names that does not exist is ENOTFOUND, so that a typo is not "no actions".
 func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditRecord, error) {
-	for _, check := range []struct{ what, id, q string }{
-		{"teacher", f.Teacher, `SELECT EXISTS (SELECT FROM people WHERE sourced_id = $1 AND role = 'teacher')`},
-		{"class", f.Class, `SELECT EXISTS (SELECT FROM classes WHERE sourced_id = $1)`},
-	} {
-		if check.id == "" {
-			continue
-		}
-		var exists bool
-		if err := s.db.QueryRow(ctx, check.q, check.id).Scan(&exists); err != nil {
-			return nil, fmt.Errorf("find %s %q: %w", check.what, check.id, err)
-		}
-		if !exists {
-			return nil, Errorf(ENOTFOUND, "%s %q", check.what, check.id)
-		}
+	if err := s.mustExist(ctx, sourced{teacher: f.Teacher, class: f.Class}); err != nil {
+		return nil, err
 	}
 	const q = `
-SELECT a.at, t.sourced_id, t.family_name, t.given_name, t.middle_name, a.action,
+SELECT a.at, a.actor, coalesce(t.sourced_id, ''), coalesce(t.family_name, ''), coalesce(t.given_name, ''),
+       coalesce(t.middle_name, ''), a.action,
        coalesce(c.title, ''), coalesce(p.sourced_id, ''), coalesce(a.ref_id, 0), a.detail::text
 FROM audit_log a
-JOIN people t ON t.id = a.teacher_id
+LEFT JOIN people t ON t.id = a.teacher_id
 LEFT JOIN classes c ON c.id = a.class_id
 LEFT JOIN people p ON p.id = a.pupil_id
 WHERE a.at >= $1 AND ($2 = '' OR t.sourced_id = $2) AND ($3 = '' OR c.sourced_id = $3)
@@ -57,7 +47,7 @@ ORDER BY a.at, a.id`
 	rows, _ := s.db.Query(ctx, q, f.Since, f.Teacher, f.Class)
 	records, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AuditRecord, error) {
 		var r AuditRecord
-		err := row.Scan(&r.At, &r.TeacherSourcedID, &r.Teacher.FamilyName, &r.Teacher.GivenName, &r.Teacher.MiddleName, &r.Action,
+		err := row.Scan(&r.At, &r.Actor, &r.TeacherSourcedID, &r.Teacher.FamilyName, &r.Teacher.GivenName, &r.Teacher.MiddleName, &r.Action,
 			&r.Class, &r.PupilSourcedID, &r.Ref, &r.Detail)
 		return r, err
 	})
@@ -65,4 +55,29 @@ ORDER BY a.at, a.id`
 		return nil, fmt.Errorf("read the audit log: %w", err)
 	}
 	return records, nil
+}
+
+// sourced names a command line's filter by sourced ids; "" for none.
+type sourced struct{ teacher, class, pupil string }
+
+// mustExist is ENOTFOUND for a sourced id of s that names nothing, so that a
+// typo in a filter is not taken for "none".
+func (s *Store) mustExist(ctx context.Context, ids sourced) error {
+	for _, check := range []struct{ what, id, q string }{
+		{"teacher", ids.teacher, `SELECT EXISTS (SELECT FROM people WHERE sourced_id = $1 AND role = 'teacher')`},
+		{"class", ids.class, `SELECT EXISTS (SELECT FROM classes WHERE sourced_id = $1)`},
+		{"pupil", ids.pupil, `SELECT EXISTS (SELECT FROM people WHERE sourced_id = $1 AND role = 'student')`},
+	} {
+		if check.id == "" {
+			continue
+		}
+		var exists bool
+		if err := s.db.QueryRow(ctx, check.q, check.id).Scan(&exists); err != nil {
+			return fmt.Errorf("find %s %q: %w", check.what, check.id, err)
+		}
+		if !exists {
+			return Errorf(ENOTFOUND, "%s %q", check.what, check.id)
+		}
+	}
+	return nil
 }

@@ -305,7 +305,7 @@ func (s *Store) Redeem(ctx context.Context, account AccountID, telegramUserID in
 			return err
 		}
 		// An ended link of the same kind gives way to the new one.
-		_, err = tx.Exec(ctx, `UPDATE account_links SET revoked_at = $4 WHERE account_id = $1 AND person_id = $2
+		_, err = tx.Exec(ctx, `UPDATE account_links SET revoked_at = $4, revoked_by = 'replaced' WHERE account_id = $1 AND person_id = $2
 		                       AND role = $3 AND revoked_at IS NULL`, account, r.Person.ID, role, now)
 		if err != nil {
 			return fmt.Errorf("retire ended link: %w", err)
@@ -393,12 +393,10 @@ ORDER BY attempted_at DESC LIMIT $3`
 	return id, err
 }
 
-// linkEnd is when a new link ends: a trusted person's with the inviting link, a
-// teacher's never by itself, anyone else's with the school year.
+// linkEnd is when a new link ends: a trusted person's with the inviting link,
+// anyone else's (a teacher's too) with the school year.
 func (s *Store) linkEnd(ctx context.Context, tx pgx.Tx, role Role, person PersonID, grantedBy *int64) (time.Time, error) {
 	switch {
-	case role == RoleTeacher:
-		return time.Time{}, nil
 	case grantedBy != nil:
 		var until *time.Time
 		var revoked *time.Time
@@ -410,11 +408,11 @@ func (s *Store) linkEnd(ctx context.Context, tx pgx.Tx, role Role, person Person
 			return time.Time{}, Errorf(EEXPIRED, "the inviting link %d has ended", *grantedBy)
 		}
 		if until == nil {
-			return s.schoolYearEnd(ctx, tx, person)
+			return s.schoolYearEnd(ctx, tx, person, role)
 		}
 		return *until, nil
 	default:
-		return s.schoolYearEnd(ctx, tx, person)
+		return s.schoolYearEnd(ctx, tx, person, role)
 	}
 }
 

@@ -112,13 +112,13 @@ func TestDigestAccess(t *testing.T) {
 	f.grade(c.math, c.dasha, "2026-11-27", 5, 1)
 
 	unlinked := f.guardian(c.maxim) // revoked from Даша, still linked to Максим
-	f.exec(`UPDATE account_links SET revoked_at = '2026-11-20' WHERE id = $1`, f.link(unlinked, c.dasha, diary.RoleGuardian))
+	f.exec(`UPDATE account_links SET revoked_at = '2026-11-20', revoked_by = 'school' WHERE id = $1`, f.link(unlinked, c.dasha, diary.RoleGuardian))
 	dad := f.account()
 	dadLink := f.link(dad, c.dasha, diary.RoleGuardian)
 	grandma := f.account()
 	f.exec(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from, valid_until)
 	        VALUES ($1, $2, 'trusted', $3, '2026-11-01', '2027-08-31')`, grandma, c.dasha, dadLink)
-	f.exec(`UPDATE account_links SET revoked_at = '2026-11-20' WHERE id = $1`, dadLink)
+	f.exec(`UPDATE account_links SET revoked_at = '2026-11-20', revoked_by = 'school' WHERE id = $1`, dadLink)
 	blocked := f.guardian(c.dasha)
 	f.exec(`UPDATE accounts SET blocked_at = '2026-11-20' WHERE id = $1`, blocked)
 	expired := f.guardian(c.dasha)

@@ -25,6 +25,7 @@ const (
 	MessageWeekly   MessageKind = "weekly"   // the weekly summary; About is its minute
 	MessageReminder MessageKind = "reminder" // an event tomorrow; Ref is the event, About the digest's minute
 	MessageReport   MessageKind = "report"   // the author's "delivered N of M", edited; Ref is the notice
+	MessageRevoked  MessageKind = "revoked"  // the school ended a link; Ref is the link
 )
 
 // MessageState is where a message is on its way.
@@ -73,6 +74,16 @@ type Outgoing struct {
 // there as they are, and returns the rows it wrote, which the caller
 // enqueues (the sweeper enqueues them if it cannot).
 func (s *Store) Plan(ctx context.Context, msgs []Outgoing) ([]Pending, error) {
+	return s.plan(ctx, s.db, msgs)
+}
+
+// querier is a pool or a transaction: what plan needs of either.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// plan is Plan in q, so that a change and the messages telling of it commit together.
+func (s *Store) plan(ctx context.Context, q querier, msgs []Outgoing) ([]Pending, error) {
 	if len(msgs) == 0 {
 		return nil, nil
 	}
@@ -91,14 +102,14 @@ func (s *Store) Plan(ctx context.Context, msgs []Outgoing) ([]Pending, error) {
 		}
 		abouts, dues, expiries = append(abouts, optional(m.About)), append(dues, &due), append(expiries, optional(m.Expires))
 	}
-	const q = `
+	const insert = `
 INSERT INTO outbox (dedup_key, kind, ref_id, account_id, chat_id, about_at, due_at, expires_at, created_at, enqueued_at)
 SELECT k, kind, nullif(ref, 0), nullif(acc, 0), chat, about, due, expires, $9, $9
 FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::timestamptz[],
             $8::timestamptz[]) AS m(k, kind, ref, acc, chat, about, due, expires)
 ON CONFLICT (dedup_key) DO NOTHING
 RETURNING id, kind, due_at`
-	rows, _ := s.db.Query(ctx, q, keys, kinds, refs, accounts, chats, abouts, dues, expiries, now)
+	rows, _ := q.Query(ctx, insert, keys, kinds, refs, accounts, chats, abouts, dues, expiries, now)
 	planned, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Pending])
 	if err != nil {
 		return nil, fmt.Errorf("plan %d messages: %w", len(msgs), err)

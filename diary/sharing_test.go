@@ -2,41 +2,66 @@ package diary_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/dnevnik/dnevnik/diary"
 )
 
-func TestTrustedLinks(t *testing.T) {
+func TestSharing(t *testing.T) {
 	f, pupils := codeClass(t)
 	ctx := context.Background()
 	mum, dad := f.account(), f.account()
 	f.link(mum, pupils[0], diary.RoleGuardian)
 	f.link(dad, pupils[0], diary.RoleGuardian)
 	invite, _ := f.store.Invite(ctx, mum, pupils[0])
+	forgotten, _ := f.store.Invite(ctx, mum, pupils[0])
 	grandma := f.account()
 	if _, err := f.store.Redeem(ctx, grandma, 901, invite.Code); err != nil {
 		t.Fatal(err)
 	}
 
-	links, err := f.store.TrustedLinks(ctx, mum, pupils[0])
-	if err != nil || len(links) != 1 || !links[0].Since.Equal(f.now) {
-		t.Fatalf("mum's invitations = %+v, %v", links, err)
+	sh, err := f.store.Sharing(ctx, mum, pupils[0])
+	if err != nil || len(sh.Trusted) != 1 || !sh.Trusted[0].Since.Equal(f.now) {
+		t.Fatalf("mum's trusted people = %+v, %v", sh.Trusted, err)
 	}
-	if others, _ := f.store.TrustedLinks(ctx, dad, pupils[0]); len(others) != 0 {
+	// The invitation used is no longer pending; the other one is.
+	if len(sh.Pending) != 1 || !sh.Pending[0].Expires.Equal(forgotten.ExpiresAt) {
+		t.Fatalf("mum's pending invitations = %+v", sh.Pending)
+	}
+	if others, _ := f.store.Sharing(ctx, dad, pupils[0]); len(others.Trusted)+len(others.Pending) != 0 {
 		t.Errorf("dad sees mum's invitations: %+v", others)
 	}
-	_, err = f.store.TrustedLinks(ctx, grandma, pupils[0])
+	_, err = f.store.Sharing(ctx, grandma, pupils[0])
 	wantCode(t, err, diary.EFORBIDDEN)
-	// Dad cannot revoke what mum granted.
-	wantCode(t, f.store.RevokeTrusted(ctx, dad, pupils[0], links[0].LinkID), diary.ENOTFOUND)
+	// Dad cannot revoke or cancel what mum granted.
+	wantCode(t, f.store.RevokeTrusted(ctx, dad, pupils[0], sh.Trusted[0].LinkID), diary.ENOTFOUND)
+	wantCode(t, f.store.CancelInvitation(ctx, dad, pupils[0], sh.Pending[0].ID), diary.ENOTFOUND)
 
-	if err := f.store.RevokeTrusted(ctx, mum, pupils[0], links[0].LinkID); err != nil {
+	if err := f.store.RevokeTrusted(ctx, mum, pupils[0], sh.Trusted[0].LinkID); err != nil {
 		t.Fatal(err)
 	}
 	_, err = f.store.PupilAccess(ctx, grandma, pupils[0])
 	wantCode(t, err, diary.EREVOKED)
+
+	// A cancelled invitation links nobody, and says no more than a wrong code.
+	if err := f.store.CancelInvitation(ctx, mum, pupils[0], sh.Pending[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.store.Redeem(ctx, f.account(), 902, forgotten.Code)
+	wantCode(t, err, diary.EINVALID)
+	if sh, _ := f.store.Sharing(ctx, mum, pupils[0]); len(sh.Trusted)+len(sh.Pending) != 0 {
+		t.Errorf("after revoking and cancelling: %+v", sh)
+	}
+	var actions []string
+	rows, _ := f.db.Query(ctx, `SELECT action || ' by ' || actor FROM audit_log WHERE account_id = $1 ORDER BY id`, mum)
+	actions, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if want := []string{"link.revoke by family", "invitation.cancel by family"}; err != nil || !slices.Equal(actions, want) {
+		t.Errorf("audit = %q, %v; want %q", actions, err, want)
+	}
 }
 
 func TestSignWeek(t *testing.T) {

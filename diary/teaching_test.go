@@ -37,7 +37,7 @@ func newClassroom(t *testing.T) *classroom {
 	f.exec(`UPDATE accounts SET blocked_at = now() WHERE id = $1`, f.dad)
 	f.dashaSelf = f.account()
 	f.link(f.dashaSelf, f.dasha, diary.RoleStudent)
-	f.exec(`UPDATE account_links SET revoked_at = now() WHERE account_id = $1`, f.guardian(f.petya))
+	f.exec(`UPDATE account_links SET revoked_at = now(), revoked_by = 'school' WHERE account_id = $1`, f.guardian(f.petya))
 	f.maxParent = f.guardian(f.pupil("Алёшин", "Максим", f.c7b))
 	return f
 }

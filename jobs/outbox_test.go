@@ -86,7 +86,7 @@ func TestHeldGradeIsCheckedAndRenderedWhenSent(t *testing.T) {
 	r.wantNoPersonalData()
 
 	for _, q := range []string{
-		`UPDATE account_links SET revoked_at = now() WHERE account_id = ` + fmt.Sprint(revoked),
+		`UPDATE account_links SET revoked_at = now(), revoked_by = 'school' WHERE account_id = ` + fmt.Sprint(revoked),
 		`UPDATE account_links SET valid_until = '2037-11-27 02:00+03' WHERE account_id = ` + fmt.Sprint(expired),
 		`UPDATE grades SET score = 3, comment = 'Исправлено после пересдачи' WHERE id = ` + fmt.Sprint(petya),
 		`UPDATE accounts SET language = 'en' WHERE id = ` + fmt.Sprint(changed),

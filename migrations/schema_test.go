@@ -129,7 +129,7 @@ func TestSchemaRejects(t *testing.T) {
 		s.exec(t, ins, nil, s.account, s.pupilA)
 		s.rejects(t, "account_links_live_idx", ins, s.account, s.pupilA)
 		// Once revoked, the same account may be linked again.
-		s.exec(t, `UPDATE account_links SET revoked_at = now() WHERE account_id = $1`, nil, s.account)
+		s.exec(t, `UPDATE account_links SET revoked_at = now(), revoked_by = 'school' WHERE account_id = $1`, nil, s.account)
 		s.exec(t, ins, nil, s.account, s.pupilA)
 	})
 	t.Run("two lessons of one class in one period", func(t *testing.T) {

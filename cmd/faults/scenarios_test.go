@@ -268,7 +268,7 @@ SELECT 'grade', c.school_id, g.class_id, g.pupil_id, g.id FROM g JOIN classes c 
 	if n := s.count(`SELECT count(*) FROM outbox WHERE chat_id = $1 AND status = 'queued' AND due_at > now()`, held); n != 1 {
 		t.Fatalf("the grade is not held for chat %d: %d rows", held, n)
 	}
-	if _, err := s.db.Exec(s.ctx, `UPDATE account_links SET revoked_at = now() WHERE account_id = (SELECT id FROM accounts WHERE chat_id = $1)`, held); err != nil {
+	if _, err := s.db.Exec(s.ctx, `UPDATE account_links SET revoked_at = now(), revoked_by = 'school' WHERE account_id = (SELECT id FROM accounts WHERE chat_id = $1)`, held); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
