@@ -146,10 +146,7 @@ func TestAccessRefusals(t *testing.T) {
 		w := newWorld(t)
 		mum, gran := w.person(100, "Ольга", "ru"), w.person(200, "Нина", "ru")
 		mum.say(w.code(demo.Dasha))
-		invite := mum.say("/share")[0]
-		link := invite.Text[strings.Index(invite.Text, "https://t.me/"):]
-		link = strings.Fields(link)[0]
-		code := link[strings.Index(link, "start=")+len("start="):]
+		code := invitation(mum)
 		if got := gran.say("/start " + code)[0].Text; !strings.Contains(got, "только для чтения") {
 			t.Fatalf("grandmother linked: %q", got)
 		}

@@ -136,18 +136,21 @@ func (r *request) onChildButton(ctx context.Context, args []int64) error {
 	return r.show(ctx, r.p.T("child_chosen", "Child", html.EscapeString(render.ChildName(a.Pupil))), r.shortcuts()...)
 }
 
-// share answers /share: an invitation link for a trusted person, and who has
-// access through this guardian already, with a button to revoke each.
+// share answers /share: who has read access through this guardian, the
+// invitations nobody has used yet, a button to withdraw or cancel each, and
+// one to make a new invitation.
 func (r *request) share(ctx context.Context, _ string) error {
 	pupil, ok, err := r.activePupil(ctx)
 	if !ok {
 		return err
 	}
-	return r.showSharing(ctx, pupil, true)
+	return r.showSharing(ctx, pupil, "")
 }
 
-func (r *request) showSharing(ctx context.Context, pupil pupil, invite bool) error {
-	links, err := r.b.store.TrustedLinks(ctx, r.account.ID, pupil.id)
+// showSharing shows the sharing screen, with the link of the invitation
+// just made when invite is one.
+func (r *request) showSharing(ctx context.Context, pupil pupil, invite string) error {
+	sh, err := r.b.store.Sharing(ctx, r.account.ID, pupil.id)
 	if diary.ErrorCode(err) == diary.EFORBIDDEN {
 		return r.say(ctx, r.p.T("share_guardian_only"))
 	}
@@ -155,28 +158,64 @@ func (r *request) showSharing(ctx context.Context, pupil pupil, invite bool) err
 		return r.fail(ctx, err)
 	}
 	text := pupil.header
-	if invite {
-		code, err := r.b.store.Invite(ctx, r.account.ID, pupil.id)
-		if err != nil {
-			return r.fail(ctx, err)
-		}
-		text += r.p.T("share_invite", "Link", html.EscapeString(StartLink(r.b.username, code.Code)))
+	if invite != "" {
+		text += r.p.T("share_invite", "Link", html.EscapeString(StartLink(r.b.username, invite))) + "\n\n"
 	}
 	var kb [][]models.InlineKeyboardButton
-	if len(links) == 0 {
-		text += "\n\n" + r.p.T("share_nobody")
+	if len(sh.Trusted) == 0 {
+		text += r.p.T("share_nobody")
 	} else {
-		text += "\n\n" + r.p.N("share_list", len(links))
-		for i, l := range links {
+		text += r.p.N("share_list", len(sh.Trusted))
+		for i, l := range sh.Trusted {
 			kb = append(kb, []models.InlineKeyboardButton{{
 				Text:         r.p.T("share_revoke", "N", i+1, "Since", r.p.Date(l.Since)),
 				CallbackData: r.b.codec.Encode(telegram.ButtonRevoke, int64(pupil.id), l.LinkID)}})
 		}
 	}
+	if len(sh.Pending) > 0 {
+		text += "\n\n" + r.p.N("share_pending", len(sh.Pending))
+		for i, inv := range sh.Pending {
+			kb = append(kb, []models.InlineKeyboardButton{{
+				Text:         r.p.T("share_cancel", "N", i+1, "Until", render.When(r.p, inv.Expires, pupil.access.School.Location)),
+				CallbackData: r.b.codec.Encode(telegram.ButtonInviteDrop, int64(pupil.id), inv.ID)}})
+		}
+	}
+	kb = append(kb, []models.InlineKeyboardButton{{Text: r.p.T("share_new"),
+		CallbackData: r.b.codec.Encode(telegram.ButtonInvite, int64(pupil.id))}})
 	return r.show(ctx, text, kb...)
 }
 
+func (r *request) onInviteButton(ctx context.Context, args []int64) error {
+	if len(args) != 1 {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	pupil, ok, err := r.pupilFromButton(ctx, args[0])
+	if !ok {
+		return err
+	}
+	code, err := r.b.store.Invite(ctx, r.account.ID, pupil.id)
+	if diary.ErrorCode(err) == diary.EFORBIDDEN {
+		return r.say(ctx, r.p.T("share_guardian_only"))
+	}
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	return r.showSharing(ctx, pupil, code.Code)
+}
+
 func (r *request) onRevokeButton(ctx context.Context, args []int64) error {
+	return r.onSharingButton(ctx, args, r.b.store.RevokeTrusted, "share_revoked")
+}
+
+func (r *request) onInviteDropButton(ctx context.Context, args []int64) error {
+	return r.onSharingButton(ctx, args, r.b.store.CancelInvitation, "share_cancelled")
+}
+
+// onSharingButton ends what a sharing button names (pupil, then a trusted
+// link or an invitation) with end, says done, and shows the screen again.
+// What has ended already is done too.
+func (r *request) onSharingButton(ctx context.Context, args []int64,
+	end func(context.Context, diary.AccountID, diary.PersonID, int64) error, done string) error {
 	if len(args) != 2 {
 		return r.answerAlert(ctx, r.p.T("button_outdated"))
 	}
@@ -184,26 +223,34 @@ func (r *request) onRevokeButton(ctx context.Context, args []int64) error {
 	if !ok {
 		return err
 	}
-	if err := r.b.store.RevokeTrusted(ctx, r.account.ID, pupil.id, args[1]); err != nil {
+	if err := end(ctx, r.account.ID, pupil.id, args[1]); err != nil && diary.ErrorCode(err) != diary.ENOTFOUND {
 		return r.fail(ctx, err)
 	}
-	if err := r.answer(ctx, r.p.T("share_revoked")); err != nil {
+	if err := r.answer(ctx, r.p.T(done)); err != nil {
 		return err
 	}
-	return r.showSharing(ctx, pupil, false)
+	return r.showSharing(ctx, pupil, "")
 }
 
-// unlink answers /unlink: it asks before it removes the account's link.
+// yesNo is a confirmation: kind's button with args and 1, then with 0.
+func (r *request) yesNo(yes, kind string, args ...int64) []models.InlineKeyboardButton {
+	return []models.InlineKeyboardButton{
+		{Text: yes, CallbackData: r.b.codec.Encode(kind, append(args, 1)...)},
+		{Text: r.p.T("unlink_no"), CallbackData: r.b.codec.Encode(kind, append(args, 0)...)},
+	}
+}
+
+// unlink answers /unlink: it asks before it removes the account's link to
+// the child, or, in a chat acting as a teacher, the teacher's own link.
 func (r *request) unlink(ctx context.Context, _ string) error {
+	if r.account.ActingAs == diary.ActingTeacher {
+		return r.show(ctx, r.p.T("unlink_teacher_confirm"), r.yesNo(r.p.T("unlink_yes"), telegram.ButtonUnlinkTeacher))
+	}
 	pupil, ok, err := r.activePupil(ctx)
 	if !ok {
 		return err
 	}
-	id := int64(pupil.id)
-	return r.show(ctx, r.p.T("unlink_confirm", "Child", pupil.name), []models.InlineKeyboardButton{
-		{Text: r.p.T("unlink_yes"), CallbackData: r.b.codec.Encode(telegram.ButtonUnlink, id, 1)},
-		{Text: r.p.T("unlink_no"), CallbackData: r.b.codec.Encode(telegram.ButtonUnlink, id, 0)},
-	})
+	return r.show(ctx, r.p.T("unlink_confirm", "Child", pupil.name), r.yesNo(r.p.T("unlink_yes"), telegram.ButtonUnlink, int64(pupil.id)))
 }
 
 func (r *request) onUnlinkButton(ctx context.Context, args []int64) error {
@@ -214,13 +261,51 @@ func (r *request) onUnlinkButton(ctx context.Context, args []int64) error {
 		return r.show(ctx, r.p.T("unlink_kept"))
 	}
 	err := r.b.store.Unlink(ctx, r.account.ID, diary.PersonID(args[0]))
-	if diary.ErrorCode(err) == diary.ENOTFOUND {
-		return r.show(ctx, r.p.T("unlink_done"))
-	}
-	if err != nil {
+	if err != nil && diary.ErrorCode(err) != diary.ENOTFOUND {
 		return r.fail(ctx, err)
 	}
 	return r.show(ctx, r.p.T("unlink_done"))
+}
+
+func (r *request) onUnlinkTeacherButton(ctx context.Context, args []int64) error {
+	if len(args) != 1 {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	if args[0] == 0 {
+		return r.show(ctx, r.p.T("unlink_kept"))
+	}
+	err := r.b.store.UnlinkTeacher(ctx, r.account.ID)
+	if err != nil && diary.ErrorCode(err) != diary.ENOTFOUND {
+		return r.fail(ctx, err)
+	}
+	r.account.ActingAs = diary.ActingFamily
+	if err := r.setChatMenu(ctx, false); err != nil {
+		return err
+	}
+	return r.show(ctx, r.p.T("unlink_teacher_done"))
+}
+
+// forget answers /forget: it says what deleting the account deletes, and
+// asks.
+func (r *request) forget(ctx context.Context, _ string) error {
+	return r.show(ctx, r.p.T("forget_confirm"), r.yesNo(r.p.T("forget_yes"), telegram.ButtonForget))
+}
+
+func (r *request) onForgetButton(ctx context.Context, args []int64) error {
+	if len(args) != 1 {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	if args[0] == 0 {
+		return r.show(ctx, r.p.T("unlink_kept"))
+	}
+	f, err := r.b.store.Forget(ctx, r.account.ID)
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	if err := r.setChatMenu(ctx, false); err != nil {
+		return err
+	}
+	return r.show(ctx, render.Forgotten(r.p, f))
 }
 
 // sign answers /sign: one button signs the week that is over.

@@ -27,6 +27,8 @@ func (w *Worker) compose(ctx context.Context, m diary.OutboxMessage) (Message, s
 		return w.composeWeekly(ctx, m)
 	case diary.MessageReminder:
 		return w.composeReminder(ctx, m)
+	case diary.MessageRevoked:
+		return w.composeRevoked(ctx, m)
 	}
 	return Message{}, "", fmt.Errorf("outbox message %d of unknown kind %q: %w", m.ID, m.Kind, asynq.SkipRetry)
 }
@@ -59,6 +61,19 @@ func (w *Worker) composeNotice(ctx context.Context, m diary.OutboxMessage) (Mess
 		kb = append(kb, stop)
 	}
 	return Message{Text: render.Notice(p, n, child), Keyboard: keyboard(kb)}, "", nil
+}
+
+// composeRevoked tells a person the school ended their link. It asks no
+// access rule: the person had the link, and the message is about its end.
+func (w *Worker) composeRevoked(ctx context.Context, m diary.OutboxMessage) (Message, string, error) {
+	l, err := w.store.LinkEndedBySchool(ctx, m.Account, m.Ref)
+	switch {
+	case diary.ErrorCode(err) == diary.ENOTFOUND:
+		return Message{}, diary.DropGone, nil
+	case err != nil:
+		return Message{}, "", err
+	}
+	return Message{Text: render.LinkRevoked(locales.For(m.Language), l)}, "", nil
 }
 
 // digestOf is the account's digest for the instant the message is about, as

@@ -340,3 +340,58 @@ func eventually(timeout time.Duration, done func() bool) bool {
 	}
 	return false
 }
+
+// The scheduler purges at its start (and every hour): a message sent longer
+// ago than the retention and a code expired as long are deleted; a message
+// sent yesterday stays.
+func TestSchedulerPurgesWhatIsPastRetention(t *testing.T) {
+	r := newRig(t, digestTime)
+	ctx := context.Background()
+	acc := r.link(demo.Petya, 801)
+	old, recent := digestTime.Add(-31*24*time.Hour), digestTime.Add(-24*time.Hour)
+	planned, err := r.store.Plan(ctx, []diary.Outgoing{
+		{Key: "old", Kind: diary.MessageDigest, Account: acc, ChatID: 801},
+		{Key: "recent", Kind: diary.MessageDigest, Account: acc, ChatID: 801},
+	})
+	if err != nil || len(planned) != 2 {
+		t.Fatal(planned, err)
+	}
+	for i, at := range []time.Time{old, recent} {
+		if _, err := r.db.Exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = $2, created_at = $2 WHERE id = $1`,
+			planned[i].ID, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.db.Exec(ctx, `UPDATE link_codes SET created_at = $1::timestamptz - interval '1 day', expires_at = $1`, old); err != nil {
+		t.Fatal(err)
+	}
+	scheduler := jobs.NewScheduler(r.store, r.enqueue, slog.New(slog.DiscardHandler))
+	scheduler.Retention = 30 * 24 * time.Hour
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- scheduler.Run(runCtx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	count := func(q string) int {
+		var n int
+		if err := r.db.QueryRow(ctx, q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for count(`SELECT count(*) FROM outbox WHERE dedup_key = 'old'`) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the old message is still in the outbox")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := count(`SELECT count(*) FROM outbox WHERE dedup_key = 'recent'`); n != 1 {
+		t.Error("yesterday's message was purged")
+	}
+	if n := count(`SELECT count(*) FROM link_codes`); n != 0 {
+		t.Errorf("%d expired codes kept", n)
+	}
+}

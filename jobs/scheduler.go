@@ -28,6 +28,9 @@ type Scheduler struct {
 	store   *diary.Store
 	enqueue *Enqueuer
 	log     *slog.Logger
+	// Retention is how long the purge keeps what the diary no longer needs;
+	// zero: diary.DefaultRetention.
+	Retention time.Duration
 }
 
 // catchUp is how far back the scheduler plans the digests of minutes it
@@ -81,17 +84,47 @@ func (s *Scheduler) Sweep(ctx context.Context) error {
 	return s.enqueue.sends(ctx, pending, s.store.Now(), nil)
 }
 
-// sweepEvery is how often Run looks for due notices and sweeps the outbox.
-const sweepEvery = 15 * time.Second
+// Purge deletes what is older than the retention and no longer needed
+// (diary.Purge), and logs what it deleted.
+func (s *Scheduler) Purge(ctx context.Context) error {
+	retention := s.Retention
+	if retention == 0 {
+		retention = diary.DefaultRetention
+	}
+	p, err := s.store.Purge(ctx, retention)
+	if err != nil {
+		return err
+	}
+	if p != (diary.Purged{}) {
+		s.log.Info("purged", "retention", retention, "messages", p.Messages, "codes", p.Codes, "attempts", p.Attempts,
+			"links", p.Links, "accounts", p.Accounts, "notices", p.Notices, "conversations", p.Conversations)
+	}
+	return nil
+}
 
-// Run ticks at the start of every minute, and sweeps every sweepEvery in
-// between, until ctx ends.
+// sweepEvery is how often Run looks for due notices and sweeps the outbox;
+// purgeEvery how often it purges.
+const (
+	sweepEvery = 15 * time.Second
+	purgeEvery = time.Hour
+)
+
+// Run ticks at the start of every minute, sweeps every sweepEvery in
+// between and purges every purgeEvery (the first at its start), until ctx
+// ends.
 func (s *Scheduler) Run(ctx context.Context) error {
 	sweep := time.NewTicker(sweepEvery)
 	defer sweep.Stop()
+	var purged time.Time
 	for {
 		if err := s.Tick(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			s.log.Error("scheduler tick", "err", err)
+		}
+		if time.Since(purged) >= purgeEvery {
+			purged = time.Now()
+			if err := s.Purge(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				s.log.Error("purge", "err", err)
+			}
 		}
 		now := time.Now()
 		minute := time.After(now.Truncate(time.Minute).Add(time.Minute).Sub(now))

@@ -456,7 +456,7 @@ func TestSendWithoutAnAnswerIsUncertain(t *testing.T) {
 	} {
 		m := h.message("digest:"+c.name, "Дайджест")
 		h.fake.FailNext("sendMessage", 1, c.fault)
-		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		_, err := s.Send(ctx, m.row, m.msg)
 		cancel()
 		if err == nil || !jobs.IsFailure(err) {

@@ -40,4 +40,5 @@ const (
 	iconAuthor       = "👤"
 	iconSending      = "⏳"
 	iconSame         = "="
+	iconLocked       = "🔒"
 )

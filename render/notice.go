@@ -103,3 +103,39 @@ func NoticeReport(p *locales.Printer, n diary.Notice, progress diary.NoticeProgr
 	}
 	return m.String()
 }
+
+// LinkRevoked tells a person that the school ended their link: to a child's
+// diary, or their access as a teacher.
+func LinkRevoked(p *locales.Printer, l diary.EndedLink) string {
+	var m message
+	if l.Role == diary.RoleTeacher {
+		m.add(iconLine(iconLocked, bold(p.T("notice_revoked_teacher"))))
+	} else {
+		m.add(iconLine(iconLocked, bold(p.T("notice_revoked", "Child", field(ChildName(l.Person))))))
+	}
+	m.add(p.T("notice_revoked_help"))
+	return m.String()
+}
+
+// Forgotten tells a person what /forget deleted: every kind of thing it had,
+// with how many; the settings always.
+func Forgotten(p *locales.Printer, f diary.Forgotten) string {
+	var m message
+	m.add(iconLine(iconYes, bold(p.T("forget_done"))))
+	m.add("• " + p.T("forget_settings"))
+	for _, item := range []struct {
+		id string
+		n  int64
+	}{
+		{"forget_links", f.Links}, {"forget_invited", f.Invited}, {"forget_codes", f.Codes + f.Attempts},
+		{"forget_messages", f.Messages + f.Reports}, {"forget_signatures", f.Signatures}, {"forget_answers", f.Answers},
+		{"forget_conversation", f.Conversation},
+	} {
+		if item.n > 0 {
+			m.add("• " + p.T(item.id, "N", item.n))
+		}
+	}
+	m.block()
+	m.add(p.T("forget_after"))
+	return m.String()
+}

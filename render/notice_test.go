@@ -76,5 +76,8 @@ func noticesText(p *locales.Printer) string {
 		announcement.FannedOut = st.fannedOut
 		parts = append(parts, NoticeReport(p, announcement, st.progress))
 	}
+	for _, role := range []diary.Role{diary.RoleGuardian, diary.RoleTeacher} {
+		parts = append(parts, LinkRevoked(p, diary.EndedLink{Role: role, Person: diary.Person{FamilyName: "Ёлкин", GivenName: "Пётр"}}))
+	}
 	return strings.Join(parts, "\n\n—\n\n")
 }

@@ -99,9 +99,13 @@ const (
 	ButtonShortcut    = "q"  // shortcut
 	ButtonRSVP        = "rv" // event, 1 for "I'll come" / 0 for "I can't"
 	ButtonStop        = "x"  // setting: turn this kind of notice off
+	ButtonInvite      = "iv" // pupil: make an invitation for a trusted person
+	ButtonInviteDrop  = "ix" // pupil, invitation: cancel it
+	ButtonForget      = "fg" // 1 to delete the account / 0 to keep it
 	// A teacher's buttons; each names the class or meeting it acts on, checked
 	// again on every press.
 	ButtonRole           = "ro" // 1 for the teacher's menu / 0 for the family's
+	ButtonUnlinkTeacher  = "ut" // 1 to end the account's teacher link / 0 to keep it
 	ButtonAnnounceClass  = "an" // class
 	ButtonAnnounceOption = "ao" // class, 1/0 to pupils too, 1/0 urgent
 	ButtonAnnounceSend   = "as" // class, 1 to send / 0 to cancel

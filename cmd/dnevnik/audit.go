@@ -24,7 +24,7 @@ func auditCommand() command {
 	return command{
 		name:    "audit",
 		args:    "[--since DATE] [--teacher SOURCED_ID] [--class SOURCED_ID]",
-		summary: "Print the teachers' audit log (who did what, when), oldest first, times in UTC.",
+		summary: "Print the audit log (who did what, when: teachers, the school's `links revoke`, families' unlinking and forgetting), oldest first, times in UTC.",
 		needs:   needDatabase,
 		flags:   o.declare,
 		run:     o.run,
@@ -74,14 +74,17 @@ func (o *auditOptions) run(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME\tTEACHER\tACTION\tCLASS\tPUPIL\tREF\tDETAIL")
+	fmt.Fprintln(tw, "TIME\tBY\tACTION\tCLASS\tPUPIL\tREF\tDETAIL")
 	for _, r := range records {
 		ref := "-"
 		if r.Ref != 0 {
 			ref = strconv.FormatInt(r.Ref, 10)
 		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", r.At.UTC().Format(time.RFC3339), r.TeacherSourcedID, fullName(r.Teacher),
-			r.Action, dash(r.Class), dash(r.PupilSourcedID), ref, r.Detail)
+		by := r.Actor // the school, or a family (never named)
+		if r.Actor == diary.ActorTeacher {
+			by = r.TeacherSourcedID + " " + fullName(r.Teacher)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", utc(r.At), by, r.Action, dash(r.Class), dash(r.PupilSourcedID), ref, r.Detail)
 	}
 	return tw.Flush()
 }

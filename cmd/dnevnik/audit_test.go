@@ -25,7 +25,7 @@ LEFT JOIN people p ON p.sourced_id = v.pupil`)
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	want := `TIME                  TEACHER                     ACTION          CLASS  PUPIL  REF  DETAIL
+	want := `TIME                  BY                          ACTION          CLASS  PUPIL  REF  DETAIL
 2026-11-26T07:00:00Z  t-1 Иванова Мария Петровна  announce        5Б     -      41   {"urgent": true}
 2026-11-27T06:30:00Z  t-2 Волкова Елена           grade.set       5Б     p-2    7    {"score": 5}
 2026-11-27T10:00:00Z  t-1 Иванова Мария Петровна  meeting.cancel  -      -      -    {}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/dnevnik/dnevnik/diary"
 )
 
 // config is everything dnevnik reads from the environment. Each command reads only
@@ -27,6 +29,9 @@ type config struct {
 	// MetricsAddr is where /metrics listens, apart from the public webhook
 	// port: loopback by default; empty ("off"): nowhere.
 	MetricsAddr string
+	// Retention is how long the worker keeps what the diary no longer needs
+	// (RETENTION_DAYS): sent messages, spent codes, ended links.
+	Retention time.Duration
 
 	LogLevel        slog.Level
 	LogFormat       string // text or json
@@ -59,7 +64,11 @@ const (
 	needMetrics
 	needSecret
 	maySecret // read DNEVNIK_SECRET when it is set (the demo makes one up)
+	needRetention
 )
+
+// defaultRetentionDays is diary.DefaultRetention in days, as RETENTION_DAYS says it.
+const defaultRetentionDays = int(diary.DefaultRetention / (24 * time.Hour))
 
 // minSecretLength is the least a code secret may have: 32 hex digits are 128 bits.
 const minSecretLength = 32
@@ -108,6 +117,9 @@ func loadConfig(getenv func(string) string, n needs) (config, []error) {
 	}
 	if n&needMetrics != 0 && r.withDefault("METRICS_ADDR", "") != "off" {
 		c.MetricsAddr = r.listenAddr("METRICS_ADDR", defaultMetricsAddr)
+	}
+	if n&needRetention != 0 {
+		c.Retention = time.Duration(r.wholeNumber("RETENTION_DAYS", defaultRetentionDays, 3650)) * 24 * time.Hour
 	}
 	if n&needTelegram != 0 {
 		c.Telegram = r.telegram()
@@ -279,6 +291,20 @@ func (r *envReader) number(name string, def, max float64) float64 {
 	n, err := strconv.ParseFloat(v, 64)
 	if err != nil || n <= 0 || n > max {
 		r.fail(name, "is %q; it must be a number above 0 and at most %g", v, max)
+		return def
+	}
+	return n
+}
+
+// wholeNumber reads a whole number from 1 up to max.
+func (r *envReader) wholeNumber(name string, def, max int) int {
+	v := r.withDefault(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		r.fail(name, "is %q; it must be a whole number from 1 to %d", v, max)
 		return def
 	}
 	return n

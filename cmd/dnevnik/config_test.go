@@ -48,6 +48,23 @@ func TestConfigMetricsAddr(t *testing.T) {
 	}
 }
 
+// RETENTION_DAYS is how long the worker keeps what the diary no longer needs:
+// 90 days unless set, whole days from 1 to ten years.
+func TestConfigRetention(t *testing.T) {
+	for value, want := range map[string]time.Duration{"": 90 * 24 * time.Hour, "30": 30 * 24 * time.Hour} {
+		cfg, errs := loadConfig(envFrom(map[string]string{"RETENTION_DAYS": value}), needRetention)
+		if len(errs) > 0 || cfg.Retention != want {
+			t.Errorf("RETENTION_DAYS=%q: %v, %v; want %v", value, cfg.Retention, errs, want)
+		}
+	}
+	for _, bad := range []string{"0", "-5", "1.5", "90d", "4000"} {
+		_, errs := loadConfig(envFrom(map[string]string{"RETENTION_DAYS": bad}), needRetention)
+		if len(errs) != 1 || !strings.Contains(errs[0].Error(), "RETENTION_DAYS is") {
+			t.Errorf("RETENTION_DAYS=%q: %v, want one error naming it", bad, errs)
+		}
+	}
+}
+
 func TestConfigErrorsNameTheVariable(t *testing.T) {
 	db := "postgres://u:p@db:5432/dnevnik"
 	cases := []struct {

@@ -66,6 +66,7 @@ func commands() []command {
 		workerCommand(),
 		codesCommand(),
 		auditCommand(),
+		linksCommand(),
 		demoCommand(),
 		versionCommand(),
 		genCommand(),
@@ -173,7 +174,7 @@ func printUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 	case c.needs&needRedis != 0:
 		vars = append(vars, "REDIS_URL (required)")
 	case c.needs&mayRedis != 0:
-		vars = append(vars, "REDIS_URL (optional: the worker is told at once of the grades to push)")
+		vars = append(vars, "REDIS_URL (optional: the worker is told at once of what there is to send)")
 	}
 	if c.needs&needTelegram != 0 {
 		vars = append(vars, "TELEGRAM_TOKEN (required)", "TELEGRAM_API_URL", "TELEGRAM_WEBHOOK_URL",
@@ -187,6 +188,10 @@ func printUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 	}
 	if c.needs&needMetrics != 0 {
 		vars = append(vars, "METRICS_ADDR ("+defaultMetricsAddr+"; off for none)")
+	}
+	if c.needs&needRetention != 0 {
+		vars = append(vars, fmt.Sprintf("RETENTION_DAYS (%d: how long sent messages, spent codes and ended links are kept)",
+			defaultRetentionDays))
 	}
 	fmt.Fprintln(w, "\nEnvironment:")
 	for _, v := range vars {

@@ -39,7 +39,7 @@ func processCommand(name string, withBot bool, more needs, summary string) comma
 	return command{
 		name:    name,
 		summary: summary,
-		needs:   needDatabase | needRedis | needTelegram | needMetrics | more,
+		needs:   needDatabase | needRedis | needTelegram | needMetrics | needRetention | more,
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return usageError{name + " takes no arguments"}
@@ -88,7 +88,7 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	t := e.cfg.Telegram
 	g, ctx := errgroup.WithContext(ctx)
 	enqueue, stop, err := startWorker(ctx, g, e, workerParts{store: store, rdb: rdb, queue: queue, apiURL: t.APIURL,
-		token: t.Token, rate: t.SendRate, paid: t.PaidBroadcast, metrics: metrics})
+		token: t.Token, rate: t.SendRate, paid: t.PaidBroadcast, metrics: metrics, retention: e.cfg.Retention})
 	if err != nil {
 		return err
 	}
@@ -125,6 +125,7 @@ type workerParts struct {
 	rate          float64
 	paid          bool
 	metrics       *jobs.Metrics // may be nil
+	retention     time.Duration // zero: diary.DefaultRetention
 }
 
 // startWorker starts the task server and, in g, the scheduler, and returns
@@ -149,7 +150,9 @@ func startWorker(ctx context.Context, g *errgroup.Group, e *env, w workerParts) 
 		enqueuer.Close()
 		return nil, nil, fmt.Errorf("start the worker: %w", err)
 	}
-	g.Go(func() error { return jobs.NewScheduler(w.store, enqueue, e.log).Run(ctx) })
+	scheduler := jobs.NewScheduler(w.store, enqueue, e.log)
+	scheduler.Retention = w.retention
+	g.Go(func() error { return scheduler.Run(ctx) })
 	return enqueue, func() {
 		server.Shutdown()
 		enqueuer.Close()
