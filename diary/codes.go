@@ -17,7 +17,8 @@ import (
 // A link code is 12 symbols from an alphabet with no 0/O, 1/I/L or U, so that it
 // survives being read aloud and typed from paper: 30 symbols, log2(30^12) ≈ 58.9
 // bits. It is shown in groups of four (K7QM-2XHP-9TVA) and stored only as a
-// SHA-256 hash; with that entropy and a lifetime of days, a fast hash is enough.
+// keyed hash (UseCodeSecrets): with that entropy, a lifetime of days and a key
+// outside the database, a fast hash is enough.
 const (
 	codeAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 	codeLength   = 12

@@ -143,6 +143,9 @@ func (s *Store) checkChangeSlots(ctx context.Context, c NewLessonChange, today t
 	if err := CheckChangeDate(today, c.Date); err != nil {
 		return err
 	}
+	if err := c.check(); err != nil {
+		return err
+	}
 	lessons, err := s.lessonsOn(ctx, 0, c.Date, c.Class, c.Period)
 	if err != nil {
 		return err

@@ -21,6 +21,15 @@ type LessonRef struct {
 	Period int
 }
 
+// check refuses a lesson no timetable can hold (a forged or mistyped button):
+// a period out of the day's range, a date out of the diary's years.
+func (r LessonRef) check() error {
+	if r.Period < 0 || r.Period > MaxPeriod || r.Date.Year() < 2000 || r.Date.Year() > 9999 {
+		return Errorf(EINVALID, "no lesson at period %d on %s", r.Period, r.Date.Format(time.DateOnly))
+	}
+	return nil
+}
+
 // TeacherLesson is a lesson as a teacher sees it: the class it is for and
 // what changed about it. Lesson.Change has MovedFrom set for a lesson moved
 // into its slot from another day.
@@ -151,6 +160,9 @@ func (s *Store) ClassLessons(ctx context.Context, account AccountID, class Class
 // it. A class the teacher has nothing to do with is EFORBIDDEN whether or not
 // the lesson exists.
 func (s *Store) lessonAccess(ctx context.Context, account AccountID, ref LessonRef) (TeacherAccess, TeacherLesson, error) {
+	if err := ref.check(); err != nil {
+		return TeacherAccess{}, TeacherLesson{}, err
+	}
 	a, classes, err := s.TeacherClasses(ctx, account)
 	if err != nil {
 		return TeacherAccess{}, TeacherLesson{}, err
