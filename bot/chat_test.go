@@ -66,6 +66,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.bot, err = bot.New(ctx, w.store, bot.Options{Token: token, APIURL: w.fake.URL(), PollTimeout: 2 * time.Second,
+		Logger: diarytest.Logger(t, w.db, token),
 		AfterUpdate: func(_ string, _ time.Duration, err error) {
 			if err != nil {
 				w.failed.Add(1)

@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -43,8 +42,9 @@ func (w *world) startWorker() *delivery {
 	w.t.Cleanup(func() { ac.Close() })
 	d := &delivery{w: w, enqueue: jobs.NewEnqueuer(ac), inspect: asynq.NewInspector(queue)}
 	w.t.Cleanup(func() { d.inspect.Close() })
-	sender := jobs.NewSender(client, w.store, rdb, jobs.SenderConfig{Rate: -1, ChatInterval: -1})
-	worker := jobs.NewWorker(w.store, telegram.NewCodec(token), sender, d.enqueue, nil, slog.New(slog.DiscardHandler))
+	log := diarytest.Logger(w.t, w.db, token)
+	sender := jobs.NewSender(client, w.store, rdb, jobs.SenderConfig{Rate: -1, ChatInterval: -1, Log: log})
+	worker := jobs.NewWorker(w.store, telegram.NewCodec(token), sender, d.enqueue, nil, log)
 	srv := asynq.NewServer(queue, worker.ServerConfig(jobstest.AsynqConfig()))
 	if err := srv.Start(worker.Mux()); err != nil {
 		w.t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/jobs"
 )
 
@@ -200,7 +200,7 @@ func TestRedisLostInTheMiddleLosesNothing(t *testing.T) {
 	if _, err := r.db.Exec(ctx, `UPDATE accounts SET quiet_from = '18:00', quiet_to = '20:00' WHERE id = $1`, late); err != nil {
 		t.Fatal(err)
 	}
-	scheduler := jobs.NewScheduler(r.store, r.enqueue, slog.New(slog.DiscardHandler))
+	scheduler := jobs.NewScheduler(r.store, r.enqueue, diarytest.Logger(t, r.db))
 	if err := scheduler.Sweep(ctx); err != nil { // plants the sentinel
 		t.Fatal(err)
 	}
@@ -365,7 +365,7 @@ func TestSchedulerPurgesWhatIsPastRetention(t *testing.T) {
 	if _, err := r.db.Exec(ctx, `UPDATE link_codes SET created_at = $1::timestamptz - interval '1 day', expires_at = $1`, old); err != nil {
 		t.Fatal(err)
 	}
-	scheduler := jobs.NewScheduler(r.store, r.enqueue, slog.New(slog.DiscardHandler))
+	scheduler := jobs.NewScheduler(r.store, r.enqueue, diarytest.Logger(t, r.db))
 	scheduler.Retention = 30 * 24 * time.Hour
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)

@@ -87,6 +87,9 @@ func (h *harness) sender(cfg jobs.SenderConfig) *jobs.Sender {
 	rdb := redis.NewClient(h.redis)
 	h.t.Cleanup(func() { rdb.Close() })
 	store, _ := h.newStore()
+	if cfg.Log == nil {
+		cfg.Log = diarytest.Logger(h.t, h.db, token)
+	}
 	return jobs.NewSender(client, store, rdb, cfg)
 }
 

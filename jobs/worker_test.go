@@ -1,6 +1,7 @@
 package jobs_test
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"log/slog"
@@ -115,11 +116,13 @@ func (r *rig) runWorker(cfg jobs.SenderConfig) (stop func()) {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	sender := jobs.NewSender(client, r.store, rdb, cfg)
-	log := slog.New(slog.DiscardHandler)
+	out := diarytest.LogWriter(r.t, r.db, workerToken)
 	if r.logs != nil {
-		log = slog.New(slog.NewTextHandler(r.logs, nil))
+		out = io.MultiWriter(out, r.logs)
 	}
+	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg.Log = cmp.Or(cfg.Log, log)
+	sender := jobs.NewSender(client, r.store, rdb, cfg)
 	w := jobs.NewWorker(r.store, telegram.NewCodec(workerToken), sender, r.enqueue, nil, log)
 	srv := asynq.NewServer(r.queue, w.ServerConfig(jobstest.AsynqConfig()))
 	if err := srv.Start(w.Mux()); err != nil {
@@ -133,7 +136,7 @@ func (r *rig) runWorker(cfg jobs.SenderConfig) (stop func()) {
 // tick runs one scheduler tick at the pinned time.
 func (r *rig) tick() {
 	r.t.Helper()
-	s := jobs.NewScheduler(r.store, r.enqueue, slog.New(slog.DiscardHandler))
+	s := jobs.NewScheduler(r.store, r.enqueue, diarytest.Logger(r.t, r.db))
 	if err := s.Tick(context.Background()); err != nil {
 		r.t.Fatal(err)
 	}

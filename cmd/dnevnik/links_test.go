@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -47,7 +48,9 @@ func TestLinksListAndRevoke(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"worker"}, envFrom(env), io.Discard, io.Discard) }()
+	log, workerEnv := processLog(t, env), maps.Clone(env)
+	workerEnv["LOG_LEVEL"] = "debug" // all of it scanned
+	go func() { done <- run(ctx, []string{"worker"}, envFrom(workerEnv), io.Discard, log) }()
 	defer func() {
 		cancel()
 		<-done

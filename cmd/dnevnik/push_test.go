@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -39,7 +40,9 @@ func TestImportPushesGradesWithinSeconds(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"worker"}, envFrom(env), io.Discard, io.Discard) }()
+	log, workerEnv := processLog(t, env), maps.Clone(env)
+	workerEnv["LOG_LEVEL"] = "debug" // all of it scanned
+	go func() { done <- run(ctx, []string{"worker"}, envFrom(workerEnv), io.Discard, log) }()
 	defer func() {
 		cancel()
 		<-done

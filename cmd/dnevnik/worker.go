@@ -137,7 +137,7 @@ func startWorker(ctx context.Context, g *errgroup.Group, e *env, w workerParts) 
 		return nil, nil, fmt.Errorf("telegram client: %w", err)
 	}
 	sender := jobs.NewSender(client, w.store, w.rdb, jobs.SenderConfig{
-		Rate: w.rate, ChatInterval: time.Second, PaidBroadcast: w.paid, Metrics: w.metrics})
+		Rate: w.rate, ChatInterval: time.Second, PaidBroadcast: w.paid, Metrics: w.metrics, Log: e.log})
 	enqueuer := asynq.NewClient(w.queue)
 	enqueue := jobs.NewEnqueuer(enqueuer)
 	worker := jobs.NewWorker(w.store, telegram.NewCodec(w.token), sender, enqueue, w.metrics, e.log)

@@ -30,7 +30,10 @@ import (
 	"github.com/dnevnik/dnevnik/jobs"
 )
 
-const token = "777777:FAULTS-token-for-the-fake-api-0"
+const (
+	token  = "777777:FAULTS-token-for-the-fake-api-0"
+	secret = "faults-secret-0123456789abcdef0123456789"
+)
 
 // The servers every scenario runs on, one after the other: some restart them.
 var (
@@ -107,6 +110,16 @@ func newScene(t *testing.T, pupils int) *scene {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.db.Close)
+	t.Cleanup(func() { // the processes' logs, once they stopped (their cleanups run first)
+		files, _ := filepath.Glob(filepath.Join(s.logs, "*.log"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Error(err)
+			}
+			diarytest.CheckLog(t, s.db, string(b), token, secret)
+		}
+	})
 	s.store = diary.NewStore(s.db)
 	if _, err := demo.Seed(ctx, s.db, diary.Date(time.Now(), moscow)); err != nil {
 		t.Fatal(err)
@@ -140,10 +153,10 @@ func (s *scene) env(more ...string) []string {
 		"REDIS_URL=" + redisServer.URL(),
 		"TELEGRAM_TOKEN=" + token,
 		"TELEGRAM_API_URL=" + s.fake.URL(),
-		"LOG_LEVEL=warn",
+		"LOG_LEVEL=info", // all of it scanned (diarytest.CheckLog)
 		"SHUTDOWN_TIMEOUT=5s",
 		"METRICS_ADDR=off",
-		"DNEVNIK_SECRET=faults-secret-0123456789abcdef0123456789",
+		"DNEVNIK_SECRET=" + secret,
 	}, more...)
 }
 
