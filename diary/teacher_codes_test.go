@@ -28,15 +28,23 @@ func TestIssueTeacherCodes(t *testing.T) {
 	if codes[0].Person.FamilyName != "Волкова" || codes[0].Class != "" {
 		t.Errorf("Волкова's code: %+v", codes[0])
 	}
-	// The code links the teacher's own account, and she acts on her classes.
+	// The code links the teacher's own account, and she acts on her classes
+	// until the end of their school year, as every link does.
+	f.terms()
 	acc := f.account()
 	r, err := f.store.Redeem(ctx, acc, 4242, codes[1].Code)
-	if err != nil || r.Role != diary.RoleTeacher || r.Person.ID != ivanova {
+	if err != nil || r.Role != diary.RoleTeacher || r.Person.ID != ivanova ||
+		!r.Until.Equal(time.Date(2027, 6, 1, 0, 0, 0, 0, moscow)) {
 		t.Fatalf("redeem: %+v, %v", r, err)
 	}
 	if _, err := f.store.TeacherClassAccess(ctx, acc, c7b); err != nil {
 		t.Errorf("the linked teacher may not act on her class: %v", err)
 	}
+	now := f.now
+	f.now = time.Date(2027, 6, 2, 9, 0, 0, 0, moscow)
+	_, err = f.store.TeacherClassAccess(ctx, acc, c7b)
+	wantCode(t, err, diary.EEXPIRED)
+	f.now = now
 
 	_, err = f.store.IssueTeacherCodes(ctx, "nope", time.Hour)
 	wantCode(t, err, diary.ENOTFOUND)
