@@ -82,12 +82,25 @@ func scanLinkRecord(row pgx.CollectableRow, now time.Time) (LinkRecord, error) {
 }
 
 // Links lists the links the filter selects, pupils' first (by class and
-// name), then teachers'. A sourced id that names nothing is ENOTFOUND.
+// name), then teachers', and records in the audit log that the school
+// looked, and at what. A sourced id that names nothing is ENOTFOUND.
 func (s *Store) Links(ctx context.Context, f LinkFilter) ([]LinkRecord, error) {
 	if err := s.mustExist(ctx, sourced{pupil: f.Pupil, teacher: f.Teacher, class: f.Class}); err != nil {
 		return nil, err
 	}
-	return s.links(ctx, s.db, f, nil)
+	var links []LinkRecord
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		if links, err = s.links(ctx, tx, f, nil); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEntry{Actor: ActorSchool, Action: "links.list", Detail: map[string]any{
+			"class": f.Class, "pupil": f.Pupil, "teacher": f.Teacher, "ended": f.Ended, "links": len(links)}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return links, nil
 }
 
 func (s *Store) links(ctx context.Context, q querier, f LinkFilter, ids []int64) ([]LinkRecord, error) {

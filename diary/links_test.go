@@ -89,6 +89,9 @@ func TestLinksList(t *testing.T) {
 			t.Errorf("%+v: %d links, %v; want %d", c.filter, len(links), err, c.n)
 		}
 	}
+	if n := f.count(`SELECT count(*) FROM audit_log WHERE actor = 'school' AND action = 'links.list'`); n != 4 {
+		t.Errorf("%d audit rows of looking, want 4", n)
+	}
 	_, err = f.store.Links(ctx, diary.LinkFilter{Pupil: "nobody"})
 	wantCode(t, err, diary.ENOTFOUND)
 	// A pupil's sourced id is not a teacher's.
