@@ -16,7 +16,7 @@ func botCommand() command {
 	return command{
 		name:    "bot",
 		summary: "Run the Telegram bot: long polling, or a webhook on HTTP_ADDR when TELEGRAM_WEBHOOK_URL is set.",
-		needs:   needDatabase | needTelegram | needSecret,
+		needs:   needDatabase | needTelegram | needWebhook | needHTTP | needSecret,
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return usageError{"bot takes no arguments"}

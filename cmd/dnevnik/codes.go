@@ -40,7 +40,7 @@ func codesCommand() command {
 		args:    "(--class CLASS_SOURCED_ID --role guardian|student | --teachers --school SCHOOL_SOURCED_ID) [--ttl 336h] [--format csv|html] [--lang ru|en] [--bot USERNAME]",
 		summary: "Issue a one-time link code for each pupil of a class, or each teacher of a school, and print them as CSV or as an A4 sheet of cut-out cards (HTML).",
 		// Telegram too, unless --bot names the bot: see botUsername.
-		needs: needDatabase | needSecret,
+		needs: needDatabase | needSecret | mayTelegram,
 		flags: o.declare,
 		run:   o.run,
 	}

@@ -9,11 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/redis/go-redis/v9"
-
-	"github.com/dnevnik/dnevnik/diary"
 )
 
 // config is everything dnevnik reads from the environment. Each command reads only
@@ -53,22 +48,23 @@ type telegramConfig struct {
 	PaidBroadcast bool
 }
 
-// needs says which groups of variables a command reads.
-type needs uint8
+// needs says which groups of variables a command reads (settings.go).
+type needs uint16
 
 const (
 	needDatabase needs = 1 << iota
 	needRedis
-	mayRedis // read REDIS_URL when it is set
-	needTelegram
+	mayRedis     // read REDIS_URL when it is set
+	needTelegram // the token and the Bot API server
+	mayTelegram  // the same, read by the command itself as its flags say
+	needWebhook  // the webhook's URL and secret
+	needHTTP     // HTTP_ADDR: the webhook and /healthz
+	needSending  // the send rate
 	needMetrics
 	needSecret
 	maySecret // read DNEVNIK_SECRET when it is set (the demo makes one up)
 	needRetention
 )
-
-// defaultRetentionDays is diary.DefaultRetention in days, as RETENTION_DAYS says it.
-const defaultRetentionDays = int(diary.DefaultRetention / (24 * time.Hour))
 
 // minSecretLength is the least a code secret may have: 32 hex digits are 128 bits.
 const minSecretLength = 32
@@ -84,47 +80,22 @@ type configError struct {
 
 func (e *configError) Error() string { return e.Var + " " + e.Problem }
 
-// loadConfig reads the variables a command needs. It reports every problem, one
-// error per variable, rather than stopping at the first.
+// loadConfig reads the variables a command needs (settings). It reports
+// every problem, one error per variable, rather than stopping at the first.
 func loadConfig(getenv func(string) string, n needs) (config, []error) {
 	r := &envReader{getenv: getenv}
 	c := config{getenv: getenv}
-	c.LogLevel = r.logLevel("LOG_LEVEL", slog.LevelInfo)
-	c.LogFormat = r.oneOf("LOG_FORMAT", "text", "text", "json")
-	c.ShutdownTimeout = r.duration("SHUTDOWN_TIMEOUT", 30*time.Second)
-
-	if n&needDatabase != 0 {
-		c.DatabaseURL = r.required("DATABASE_URL", "the PostgreSQL URL, e.g. postgres://dnevnik:secret@localhost:5432/dnevnik")
-		if c.DatabaseURL != "" {
-			if _, err := pgxpool.ParseConfig(c.DatabaseURL); err != nil {
-				r.fail("DATABASE_URL", "is not a PostgreSQL connection string: %v", err)
-			}
+	for _, s := range settings {
+		if read, needed := s.readBy(n); read {
+			s.read(r, &c, needed)
 		}
 	}
-	switch {
-	case n&needRedis != 0:
-		c.RedisURL = r.required("REDIS_URL", "the Redis URL, e.g. redis://localhost:6379/0")
-	case n&mayRedis != 0:
-		c.RedisURL = getenv("REDIS_URL")
-	}
-	if c.RedisURL != "" {
-		if _, err := redis.ParseURL(c.RedisURL); err != nil {
-			r.fail("REDIS_URL", "is not a Redis URL: %v", err)
+	// What a webhook needs besides its URL.
+	if c.Telegram.WebhookURL != "" {
+		if c.Telegram.WebhookSecret == "" {
+			r.fail("TELEGRAM_WEBHOOK_SECRET", "is required with TELEGRAM_WEBHOOK_URL, so that only Telegram can post updates")
 		}
-	}
-	if n&(needSecret|maySecret) != 0 {
-		c.CodeSecrets = r.secrets("DNEVNIK_SECRET", n&needSecret != 0)
-	}
-	if n&needMetrics != 0 && r.withDefault("METRICS_ADDR", "") != "off" {
-		c.MetricsAddr = r.listenAddr("METRICS_ADDR", defaultMetricsAddr)
-	}
-	if n&needRetention != 0 {
-		c.Retention = time.Duration(r.wholeNumber("RETENTION_DAYS", defaultRetentionDays, 3650)) * 24 * time.Hour
-	}
-	if n&needTelegram != 0 {
-		c.Telegram = r.telegram()
-		c.HTTPAddr = r.listenAddr("HTTP_ADDR", "")
-		if c.Telegram.WebhookURL != "" && c.HTTPAddr == "" {
+		if c.HTTPAddr == "" {
 			r.fail("HTTP_ADDR", "is required with TELEGRAM_WEBHOOK_URL: the address the webhook listens on, e.g. :8080")
 		}
 	}
@@ -139,42 +110,24 @@ var (
 )
 
 // telegramAPI reads the token and the Bot API server for a command that talks to
-// Telegram only with some flags (codes without --bot), checked as loadConfig
-// checks them for needTelegram.
+// Telegram only with some flags (codes without --bot, demo with a token), checked
+// as loadConfig checks them for needTelegram.
 func (c config) telegramAPI() (telegramConfig, []error) {
 	r := &envReader{getenv: c.getenv}
-	return r.telegramAPI(), r.errs
+	return telegramConfig{Token: r.token(), APIURL: r.apiURL()}, r.errs
 }
 
-func (r *envReader) telegram() telegramConfig {
-	t := r.telegramAPI()
-	t.WebhookURL = r.httpURL("TELEGRAM_WEBHOOK_URL", "")
-	t.WebhookSecret = r.getenv("TELEGRAM_WEBHOOK_SECRET")
-	t.PaidBroadcast = r.boolean("TELEGRAM_PAID_BROADCAST")
-	maxRate := 30.0 // Telegram's free limit for a bot
-	if t.PaidBroadcast {
-		maxRate = 1000
-	}
-	t.SendRate = r.number("TELEGRAM_SEND_RATE", 25, maxRate)
-	switch {
-	case t.WebhookURL != "" && t.WebhookSecret == "":
-		r.fail("TELEGRAM_WEBHOOK_SECRET", "is required with TELEGRAM_WEBHOOK_URL, so that only Telegram can post updates")
-	case t.WebhookSecret != "" && !secretPattern.MatchString(t.WebhookSecret):
-		r.fail("TELEGRAM_WEBHOOK_SECRET", "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
-	}
-	return t
-}
-
-// telegramAPI reads what any Bot API client needs: the token and the server.
-func (r *envReader) telegramAPI() telegramConfig {
-	var t telegramConfig
-	t.Token = r.required("TELEGRAM_TOKEN", "the bot token from @BotFather")
-	if t.Token != "" && !tokenPattern.MatchString(t.Token) {
+// token reads TELEGRAM_TOKEN; the value itself is never echoed.
+func (r *envReader) token() string {
+	t := r.required("TELEGRAM_TOKEN", "the bot token from @BotFather")
+	if t != "" && !tokenPattern.MatchString(t) {
 		r.fail("TELEGRAM_TOKEN", "does not look like a bot token (digits, a colon, then at least 20 letters, digits, _ or -)")
 	}
-	t.APIURL = r.httpURL("TELEGRAM_API_URL", "https://api.telegram.org")
 	return t
 }
+
+// apiURL reads TELEGRAM_API_URL.
+func (r *envReader) apiURL() string { return r.httpURL("TELEGRAM_API_URL", "https://api.telegram.org") }
 
 // envReader reads typed variables and collects what is wrong with them.
 type envReader struct {

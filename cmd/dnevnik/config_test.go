@@ -14,6 +14,9 @@ func envFrom(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
 }
 
+// telegramAll is every Telegram setting: what serve reads.
+const telegramAll = needTelegram | needWebhook | needHTTP | needSending
+
 const goodToken = "123456789:AAExampleExampleExampleExample_-"
 
 // testSecret is the DNEVNIK_SECRET of the tests' commands.
@@ -24,7 +27,7 @@ func TestConfigDefaults(t *testing.T) {
 		"DATABASE_URL":   "postgres://u:p@db:5432/dnevnik",
 		"REDIS_URL":      "redis://redis:6379/0",
 		"TELEGRAM_TOKEN": goodToken,
-	}), needDatabase|needRedis|needTelegram|needMetrics)
+	}), needDatabase|needRedis|telegramAll|needMetrics)
 	if len(errs) > 0 {
 		t.Fatalf("errors: %v", errs)
 	}
@@ -87,19 +90,19 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 			[]string{"REDIS_URL is not set"}},
 		{"malformed redis URL", needRedis, map[string]string{"REDIS_URL": "http://redis:6379"},
 			[]string{"REDIS_URL is not a Redis URL"}},
-		{"missing token", needTelegram, nil,
+		{"missing token", telegramAll, nil,
 			[]string{"TELEGRAM_TOKEN is not set"}},
-		{"malformed token is not echoed", needTelegram, map[string]string{"TELEGRAM_TOKEN": "secret-but-wrong"},
+		{"malformed token is not echoed", telegramAll, map[string]string{"TELEGRAM_TOKEN": "secret-but-wrong"},
 			[]string{"TELEGRAM_TOKEN does not look like a bot token"}},
-		{"API URL without scheme", needTelegram, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_API_URL": "api.example.org"},
+		{"API URL without scheme", telegramAll, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_API_URL": "api.example.org"},
 			[]string{`TELEGRAM_API_URL is "api.example.org"; it must start with https://`}},
-		{"webhook without secret and address", needTelegram, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_WEBHOOK_URL": "https://bot.school.ru/tg"},
+		{"webhook without secret and address", telegramAll, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_WEBHOOK_URL": "https://bot.school.ru/tg"},
 			[]string{"TELEGRAM_WEBHOOK_SECRET is required", "HTTP_ADDR is required"}},
-		{"send rate above Telegram's limit", needTelegram, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_SEND_RATE": "50"},
+		{"send rate above Telegram's limit", telegramAll, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_SEND_RATE": "50"},
 			[]string{`TELEGRAM_SEND_RATE is "50"; it must be a number above 0 and at most 30`}},
-		{"bad paid broadcast switch", needTelegram, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_PAID_BROADCAST": "maybe"},
+		{"bad paid broadcast switch", telegramAll, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_PAID_BROADCAST": "maybe"},
 			[]string{`TELEGRAM_PAID_BROADCAST is "maybe"; it must be true or false`}},
-		{"bad webhook secret and address", needTelegram, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_WEBHOOK_URL": "https://bot.school.ru/tg",
+		{"bad webhook secret and address", telegramAll, map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_WEBHOOK_URL": "https://bot.school.ru/tg",
 			"TELEGRAM_WEBHOOK_SECRET": "has spaces", "HTTP_ADDR": "8080"},
 			[]string{"TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters", `HTTP_ADDR is "8080", which is not a listen address`}},
 	}
@@ -166,7 +169,7 @@ func TestConfigTelegramAPIOnDemand(t *testing.T) {
 
 func TestPaidBroadcastRaisesTheRateLimit(t *testing.T) {
 	cfg, errs := loadConfig(envFrom(map[string]string{"TELEGRAM_TOKEN": goodToken,
-		"TELEGRAM_PAID_BROADCAST": "true", "TELEGRAM_SEND_RATE": "500"}), needTelegram)
+		"TELEGRAM_PAID_BROADCAST": "true", "TELEGRAM_SEND_RATE": "500"}), telegramAll)
 	if len(errs) > 0 || !cfg.Telegram.PaidBroadcast || cfg.Telegram.SendRate != 500 {
 		t.Errorf("config %+v, errors %v", cfg.Telegram, errs)
 	}

@@ -42,7 +42,7 @@ func demoCommand() command {
 		summary: "Seed a demo school into an empty database and run the bot on it: on Telegram when TELEGRAM_TOKEN is set,\n" +
 			"otherwise against a fake Telegram, chatting in this terminal as a parent.",
 		// Telegram too when TELEGRAM_TOKEN is set: see run.
-		needs: needDatabase | maySecret,
+		needs: needDatabase | maySecret | mayTelegram | mayRedis,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&o.lang, "lang", "ru", "the language of the introduction and the terminal parent's Telegram: ru or en")
 		},
@@ -175,7 +175,7 @@ func (o *demoOptions) demoInTerminal(ctx context.Context, e *env, store *diary.S
 	defer stop()
 	// The worker sends the digest and the teacher's notices into the same
 	// chat, as it would on Telegram.
-	rdb, queue, closeRedis, err := demoRedis(e.cfg.getenv("REDIS_URL"))
+	rdb, queue, closeRedis, err := demoRedis(e.cfg.RedisURL)
 	if err != nil {
 		return err
 	}

@@ -166,37 +166,7 @@ func printUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 		fs.SetOutput(w)
 		fs.PrintDefaults()
 	}
-	vars := []string{"LOG_LEVEL (info)", "LOG_FORMAT (text)", "SHUTDOWN_TIMEOUT (30s)"}
-	if c.needs&needDatabase != 0 {
-		vars = append([]string{"DATABASE_URL (required)"}, vars...)
-	}
-	switch {
-	case c.needs&needRedis != 0:
-		vars = append(vars, "REDIS_URL (required)")
-	case c.needs&mayRedis != 0:
-		vars = append(vars, "REDIS_URL (optional: the worker is told at once of what there is to send)")
-	}
-	if c.needs&needTelegram != 0 {
-		vars = append(vars, "TELEGRAM_TOKEN (required)", "TELEGRAM_API_URL", "TELEGRAM_WEBHOOK_URL",
-			"TELEGRAM_WEBHOOK_SECRET", "HTTP_ADDR")
-	}
-	switch {
-	case c.needs&needSecret != 0:
-		vars = append(vars, "DNEVNIK_SECRET (required)")
-	case c.needs&maySecret != 0:
-		vars = append(vars, "DNEVNIK_SECRET (optional: one is made up for the throwaway data)")
-	}
-	if c.needs&needMetrics != 0 {
-		vars = append(vars, "METRICS_ADDR ("+defaultMetricsAddr+"; off for none)")
-	}
-	if c.needs&needRetention != 0 {
-		vars = append(vars, fmt.Sprintf("RETENTION_DAYS (%d: how long sent messages, spent codes and ended links are kept)",
-			defaultRetentionDays))
-	}
-	fmt.Fprintln(w, "\nEnvironment:")
-	for _, v := range vars {
-		fmt.Fprintf(w, "  %s\n", v)
-	}
+	printSettings(w, c.needs)
 }
 
 func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {

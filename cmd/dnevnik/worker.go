@@ -30,7 +30,7 @@ func workerCommand() command {
 }
 
 func serveCommand() command {
-	return processCommand("serve", true, needSecret, "Run the bot, the worker and the scheduler in one process (the production default).")
+	return processCommand("serve", true, needSecret|needWebhook, "Run the bot, the worker and the scheduler in one process (the production default).")
 }
 
 // processCommand is a long-running command: the worker and the scheduler, and
@@ -39,7 +39,7 @@ func processCommand(name string, withBot bool, more needs, summary string) comma
 	return command{
 		name:    name,
 		summary: summary,
-		needs:   needDatabase | needRedis | needTelegram | needMetrics | needRetention | more,
+		needs:   needDatabase | needRedis | needTelegram | needHTTP | needSending | needMetrics | needRetention | more,
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return usageError{name + " takes no arguments"}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"go/build"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/dnevnik/dnevnik/"
+
+// mayImport is ARCHITECTURE.md's direction of imports: for each of our
+// packages outside cmd, the packages of ours its non-test code may import.
+var mayImport = map[string][]string{
+	"diary":                  nil,
+	"diary/csvin":            nil,
+	"diary/csvin/importtest": {"diary/csvin"},
+	"diary/oneroster":        {"diary/csvin"},
+	"diary/timetable":        {"diary/csvin"},
+	"diary/district":         nil,
+	"diary/demo":             nil,
+	"diary/diarytest":        {"migrations"},
+	"migrations":             nil,
+	"locales":                nil,
+	"render":                 {"diary", "locales"},
+	"telegram":               {"diary", "locales"},
+	"bot":                    {"diary", "render", "telegram", "locales"},
+	"bot/bottest":            nil,
+	"bot/bottest/chat":       {"bot/bottest", "locales"},
+	"jobs":                   {"diary", "render", "telegram", "locales"},
+	"jobs/jobstest":          nil,
+}
+
+// Every package imports only what ARCHITECTURE.md says it may; a new
+// package outside cmd must be placed on the map first.
+func TestImportsFollowTheMap(t *testing.T) {
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(dir string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, dir)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case rel == "cmd": // cmd wires everything together
+			return filepath.SkipDir
+		case d.Name() == "testdata" || rel != "." && strings.HasPrefix(d.Name(), "."):
+			return filepath.SkipDir
+		}
+		pkg, err := build.ImportDir(dir, 0)
+		var noGo *build.NoGoError
+		if errors.As(err, &noGo) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		allowed, known := mayImport[rel]
+		if !known {
+			t.Errorf("package %s is not on the map (ARCHITECTURE.md, mayImport)", rel)
+			return nil
+		}
+		for _, imp := range pkg.Imports {
+			ours, ok := strings.CutPrefix(imp, module)
+			if ok && !slices.Contains(allowed, ours) {
+				t.Errorf("%s imports %s, against the map: it may import %v", rel, ours, allowed)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
