@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"strings"
 
 	"github.com/go-telegram/bot/models"
 
@@ -147,9 +146,4 @@ func (r *request) onSettingButton(ctx context.Context, args []int64) error {
 		return err
 	}
 	return r.showSettings(ctx)
-}
-
-// help answers /help: what the bot does and the questions parents ask.
-func (r *request) help(ctx context.Context, _ string) error {
-	return r.say(ctx, strings.Join([]string{r.p.T("help_intro"), r.p.T("help_commands"), r.p.T("help_faq")}, "\n\n"))
 }

@@ -4,9 +4,13 @@ import (
 	"context"
 	"html"
 	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
 
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/render"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // signed answers /signed: for each of the teacher's homeroom classes, whose
@@ -54,4 +58,43 @@ func namesOrDash(names []string) string {
 		return "—"
 	}
 	return strings.Join(names, ", ")
+}
+
+// sign answers /sign: one button signs the week that is over.
+func (r *request) sign(ctx context.Context, _ string) error {
+	pupil, ok, err := r.activePupil(ctx)
+	if !ok {
+		return err
+	}
+	if !pupil.access.CanSign() {
+		return r.say(ctx, r.p.T("sign_guardian_only"))
+	}
+	monday := diary.WeekToSign(r.b.store.Today(pupil.access.School))
+	return r.show(ctx, pupil.header+r.p.T("sign_ask", "Week", r.weekTitle(monday)), []models.InlineKeyboardButton{
+		r.b.codec.SignButton(r.p.T("sign_button"), pupil.id, monday)})
+}
+
+func (r *request) onSignButton(ctx context.Context, args []int64) error {
+	if len(args) != 2 {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	pupil, ok, err := r.pupilFromButton(ctx, args[0])
+	if !ok {
+		return err
+	}
+	monday := telegram.ArgDate(args[1])
+	err = r.b.store.SignWeek(ctx, r.account.ID, pupil.id, monday)
+	switch diary.ErrorCode(err) {
+	case "", diary.ECONFLICT:
+		return r.show(ctx, pupil.header+r.p.T("sign_done", "Week", r.weekTitle(monday)))
+	case diary.EFORBIDDEN:
+		return r.say(ctx, r.p.T("sign_guardian_only"))
+	default:
+		return r.fail(ctx, err)
+	}
+}
+
+// weekTitle names a week by its first and last day: "16–22 ноября".
+func (r *request) weekTitle(monday time.Time) string {
+	return r.p.T("week_span", "From", r.p.Date(monday), "To", r.p.Date(monday.AddDate(0, 0, 6)))
 }

@@ -278,3 +278,15 @@ func location(name string) (*time.Location, error) {
 	zones.Store(name, loc)
 	return loc, nil
 }
+
+// guardianAccess is PupilAccess for what only a guardian may do.
+func (s *Store) guardianAccess(ctx context.Context, account AccountID, pupil PersonID) (PupilAccess, error) {
+	a, err := s.PupilAccess(ctx, account, pupil)
+	if err != nil {
+		return PupilAccess{}, err
+	}
+	if !a.CanSign() {
+		return PupilAccess{}, Errorf(EFORBIDDEN, "account %d is %s of pupil %d, not a guardian", account, a.Role, pupil)
+	}
+	return a, nil
+}

@@ -81,3 +81,41 @@ func (s *Store) mustExist(ctx context.Context, ids sourced) error {
 	}
 	return nil
 }
+
+// Who acted, in the audit log.
+const (
+	ActorTeacher = "teacher" // a teacher in the bot: Teacher is set
+	ActorSchool  = "school"  // the school's administrator at the command line
+	ActorFamily  = "family"  // a guardian, pupil or trusted person in the bot
+)
+
+// AuditEntry is one action for the audit log: a teacher's, the school's or a family's.
+type AuditEntry struct {
+	Actor   string // ActorTeacher when empty
+	Account AccountID
+	Teacher PersonID
+	Action  string // e.g. "grade.set", "meeting.cancel"
+	Class   ClassID
+	Pupil   PersonID
+	Ref     int64
+	Detail  map[string]any // ids and values; never message text
+}
+
+// audit writes the entries in tx, so an action and its record commit together.
+func (s *Store) audit(ctx context.Context, tx pgx.Tx, entries ...AuditEntry) error {
+	const q = `
+INSERT INTO audit_log (at, actor, account_id, teacher_id, action, class_id, pupil_id, ref_id, detail)
+VALUES ($1, $2, nullif($3, 0), nullif($4, 0), $5, nullif($6, 0), nullif($7, 0), nullif($8, 0), coalesce($9, '{}'::jsonb))`
+	var batch pgx.Batch
+	for _, e := range entries {
+		actor := e.Actor
+		if actor == "" {
+			actor = ActorTeacher
+		}
+		batch.Queue(q, s.Now(), actor, e.Account, e.Teacher, e.Action, e.Class, e.Pupil, e.Ref, e.Detail)
+	}
+	if err := tx.SendBatch(ctx, &batch).Close(); err != nil {
+		return fmt.Errorf("audit %d actions: %w", len(entries), err)
+	}
+	return nil
+}

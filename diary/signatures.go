@@ -47,3 +47,37 @@ ORDER BY p.family_name, p.given_name, p.middle_name, p.id`
 	}
 	return list, nil
 }
+
+// SignWeek records a guardian's signature under the pupil's week that starts on
+// monday. Only a finished week, or the current one from Saturday on, may be signed.
+func (s *Store) SignWeek(ctx context.Context, account AccountID, pupil PersonID, monday time.Time) error {
+	a, err := s.guardianAccess(ctx, account, pupil)
+	if err != nil {
+		return err
+	}
+	if monday.Weekday() != time.Monday {
+		return Errorf(EINVALID, "week starts on %s", monday.Weekday())
+	}
+	if today := s.Today(a.School); today.Before(monday.AddDate(0, 0, 5)) {
+		return Errorf(EINVALID, "week of %s is not over", monday.Format(time.DateOnly))
+	}
+	tag, err := s.db.Exec(ctx, `INSERT INTO diary_signatures (pupil_id, week_start, account_id, signed_at) VALUES ($1, $2, $3, $4)
+	                            ON CONFLICT DO NOTHING`, pupil, monday, account, s.Now())
+	if err != nil {
+		return fmt.Errorf("sign week of pupil %d: %w", pupil, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return Errorf(ECONFLICT, "week %s of pupil %d already signed by account %d", monday.Format(time.DateOnly), pupil, account)
+	}
+	return nil
+}
+
+// WeekToSign is the week a guardian signs today: the current one from Saturday
+// on, else the last one.
+func WeekToSign(today time.Time) time.Time {
+	monday, _ := WeekOf(today)
+	if today.Weekday() == time.Saturday || today.Weekday() == time.Sunday {
+		return monday
+	}
+	return monday.AddDate(0, 0, -7)
+}
