@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
 
@@ -106,12 +105,12 @@ func (r *request) announceFlow(ctx context.Context, state json.RawMessage, text 
 	if !ok {
 		return err
 	}
-	if diary.CheckAnnouncement(text) != nil {
-		return r.say(ctx, r.p.T("announce_bad_text", "Max", diary.MaxAnnouncementLength, "Length", utf8.RuneCountInString(text)))
+	if err := diary.CheckAnnouncement(text); err != nil {
+		return r.fail(ctx, err)
 	}
 	n, err := r.b.store.AnnouncementRecipients(ctx, r.account.ID, c.ID, st.ToPupils)
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	st.Text = text
 	if err := r.b.store.SetConversation(ctx, r.account.ID, announceFlowName, st); err != nil {
@@ -151,7 +150,7 @@ func (r *request) onAnnounceSend(ctx context.Context, args []int64) error {
 	}
 	n, err := r.b.store.AnnouncementRecipients(ctx, r.account.ID, c.ID, st.ToPupils)
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	// Taken first, so a second press of Send, even at the same moment, finds
 	// nothing to send.
@@ -171,7 +170,7 @@ func (r *request) onAnnounceSend(ctx context.Context, args []int64) error {
 	id, err := r.b.store.Announce(ctx, r.account.ID, diary.Announcement{Class: c.ID, Body: st.Text, ToPupils: st.ToPupils,
 		Urgent: st.Urgent, ReportChat: r.chatID, ReportMessage: int64(r.message.ID)})
 	if err != nil {
-		return errors.Join(r.show(ctx, r.p.T("announce_failed")), r.refuseTeacher(ctx, err))
+		return errors.Join(r.show(ctx, r.p.T("announce_failed")), r.fail(ctx, err))
 	}
 	r.b.log.Info("announcement written", "account", r.account.ID, "notice", id, "class", c.ID)
 	r.noticesDue(ctx)

@@ -75,12 +75,12 @@ func (r *request) onChangeDayButton(ctx context.Context, args []int64) error {
 
 // changeDay offers the class's lessons of the day.
 func (r *request) changeDay(ctx context.Context, c diary.TeacherClass, st changeState, day time.Time) error {
-	if diary.CheckChangeDate(r.b.store.Today(c.School), day) != nil {
-		return r.answerAlertOrSay(ctx, r.p.N("change_date_out", diary.MaxChangeDaysOut))
+	if err := diary.CheckChangeDate(r.b.store.Today(c.School), day); err != nil {
+		return r.fail(ctx, err)
 	}
 	lessons, err := r.b.store.ClassLessons(ctx, r.account.ID, c.ID, day)
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	var kb [][]models.InlineKeyboardButton
 	for _, l := range lessons {
@@ -167,8 +167,8 @@ func (r *request) changeFlow(ctx context.Context, raw json.RawMessage, text stri
 	case "substitute":
 		return r.findSubstitute(ctx, c, st, text)
 	case "room":
-		if diary.CheckRoom(text) != nil {
-			return r.say(ctx, r.p.N("change_room_length", diary.MaxRoomLength))
+		if err := diary.CheckRoom(text); err != nil {
+			return r.fail(ctx, err)
 		}
 		st.Room = text
 		return r.confirmChange(ctx, c, st)
@@ -191,7 +191,7 @@ func (r *request) findSubstitute(ctx context.Context, c diary.TeacherClass, st c
 	case diary.ErrorCode(err) == diary.EINVALID || err == nil && len(found) == 0:
 		return r.say(ctx, r.p.T("change_no_teacher"))
 	case err != nil:
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	case len(found) == 1:
 		return r.pickSubstitute(ctx, c, st, found[0])
 	}
@@ -256,11 +256,8 @@ func (r *request) onChangeSaveButton(ctx context.Context, args []int64) error {
 	added, err := r.b.store.AddLessonChange(ctx, r.account.ID, diary.NewLessonChange{
 		LessonRef: diary.LessonRef{Class: c.ID, Date: st.Date, Period: st.Period}, Kind: st.Kind,
 		Substitute: st.Substitute, Room: st.Room, MovedTo: st.MovedTo, MovedToPeriod: st.MovedToPeriod})
-	if diary.ErrorCode(err) == diary.EINVALID {
-		return r.answerAlertOrSay(ctx, r.p.T("change_invalid"))
-	}
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	return r.finishFlow(ctx, added.Notified, "change_saved_told", "change_saved_later",
 		"Class", html.EscapeString(c.Title), "Date", r.p.Date(st.Date), "Period", st.Period)

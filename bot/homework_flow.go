@@ -44,7 +44,7 @@ func (r *request) onHomeworkClassButton(ctx context.Context, args []int64) error
 			r.dayButton(r.p.T("hw_due_next", "Date", r.p.Date(next)), telegram.ButtonHomeworkDue, next, int64(c.ID))})
 	case diary.ENOTFOUND: // no lesson for weeks: the date is typed
 	default:
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	st := homeworkState{lessonFlow: lessonFlow{Step: "date", Class: c.ID}}
 	if err := r.b.store.SetConversation(ctx, r.account.ID, homeworkFlowName, st); err != nil {
@@ -75,8 +75,8 @@ func (r *request) homeworkFlow(ctx context.Context, raw json.RawMessage, text st
 		}
 		return r.homeworkDue(ctx, c, st, due)
 	}
-	if diary.CheckHomeworkText(text) != nil {
-		return r.say(ctx, r.p.N("hw_text_length", diary.MaxHomeworkLength))
+	if err := diary.CheckHomeworkText(text); err != nil {
+		return r.fail(ctx, err)
 	}
 	st.Step, st.Text = "confirm", text
 	if err := r.b.store.SetConversation(ctx, r.account.ID, homeworkFlowName, st); err != nil {
@@ -88,8 +88,8 @@ func (r *request) homeworkFlow(ctx context.Context, raw json.RawMessage, text st
 
 // homeworkDue checks the due date and asks for the text.
 func (r *request) homeworkDue(ctx context.Context, c diary.TeacherClass, st homeworkState, due time.Time) error {
-	if diary.CheckHomeworkDue(r.b.store.Today(c.School), due) != nil {
-		return r.answerAlertOrSay(ctx, r.p.N("hw_due_out", diary.MaxHomeworkDaysOut))
+	if err := diary.CheckHomeworkDue(r.b.store.Today(c.School), due); err != nil {
+		return r.fail(ctx, err)
 	}
 	st.Step, st.Due = "text", due
 	if err := r.b.store.SetConversation(ctx, r.account.ID, homeworkFlowName, st); err != nil {
@@ -106,7 +106,7 @@ func (r *request) onHomeworkSaveButton(ctx context.Context, args []int64) error 
 	}
 	added, err := r.b.store.AddHomework(ctx, r.account.ID, diary.NewHomework{Class: st.Class, Due: st.Due, Text: st.Text})
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	return r.finishFlow(ctx, added.Notified, "hw_saved_told", "hw_saved_later",
 		"Class", html.EscapeString(c.Title), "Date", r.p.Date(added.Due))

@@ -21,23 +21,10 @@ import (
 // person who is not a teacher is told the command is for teachers (ok false).
 func (r *request) teacherClasses(ctx context.Context) (classes []diary.TeacherClass, ok bool, err error) {
 	_, classes, err = r.b.store.TeacherClasses(ctx, r.account.ID)
-	if diary.ErrorCode(err) == diary.EFORBIDDEN { // no teacher link at all
-		return nil, false, r.answerAlertOrSay(ctx, r.p.T("lessons_teachers_only"))
-	}
 	if err != nil {
-		return nil, false, r.refuseTeacher(ctx, err)
+		return nil, false, r.fail(ctx, err)
 	}
 	return classes, true, nil
-}
-
-// refuseTeacher tells why a teacher's step cannot be done: the class or the
-// pupil is not the teacher's (a stale, replayed or forged button), or another
-// reason.
-func (r *request) refuseTeacher(ctx context.Context, err error) error {
-	if diary.ErrorCode(err) == diary.EFORBIDDEN {
-		return r.answerAlertOrSay(ctx, r.p.T("lessons_not_yours"))
-	}
-	return r.fail(ctx, err)
 }
 
 // teacherClass re-checks that the account's teacher teaches the class and

@@ -2,9 +2,7 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"html"
-	"math"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -65,20 +63,7 @@ func (r *request) link(ctx context.Context, code string) error {
 		}
 	}
 	res, err := r.b.store.Redeem(ctx, r.account.ID, r.userID, code)
-	var derr *diary.Error
-	switch diary.ErrorCode(err) {
-	case "":
-	case diary.ELOCKED:
-		errors.As(err, &derr)
-		minutes := int(math.Ceil(derr.Until.Sub(r.b.store.Now()).Minutes()))
-		return r.say(ctx, r.p.N("code_locked", max(minutes, 1)))
-	case diary.EINVALID:
-		return r.say(ctx, r.p.T("code_wrong"))
-	case diary.ECONFLICT:
-		return r.say(ctx, r.p.T("code_used"))
-	case diary.EEXPIRED:
-		return r.say(ctx, r.p.T("code_expired"))
-	default:
+	if err != nil {
 		return r.fail(ctx, err)
 	}
 	name := html.EscapeString(render.ChildName(res.Person))
@@ -151,9 +136,6 @@ func (r *request) share(ctx context.Context, _ string) error {
 // just made when invite is one.
 func (r *request) showSharing(ctx context.Context, pupil pupil, invite string) error {
 	sh, err := r.b.store.Sharing(ctx, r.account.ID, pupil.id)
-	if diary.ErrorCode(err) == diary.EFORBIDDEN {
-		return r.say(ctx, r.p.T("share_guardian_only"))
-	}
 	if err != nil {
 		return r.fail(ctx, err)
 	}
@@ -194,9 +176,6 @@ func (r *request) onInviteButton(ctx context.Context, args []int64) error {
 		return err
 	}
 	code, err := r.b.store.Invite(ctx, r.account.ID, pupil.id)
-	if diary.ErrorCode(err) == diary.EFORBIDDEN {
-		return r.say(ctx, r.p.T("share_guardian_only"))
-	}
 	if err != nil {
 		return r.fail(ctx, err)
 	}

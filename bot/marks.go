@@ -51,7 +51,7 @@ func (r *request) marks(ctx context.Context, args string) error {
 	}
 	lessons, err := r.b.store.TeacherLessons(ctx, r.account.ID, day)
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	var kb [][]models.InlineKeyboardButton
 	lines := []string{r.p.T("marks_lessons", "Date", r.p.Date(day))}
@@ -90,7 +90,7 @@ func (r *request) onMarksLessonButton(ctx context.Context, args []int64) error {
 func (r *request) showRoster(ctx context.Context, ref diary.LessonRef, undo []models.InlineKeyboardButton) error {
 	roster, err := r.b.store.ClassRoster(ctx, r.account.ID, ref)
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	var kb [][]models.InlineKeyboardButton
 	for i, p := range roster.Pupils {
@@ -165,7 +165,7 @@ func (r *request) pupilButton(p diary.RosterPupil) string {
 func (r *request) rosterPupil(ctx context.Context, ref diary.LessonRef, id int64) (diary.Roster, diary.RosterPupil, bool, error) {
 	roster, err := r.b.store.ClassRoster(ctx, r.account.ID, ref)
 	if err != nil {
-		return diary.Roster{}, diary.RosterPupil{}, false, r.refuseTeacher(ctx, err)
+		return diary.Roster{}, diary.RosterPupil{}, false, r.fail(ctx, err)
 	}
 	for _, p := range roster.Pupils {
 		if int64(p.ID) == id {
@@ -245,7 +245,7 @@ func (r *request) onMarksSetButton(ctx context.Context, args []int64) error {
 		return r.outdated(ctx)
 	}
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	if err := r.answer(ctx, r.p.T("marks_saved")); err != nil {
 		return err
@@ -301,11 +301,11 @@ func (r *request) remarkFlow(ctx context.Context, raw json.RawMessage, text stri
 		return err
 	}
 	if err := diary.CheckRemark(text); err != nil {
-		return r.say(ctx, r.p.N("marks_remark_length", diary.MaxRemarkLength))
+		return r.fail(ctx, err)
 	}
 	id, err := r.b.store.AddRemark(ctx, r.account.ID, st.Lesson, st.Pupil, st.Kind, text)
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
 		return err

@@ -89,8 +89,8 @@ func (r *request) meetingFlow(ctx context.Context, state json.RawMessage, text s
 		st.Step, st.Starts = stepPlace, starts
 		return r.meetingAsk(ctx, st, "meeting_ask_place")
 	case stepPlace:
-		if diary.CheckMeetingPlace(text) != nil {
-			return r.say(ctx, r.p.T("meeting_bad_place", "Max", diary.MaxMeetingPlaceLength))
+		if err := diary.CheckMeetingPlace(text); err != nil {
+			return r.fail(ctx, err)
 		}
 		st.Step, st.Place = stepAgenda, text
 		return r.meetingAsk(ctx, st, "meeting_ask_agenda", "None", noAgenda)
@@ -99,13 +99,13 @@ func (r *request) meetingFlow(ctx context.Context, state json.RawMessage, text s
 	if agenda == noAgenda {
 		agenda = ""
 	}
-	if diary.CheckMeetingAgenda(agenda) != nil {
-		return r.say(ctx, r.p.T("meeting_bad_agenda", "Max", diary.MaxMeetingAgendaLength))
+	if err := diary.CheckMeetingAgenda(agenda); err != nil {
+		return r.fail(ctx, err)
 	}
 	id, err := r.b.store.CreateMeeting(ctx, r.account.ID, diary.NewMeeting{Class: c.ID, Starts: st.Starts, Place: st.Place,
 		Agenda: agenda, Title: r.p.T("meeting_title", "Class", c.Title)})
 	if err != nil {
-		return r.meetingRefused(ctx, err)
+		return r.fail(ctx, err)
 	}
 	if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
 		return r.fail(ctx, err)
@@ -124,21 +124,10 @@ func (r *request) meetingStart(ctx context.Context, text string, loc *time.Locat
 	if !ok {
 		return time.Time{}, false, r.say(ctx, r.p.T("meeting_bad_when", "Text", html.EscapeString(text)))
 	}
-	if diary.CheckMeetingStart(now, starts) != nil {
-		return time.Time{}, false, r.say(ctx, r.p.T("meeting_not_ahead", "When", render.When(r.p, starts, loc)))
+	if err := diary.CheckMeetingStart(now, starts); err != nil {
+		return time.Time{}, false, r.fail(ctx, err)
 	}
 	return starts, true, nil
-}
-
-// meetingRefused tells why a meeting cannot be called or changed.
-func (r *request) meetingRefused(ctx context.Context, err error) error {
-	switch diary.ErrorCode(err) {
-	case diary.ECONFLICT:
-		return r.answerAlertOrSay(ctx, r.p.T("meeting_already_cancelled"))
-	case diary.EINVALID:
-		return r.answerAlertOrSay(ctx, r.p.T("meeting_begun"))
-	}
-	return r.refuseTeacher(ctx, err)
 }
 
 // meetings answers /meetings: a message per upcoming meeting, with answers
@@ -146,7 +135,7 @@ func (r *request) meetingRefused(ctx context.Context, err error) error {
 func (r *request) meetings(ctx context.Context, _ string) error {
 	list, err := r.b.store.TeacherMeetings(ctx, r.account.ID)
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	if len(list) == 0 {
 		return r.say(ctx, r.p.T("meetings_none"))
@@ -219,7 +208,7 @@ func (r *request) meetingChangeAsk(ctx context.Context, args []int64, step, prom
 	}
 	m, err := r.b.store.TeacherMeeting(ctx, r.account.ID, args[0])
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	if err := r.b.store.SetConversation(ctx, r.account.ID, meetingFlowName, meetingState{Step: step, Meeting: m.ID}); err != nil {
 		return r.fail(ctx, err)
@@ -231,7 +220,7 @@ func (r *request) meetingChangeAsk(ctx context.Context, args []int64, step, prom
 func (r *request) meetingChange(ctx context.Context, st meetingState, text string) error {
 	m, err := r.b.store.TeacherMeeting(ctx, r.account.ID, st.Meeting)
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	var change diary.MeetingChange
 	if st.Step == stepMove {
@@ -241,13 +230,13 @@ func (r *request) meetingChange(ctx context.Context, st meetingState, text strin
 		}
 		change.Starts, m.Starts = starts, starts
 	} else {
-		if diary.CheckMeetingPlace(text) != nil {
-			return r.say(ctx, r.p.T("meeting_bad_place", "Max", diary.MaxMeetingPlaceLength))
+		if err := diary.CheckMeetingPlace(text); err != nil {
+			return r.fail(ctx, err)
 		}
 		change.Place, m.Place = strings.TrimSpace(text), strings.TrimSpace(text)
 	}
 	if err := r.b.store.ChangeMeeting(ctx, r.account.ID, m.ID, change); err != nil {
-		return r.meetingRefused(ctx, err)
+		return r.fail(ctx, err)
 	}
 	if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
 		return r.fail(ctx, err)
@@ -264,7 +253,7 @@ func (r *request) onMeetingCancel(ctx context.Context, args []int64) error {
 	}
 	m, err := r.b.store.TeacherMeeting(ctx, r.account.ID, args[0])
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	switch args[1] {
 	case 0:
@@ -276,7 +265,7 @@ func (r *request) onMeetingCancel(ctx context.Context, args []int64) error {
 		return r.show(ctx, r.meetingCard(m)+"\n\n"+r.p.T("meeting_kept"))
 	}
 	if err := r.b.store.CancelMeeting(ctx, r.account.ID, m.ID); err != nil {
-		return r.meetingRefused(ctx, err)
+		return r.fail(ctx, err)
 	}
 	r.b.log.Info("meeting cancelled", "account", r.account.ID, "meeting", m.ID)
 	r.noticesDue(ctx)

@@ -14,13 +14,6 @@ import (
 // The buttons under what the worker sends: a meeting invitation's answers and
 // "stop these".
 
-// rsvpRefusals are what a person reads when their answer cannot be taken.
-var rsvpRefusals = map[diary.Code]string{
-	diary.EFORBIDDEN: "rsvp_not_yours",
-	diary.ECONFLICT:  "rsvp_cancelled",
-	diary.EEXPIRED:   "rsvp_past",
-}
-
 // onRSVPButton stores the answer to a meeting invitation and marks it on the
 // buttons. The diary checks that the account is invited; a guessed or
 // tampered event id is refused like any other.
@@ -30,9 +23,6 @@ func (r *request) onRSVPButton(ctx context.Context, args []int64) error {
 	}
 	event, yes := args[0], args[1] == 1
 	if err := r.b.store.AnswerMeeting(ctx, r.account.ID, event, yes); err != nil {
-		if id, ok := rsvpRefusals[diary.ErrorCode(err)]; ok {
-			return r.answerAlert(ctx, r.p.T(id))
-		}
 		return r.fail(ctx, err)
 	}
 	saved := "rsvp_saved_no"

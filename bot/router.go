@@ -244,14 +244,9 @@ func (r *request) answerQuery(ctx context.Context, text string, alert bool) erro
 // fail tells the person, in their language, why what they asked cannot be done.
 // Errors they did not cause are returned for the log.
 func (r *request) fail(ctx context.Context, err error) error {
-	code := diary.ErrorCode(err)
-	id := errorMessages[code]
-	if id == "" {
-		id = "err_internal"
-	}
 	r.told = true
-	sayErr := r.answerAlertOrSay(ctx, r.p.T(id))
-	if code == diary.EINTERNAL || code == diary.EUNAVAILABLE {
+	sayErr := r.answerAlertOrSay(ctx, refusal(r.p, err))
+	if code := diary.ErrorCode(err); code == diary.EINTERNAL || code == diary.EUNAVAILABLE {
 		return errors.Join(err, sayErr)
 	}
 	return sayErr
@@ -263,19 +258,6 @@ func (r *request) answerAlertOrSay(ctx context.Context, text string) error {
 		return r.answerAlert(ctx, text)
 	}
 	return r.say(ctx, text)
-}
-
-// errorMessages maps the diary's error codes to what a person reads.
-var errorMessages = map[diary.Code]string{
-	diary.EFORBIDDEN: "err_forbidden",
-	diary.EREVOKED:   "err_revoked",
-	diary.EEXPIRED:   "err_expired",
-	diary.ENOTFOUND:  "err_not_found",
-	diary.EINVALID:   "err_invalid",
-	diary.ECONFLICT:  "err_conflict",
-	diary.EINTERNAL:  "err_internal",
-
-	diary.EUNAVAILABLE: "err_unavailable",
 }
 
 var noPreview = &models.LinkPreviewOptions{IsDisabled: tg.True()}

@@ -29,7 +29,7 @@ func (r *request) signed(ctx context.Context, _ string) error {
 		monday := diary.WeekToSign(r.b.store.Today(c.School))
 		list, err := r.b.store.ClassSignatures(ctx, r.account.ID, c.ID, monday)
 		if err != nil {
-			return r.refuseTeacher(ctx, err)
+			return r.fail(ctx, err)
 		}
 		var signed, unsigned []string
 		for _, ps := range list {
@@ -83,15 +83,11 @@ func (r *request) onSignButton(ctx context.Context, args []int64) error {
 		return err
 	}
 	monday := telegram.ArgDate(args[1])
-	err = r.b.store.SignWeek(ctx, r.account.ID, pupil.id, monday)
-	switch diary.ErrorCode(err) {
-	case "", diary.ECONFLICT:
-		return r.show(ctx, pupil.header+r.p.T("sign_done", "Week", r.weekTitle(monday)))
-	case diary.EFORBIDDEN:
-		return r.say(ctx, r.p.T("sign_guardian_only"))
-	default:
+	// Signed already (a second press) is signed.
+	if err := r.b.store.SignWeek(ctx, r.account.ID, pupil.id, monday); err != nil && diary.ErrorCode(err) != diary.ECONFLICT {
 		return r.fail(ctx, err)
 	}
+	return r.show(ctx, pupil.header+r.p.T("sign_done", "Week", r.weekTitle(monday)))
 }
 
 // weekTitle names a week by its first and last day: "16–22 ноября".

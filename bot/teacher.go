@@ -99,7 +99,7 @@ func (r *request) onClassButton(ctx context.Context, args []int64, begin classSt
 func (r *request) classesCommand(ctx context.Context, _ string) error {
 	a, classes, err := r.b.store.TeacherClasses(ctx, r.account.ID)
 	if err != nil {
-		return r.refuseTeacher(ctx, err)
+		return r.fail(ctx, err)
 	}
 	return r.say(ctx, r.teacherGreeting(a, classes), r.roleButton(ctx)...)
 }
@@ -198,7 +198,7 @@ func (r *request) onRoleButton(ctx context.Context, args []int64) error {
 func (r *request) switchRole(ctx context.Context, role string) error {
 	if role == diary.ActingTeacher {
 		if _, _, err := r.b.store.TeacherClasses(ctx, r.account.ID); err != nil {
-			return r.refuseTeacher(ctx, err)
+			return r.fail(ctx, err)
 		}
 	}
 	if err := r.actAs(ctx, role); err != nil {

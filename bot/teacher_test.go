@@ -109,7 +109,7 @@ func TestTeacherMenuAndRoleSwitch(t *testing.T) {
 	mum := w.person(100, "Мама", "ru")
 	mum.say(w.code(demo.Petya))
 	after, _ := mum.pressData(mum.last(), telegram.NewCodec(token).Encode(telegram.ButtonRole, 1))
-	if !strings.Contains(w.lastNotice(), "только в своих классах") || w.accountActing(100) != diary.ActingFamily {
+	if !strings.Contains(w.lastNotice(), "для учителей") || w.accountActing(100) != diary.ActingFamily {
 		t.Errorf("a parent switched to the teacher's menu: %q, %q", after.Text, w.lastNotice())
 	}
 }

@@ -164,7 +164,7 @@ func (s *Store) TeacherClassAccess(ctx context.Context, account AccountID, class
 		return TeacherAccess{}, err
 	}
 	if len(classes) == 0 {
-		return TeacherAccess{}, Errorf(EFORBIDDEN, "teacher %d does not teach class %d", a.Teacher.ID, class)
+		return TeacherAccess{}, refuse(EFORBIDDEN, ReasonNotYourClass, nil, "teacher %d does not teach class %d", a.Teacher.ID, class)
 	}
 	a.Class = class
 	a.School = classes[0].School
@@ -207,7 +207,7 @@ LIMIT 1`
 	err := s.db.QueryRow(ctx, q, account).Scan(&a.LinkID, &link.from, &link.until, &link.revoked,
 		&a.Teacher.ID, &a.Teacher.FamilyName, &a.Teacher.GivenName, &a.Teacher.MiddleName, &active)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, TeacherAccess{}, Errorf(EFORBIDDEN, "account %d is not a teacher", account)
+		return nil, TeacherAccess{}, refuse(EFORBIDDEN, ReasonNotTeacher, nil, "account %d is not a teacher", account)
 	}
 	if err != nil {
 		return nil, TeacherAccess{}, fmt.Errorf("check teacher link of account %d: %w", account, err)
@@ -280,13 +280,14 @@ func location(name string) (*time.Location, error) {
 }
 
 // guardianAccess is PupilAccess for what only a guardian may do.
-func (s *Store) guardianAccess(ctx context.Context, account AccountID, pupil PersonID) (PupilAccess, error) {
+// A refusal says reason: only a guardian may do what the caller does.
+func (s *Store) guardianAccess(ctx context.Context, account AccountID, pupil PersonID, reason Reason) (PupilAccess, error) {
 	a, err := s.PupilAccess(ctx, account, pupil)
 	if err != nil {
 		return PupilAccess{}, err
 	}
 	if !a.CanSign() {
-		return PupilAccess{}, Errorf(EFORBIDDEN, "account %d is %s of pupil %d, not a guardian", account, a.Role, pupil)
+		return PupilAccess{}, refuse(EFORBIDDEN, reason, nil, "account %d is %s of pupil %d, not a guardian", account, a.Role, pupil)
 	}
 	return a, nil
 }

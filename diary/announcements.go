@@ -30,7 +30,7 @@ type Announcement struct {
 // CheckAnnouncement refuses an empty text or one over MaxAnnouncementLength,
 // so that the bot can say which before it asks for confirmation.
 func CheckAnnouncement(body string) error {
-	return checkLength("announcement", body, MaxAnnouncementLength)
+	return checkLength(ReasonAnnouncementLength, "announcement", body, MaxAnnouncementLength)
 }
 
 // AnnouncementRecipients counts the accounts an announcement to the class would

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"strings"
 	"time"
@@ -227,7 +228,7 @@ func (s *Store) issueCodes(ctx context.Context, b codeBatch, ttl time.Duration) 
 // pupil for as long as the inviting guardian's own link lasts. Only a guardian
 // may invite.
 func (s *Store) Invite(ctx context.Context, account AccountID, pupil PersonID) (IssuedCode, error) {
-	a, err := s.guardianAccess(ctx, account, pupil)
+	a, err := s.guardianAccess(ctx, account, pupil, ReasonShareGuardianOnly)
 	if err != nil {
 		return IssuedCode{}, err
 	}
@@ -267,7 +268,7 @@ func (s *Store) Redeem(ctx context.Context, account AccountID, telegramUserID in
 	var r Redeemed
 	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		if !ok {
-			return Errorf(EINVALID, "not a code")
+			return refuse(EINVALID, ReasonCodeWrong, nil, "not a code")
 		}
 		var (
 			id        int64
@@ -281,13 +282,13 @@ func (s *Store) Redeem(ctx context.Context, account AccountID, telegramUserID in
 			Scan(&id, &role, &r.Person.ID, &grantedBy, &expires, &usedAt)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
-			return Errorf(EINVALID, "no such code")
+			return refuse(EINVALID, ReasonCodeWrong, nil, "no such code")
 		case err != nil:
 			return fmt.Errorf("look up code: %w", err)
 		case usedAt != nil:
-			return Errorf(ECONFLICT, "code %d already used", id)
+			return refuse(ECONFLICT, ReasonCodeUsed, nil, "code %d already used", id)
 		case !now.Before(expires):
-			return Errorf(EEXPIRED, "code %d expired", id)
+			return refuse(EEXPIRED, ReasonCodeExpired, nil, "code %d expired", id)
 		}
 		r.Role = Role(role)
 
@@ -385,8 +386,10 @@ ORDER BY attempted_at DESC LIMIT $3`
 			return fmt.Errorf("count link attempts: %w", err)
 		}
 		if len(failed) >= MaxCodeAttempts {
-			return &Error{Code: ELOCKED, Message: fmt.Sprintf("telegram user %d guessed too many codes", telegramUserID),
-				Until: failed[len(failed)-1].Add(CodeAttemptWindow)}
+			until := failed[len(failed)-1].Add(CodeAttemptWindow)
+			minutes := max(1, int(math.Ceil(until.Sub(now).Minutes())))
+			return &Error{Code: ELOCKED, Reason: ReasonCodeLocked, Args: map[string]any{"Count": minutes},
+				Message: fmt.Sprintf("telegram user %d guessed too many codes", telegramUserID), Until: until}
 		}
 		return tx.QueryRow(ctx, `INSERT INTO link_attempts (telegram_user_id, attempted_at, succeeded) VALUES ($1, $2, false)
 		                        RETURNING id`, telegramUserID, now).Scan(&id)
@@ -406,7 +409,7 @@ func (s *Store) linkEnd(ctx context.Context, tx pgx.Tx, role Role, person Person
 			return time.Time{}, fmt.Errorf("inviting link %d: %w", *grantedBy, err)
 		}
 		if revoked != nil || (until != nil && !s.Now().Before(*until)) {
-			return time.Time{}, Errorf(EEXPIRED, "the inviting link %d has ended", *grantedBy)
+			return time.Time{}, refuse(EEXPIRED, ReasonCodeExpired, nil, "the inviting link %d has ended", *grantedBy)
 		}
 		if until == nil {
 			return s.schoolYearEnd(ctx, tx, person, role)

@@ -30,9 +30,54 @@ const (
 
 )
 
+// Reason says, for the person, why the diary refused: a limit passed, a code
+// already used, a meeting already begun. The diary owns the reasons and the
+// limits; the bot maps each reason to a message (bot/reasons.go) filled in
+// with the error's Args.
+type Reason string
+
+// The reasons, by what they are about. Each has a message in every language
+// (bot TestEveryReasonHasAMessage).
+const (
+	// Link codes and invitations.
+	ReasonCodeWrong   Reason = "code_wrong"   // not a code, or no such code
+	ReasonCodeUsed    Reason = "code_used"    // someone linked with it already
+	ReasonCodeExpired Reason = "code_expired" // past its expiry, or its inviter's link ended
+	ReasonCodeLocked  Reason = "code_locked"  // too many wrong codes; Args: Count, the minutes to wait
+
+	// What only a pupil's guardian may do.
+	ReasonSignGuardianOnly  Reason = "sign_guardian_only"
+	ReasonShareGuardianOnly Reason = "share_guardian_only"
+	ReasonRSVPGuardianOnly  Reason = "rsvp_guardian_only"
+
+	// A teacher's rights.
+	ReasonNotTeacher   Reason = "not_teacher"    // the account has no teacher link
+	ReasonNotYourClass Reason = "not_your_class" // the teacher does not teach the class, or the pupil is not in it
+
+	// What a teacher types, and when. Args: Max (and Length) for a text,
+	// Count (the days) for a date. A time.Time is read in its own zone.
+	ReasonAnnouncementLength  Reason = "announcement_length"
+	ReasonHomeworkLength      Reason = "homework_length"
+	ReasonHomeworkDueOut      Reason = "homework_due_out"
+	ReasonRemarkLength        Reason = "remark_length"
+	ReasonRoomLength          Reason = "room_length"
+	ReasonChangeDateOut       Reason = "change_date_out"
+	ReasonChangeInvalid       Reason = "change_invalid" // the lesson or the slot it moves to is not free or not there
+	ReasonMeetingPlaceLength  Reason = "meeting_place_length"
+	ReasonMeetingAgendaLength Reason = "meeting_agenda_length"
+	ReasonMeetingNotAhead     Reason = "meeting_not_ahead" // Args: When, the start refused (in the school's zone)
+
+	// Meetings.
+	ReasonMeetingBegun     Reason = "meeting_begun"     // it can no longer be changed
+	ReasonMeetingCancelled Reason = "meeting_cancelled" // an answer, or a change, to a cancelled meeting
+	ReasonMeetingOver      Reason = "meeting_over"      // an answer after it ended
+)
+
 // Error is a domain error. Message is for logs: English, ids only, never names.
 type Error struct {
 	Code    Code
+	Reason  Reason         // "" when the code says enough
+	Args    map[string]any // what the reason's message names
 	Message string
 	Until   time.Time // for ELOCKED: when trying again is allowed
 }
@@ -42,6 +87,22 @@ func (e *Error) Error() string { return fmt.Sprintf("diary: %s: %s", e.Code, e.M
 // Errorf returns an *Error with the given code.
 func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// refuse returns an *Error with a reason for the person and what its message
+// names.
+func refuse(code Code, reason Reason, args map[string]any, format string, a ...any) *Error {
+	return &Error{Code: code, Reason: reason, Args: args, Message: fmt.Sprintf(format, a...)}
+}
+
+// ReasonOf returns the reason of the first *Error in err's chain, and what
+// its message names; "" for none.
+func ReasonOf(err error) (Reason, map[string]any) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason, e.Args
+	}
+	return "", nil
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for any

@@ -26,13 +26,16 @@ const lessonSearchDays = 70
 // CheckHomeworkDue refuses a due date before today or too far ahead.
 func CheckHomeworkDue(today, due time.Time) error {
 	if due.Before(today) || due.After(today.AddDate(0, 0, MaxHomeworkDaysOut)) {
-		return Errorf(EINVALID, "homework due %s, today is %s", due.Format(time.DateOnly), today.Format(time.DateOnly))
+		return refuse(EINVALID, ReasonHomeworkDueOut, map[string]any{"Count": MaxHomeworkDaysOut},
+			"homework due %s, today is %s", due.Format(time.DateOnly), today.Format(time.DateOnly))
 	}
 	return nil
 }
 
 // CheckHomeworkText refuses empty homework or one over MaxHomeworkLength.
-func CheckHomeworkText(text string) error { return checkLength("homework", text, MaxHomeworkLength) }
+func CheckHomeworkText(text string) error {
+	return checkLength(ReasonHomeworkLength, "homework", text, MaxHomeworkLength)
+}
 
 // NextLesson returns the date of the next lesson of a class the teacher
 // teaches after today: a lesson of the timetable that is not cancelled or moved

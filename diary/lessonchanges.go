@@ -102,7 +102,7 @@ RETURNING id, xmax = 0`
 // checkFields checks what needs no database: the kind and its details.
 func (c NewLessonChange) checkFields() error {
 	if utf8.RuneCountInString(c.Note) > MaxNoteLength {
-		return Errorf(EINVALID, "lesson change note of %d characters", utf8.RuneCountInString(c.Note))
+		return refuse(EINVALID, ReasonChangeInvalid, nil, "lesson change note of %d characters", utf8.RuneCountInString(c.Note))
 	}
 	if c.Room != "" || c.Kind == ChangeRoom {
 		if err := CheckRoom(c.Room); err != nil {
@@ -122,17 +122,18 @@ func (c NewLessonChange) checkFields() error {
 			return nil
 		}
 	}
-	return Errorf(EINVALID, "lesson change %q without its details", c.Kind)
+	return refuse(EINVALID, ReasonChangeInvalid, nil, "lesson change %q without its details", c.Kind)
 }
 
 // CheckRoom refuses an empty room or one over MaxRoomLength.
-func CheckRoom(room string) error { return checkLength("room", room, MaxRoomLength) }
+func CheckRoom(room string) error { return checkLength(ReasonRoomLength, "room", room, MaxRoomLength) }
 
 // CheckChangeDate refuses a lesson change (or a move) to a day before today or
 // too far ahead.
 func CheckChangeDate(today, d time.Time) error {
 	if d.Before(today) || d.After(today.AddDate(0, 0, MaxChangeDaysOut)) {
-		return Errorf(EINVALID, "lesson change on %s, today is %s", d.Format(time.DateOnly), today.Format(time.DateOnly))
+		return refuse(EINVALID, ReasonChangeDateOut, map[string]any{"Count": MaxChangeDaysOut},
+			"lesson change on %s, today is %s", d.Format(time.DateOnly), today.Format(time.DateOnly))
 	}
 	return nil
 }
@@ -152,7 +153,8 @@ func (s *Store) checkChangeSlots(ctx context.Context, c NewLessonChange, today t
 	}
 	planned := func(l TeacherLesson) bool { return l.Change == nil || l.Change.MovedFrom.IsZero() }
 	if !slices.ContainsFunc(lessons, planned) {
-		return Errorf(EINVALID, "class %d has no lesson at period %d on %s", c.Class, c.Period, c.Date.Format(time.DateOnly))
+		return refuse(EINVALID, ReasonChangeInvalid, nil, "class %d has no lesson at period %d on %s", c.Class, c.Period,
+			c.Date.Format(time.DateOnly))
 	}
 	if c.Kind != ChangeMoved {
 		return nil
@@ -166,7 +168,7 @@ func (s *Store) checkChangeSlots(ctx context.Context, c NewLessonChange, today t
 		return fmt.Errorf("check the slot of class %d: %w", c.Class, err)
 	}
 	if taken {
-		return Errorf(EINVALID, "class %d or its pupils have a lesson at period %d on %s", c.Class, c.MovedToPeriod,
+		return refuse(EINVALID, ReasonChangeInvalid, nil, "class %d or its pupils have a lesson at period %d on %s", c.Class, c.MovedToPeriod,
 			c.MovedTo.Format(time.DateOnly))
 	}
 	return nil
@@ -234,7 +236,7 @@ func (c NewLessonChange) auditDetail() map[string]any {
 // name starts with name, at most ten: the substitute a teacher types.
 func (s *Store) FindTeachers(ctx context.Context, account AccountID, class ClassID, name string) ([]Person, error) {
 	name = strings.TrimSpace(name)
-	if err := checkLength("teacher name", name, 64); err != nil {
+	if err := checkLength(ReasonChangeInvalid, "teacher name", name, 64); err != nil {
 		return nil, err
 	}
 	a, err := s.TeacherClassAccess(ctx, account, class)

@@ -176,7 +176,8 @@ func (s *Store) lessonAccess(ctx context.Context, account AccountID, ref LessonR
 	switch {
 	case i >= 0 && (teaches || substitutes(lessons[i], a.Teacher.ID)):
 	case !teaches:
-		return TeacherAccess{}, TeacherLesson{}, Errorf(EFORBIDDEN, "teacher %d does not teach class %d", a.Teacher.ID, ref.Class)
+		return TeacherAccess{}, TeacherLesson{}, refuse(EFORBIDDEN, ReasonNotYourClass, nil, "teacher %d does not teach class %d",
+			a.Teacher.ID, ref.Class)
 	default:
 		return TeacherAccess{}, TeacherLesson{}, Errorf(ENOTFOUND, "class %d has no lesson held at period %d on %s",
 			ref.Class, ref.Period, ref.Date.Format(time.DateOnly))

@@ -51,7 +51,7 @@ SELECT EXISTS (SELECT FROM enrollments e JOIN people p ON p.id = e.person_id AND
 			return fmt.Errorf("check pupil %d in class %d: %w", pupil, ref.Class, err)
 		}
 		if !enrolled {
-			return Errorf(EFORBIDDEN, "pupil %d is not in class %d", pupil, ref.Class)
+			return refuse(EFORBIDDEN, ReasonNotYourClass, nil, "pupil %d is not in class %d", pupil, ref.Class)
 		}
 		return write(tx, a)
 	})
@@ -162,7 +162,9 @@ RETURNING id, xmax = 0`
 }
 
 // CheckRemark refuses an empty remark or one over MaxRemarkLength.
-func CheckRemark(text string) error { return checkLength("remark", text, MaxRemarkLength) }
+func CheckRemark(text string) error {
+	return checkLength(ReasonRemarkLength, "remark", text, MaxRemarkLength)
+}
 
 // AddRemark gives the pupil a praise or a warning at the lesson and returns
 // its id, for UndoRemark.

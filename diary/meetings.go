@@ -28,18 +28,16 @@ const (
 // CheckMeetingStart refuses a meeting that would start before now or more
 // than MaxMeetingAhead after it.
 func CheckMeetingStart(now, starts time.Time) error {
-	switch {
-	case !starts.After(now):
-		return Errorf(EINVALID, "meeting at %s is in the past", starts.UTC().Format(time.RFC3339))
-	case starts.Sub(now) > MaxMeetingAhead:
-		return Errorf(EINVALID, "meeting at %s is too far ahead", starts.UTC().Format(time.RFC3339))
+	if !starts.After(now) || starts.Sub(now) > MaxMeetingAhead {
+		return refuse(EINVALID, ReasonMeetingNotAhead, map[string]any{"When": starts},
+			"meeting at %s is not ahead within %s", starts.UTC().Format(time.RFC3339), MaxMeetingAhead)
 	}
 	return nil
 }
 
 // CheckMeetingPlace refuses an empty or overlong place.
 func CheckMeetingPlace(place string) error {
-	return checkLength("meeting place", place, MaxMeetingPlaceLength)
+	return checkLength(ReasonMeetingPlaceLength, "meeting place", place, MaxMeetingPlaceLength)
 }
 
 // CheckMeetingAgenda refuses an overlong agenda; an empty one is allowed.
@@ -47,16 +45,15 @@ func CheckMeetingAgenda(agenda string) error {
 	if strings.TrimSpace(agenda) == "" {
 		return nil
 	}
-	return checkLength("meeting agenda", agenda, MaxMeetingAgendaLength)
+	return checkLength(ReasonMeetingAgendaLength, "meeting agenda", agenda, MaxMeetingAgendaLength)
 }
 
-// checkLength refuses a text that is empty or longer than max characters.
-func checkLength(what, text string, max int) error {
+// checkLength refuses a text that is empty or longer than max characters,
+// for reason (its message names Max and Length).
+func checkLength(reason Reason, what, text string, max int) error {
 	switch n := utf8.RuneCountInString(strings.TrimSpace(text)); {
-	case n == 0:
-		return Errorf(EINVALID, "empty %s", what)
-	case n > max:
-		return Errorf(EINVALID, "%s of %d characters, over %d", what, n, max)
+	case n == 0, n > max:
+		return refuse(EINVALID, reason, map[string]any{"Max": max, "Length": n}, "%s of %d characters, 1 to %d", what, n, max)
 	}
 	return nil
 }
@@ -73,7 +70,7 @@ type NewMeeting struct {
 // CreateMeeting calls a parent meeting of a class the account's teacher
 // teaches, and invites the class's families; it returns the event's id.
 func (s *Store) CreateMeeting(ctx context.Context, account AccountID, m NewMeeting) (int64, error) {
-	if err := errors.Join(checkLength("meeting title", m.Title, maxMeetingTitleLength), CheckMeetingStart(s.Now(), m.Starts),
+	if err := errors.Join(checkLength(ReasonMeetingPlaceLength, "meeting title", m.Title, maxMeetingTitleLength), CheckMeetingStart(s.Now(), m.Starts),
 		CheckMeetingPlace(m.Place), CheckMeetingAgenda(m.Agenda)); err != nil {
 		return 0, err
 	}
@@ -155,9 +152,9 @@ func (s *Store) openMeeting(ctx context.Context, account AccountID, id int64) (T
 	case err != nil:
 		return TeacherAccess{}, Meeting{}, err
 	case m.Cancelled:
-		return TeacherAccess{}, Meeting{}, Errorf(ECONFLICT, "meeting %d is cancelled", id)
+		return TeacherAccess{}, Meeting{}, refuse(ECONFLICT, ReasonMeetingCancelled, nil, "meeting %d is cancelled", id)
 	case !m.Starts.After(s.Now()):
-		return TeacherAccess{}, Meeting{}, Errorf(EINVALID, "meeting %d has begun", id)
+		return TeacherAccess{}, Meeting{}, refuse(EINVALID, ReasonMeetingBegun, nil, "meeting %d has begun", id)
 	}
 	return t, m, nil
 }
@@ -172,7 +169,7 @@ func (s *Store) updateMeeting(ctx context.Context, t TeacherAccess, id int64, ac
 			return fmt.Errorf("update meeting: %w", err)
 		}
 		if tag.RowsAffected() == 0 {
-			return Errorf(ECONFLICT, "meeting %d is cancelled", id)
+			return refuse(ECONFLICT, ReasonMeetingCancelled, nil, "meeting %d is cancelled", id)
 		}
 		return s.tellMeeting(ctx, tx, t, id, action, audit, detail)
 	})

@@ -24,7 +24,7 @@ func (s *Store) AnswerMeeting(ctx context.Context, account AccountID, event int6
 	)
 	err := s.db.QueryRow(ctx, eventSQL, event).Scan(&kind, &school, &class, &starts, &cancelled)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Errorf(EFORBIDDEN, "no event %d", event) // a guessed id tells nothing
+		return refuse(EFORBIDDEN, ReasonRSVPGuardianOnly, nil, "no event %d", event) // a guessed id tells nothing
 	}
 	if err != nil {
 		return fmt.Errorf("read event %d: %w", event, err)
@@ -35,11 +35,11 @@ func (s *Store) AnswerMeeting(ctx context.Context, account AccountID, event int6
 	}
 	switch {
 	case !invited || kind != "meeting":
-		return Errorf(EFORBIDDEN, "account %d answers for no pupil invited to event %d", account, event)
+		return refuse(EFORBIDDEN, ReasonRSVPGuardianOnly, nil, "account %d answers for no pupil invited to event %d", account, event)
 	case cancelled:
-		return Errorf(ECONFLICT, "meeting %d is cancelled", event)
+		return refuse(ECONFLICT, ReasonMeetingCancelled, nil, "meeting %d is cancelled", event)
 	case !s.Now().Before(starts):
-		return Errorf(EEXPIRED, "meeting %d has started", event)
+		return refuse(EEXPIRED, ReasonMeetingOver, nil, "meeting %d has started", event)
 	}
 	answer := AnswerNo
 	if yes {

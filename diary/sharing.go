@@ -32,7 +32,7 @@ type Sharing struct {
 // Sharing lists the live trusted links and the pending invitations the
 // account made for a pupil. Only a guardian has any (EFORBIDDEN otherwise).
 func (s *Store) Sharing(ctx context.Context, account AccountID, pupil PersonID) (Sharing, error) {
-	a, err := s.guardianAccess(ctx, account, pupil)
+	a, err := s.guardianAccess(ctx, account, pupil, ReasonShareGuardianOnly)
 	if err != nil {
 		return Sharing{}, err
 	}
@@ -68,7 +68,7 @@ ORDER BY created_at, id`
 
 // RevokeTrusted ends a trusted person's access that the account granted.
 func (s *Store) RevokeTrusted(ctx context.Context, account AccountID, pupil PersonID, link int64) error {
-	a, err := s.guardianAccess(ctx, account, pupil)
+	a, err := s.guardianAccess(ctx, account, pupil, ReasonShareGuardianOnly)
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (s *Store) RevokeTrusted(ctx context.Context, account AccountID, pupil Pers
 // CancelInvitation deletes an invitation of the account's that nobody has
 // used yet: its link then leads nowhere.
 func (s *Store) CancelInvitation(ctx context.Context, account AccountID, pupil PersonID, invitation int64) error {
-	a, err := s.guardianAccess(ctx, account, pupil)
+	a, err := s.guardianAccess(ctx, account, pupil, ReasonShareGuardianOnly)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ ORDER BY p.family_name, p.given_name, p.middle_name, p.id`
 // SignWeek records a guardian's signature under the pupil's week that starts on
 // monday. Only a finished week, or the current one from Saturday on, may be signed.
 func (s *Store) SignWeek(ctx context.Context, account AccountID, pupil PersonID, monday time.Time) error {
-	a, err := s.guardianAccess(ctx, account, pupil)
+	a, err := s.guardianAccess(ctx, account, pupil, ReasonSignGuardianOnly)
 	if err != nil {
 		return err
 	}
