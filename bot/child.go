@@ -22,20 +22,16 @@ type pupil struct {
 	header string
 }
 
-// activePupil picks the child a command is about: the chosen one, or the only
-// one. When it cannot (no child linked, several and none chosen, access ended),
-// it tells the person what to do and returns ok false.
+// activePupil is the child the account looks at: the chosen one, or the
+// only one. With several and none chosen, it offers the choice instead; with
+// none live, it says why (ok false). One look at the links checks the access
+// (diary.Store.Children), and the views take what it found.
 func (r *request) activePupil(ctx context.Context) (pupil, bool, error) {
 	children, err := r.b.store.Children(ctx, r.account.ID)
 	if err != nil {
 		return pupil{}, false, r.fail(ctx, err)
 	}
-	var live []diary.Child
-	for _, c := range children {
-		if c.Access == "" {
-			live = append(live, c)
-		}
-	}
+	live := liveChildren(children)
 	switch {
 	case len(live) == 0 && len(children) == 0:
 		return pupil{}, false, r.say(ctx, r.p.T("no_children"))
@@ -54,7 +50,7 @@ func (r *request) activePupil(ctx context.Context) (pupil, bool, error) {
 	if chosen < 0 {
 		return pupil{}, false, r.children(ctx, "")
 	}
-	return r.pupil(ctx, live[chosen].Pupil.ID, len(live) > 1)
+	return newPupil(live[chosen].Access, len(live) > 1), true, nil
 }
 
 // pupilFromButton is the child a pressed button names, checked again now.
@@ -63,26 +59,40 @@ func (r *request) pupilFromButton(ctx context.Context, id int64) (pupil, bool, e
 	if err != nil {
 		return pupil{}, false, r.fail(ctx, err)
 	}
-	live := 0
-	for _, c := range children {
-		if c.Access == "" {
-			live++
+	live := liveChildren(children)
+	for _, c := range live {
+		if int64(c.Pupil.ID) == id {
+			return newPupil(c.Access, len(live) > 1), true, nil
 		}
 	}
-	return r.pupil(ctx, diary.PersonID(id), live > 1)
-}
-
-func (r *request) pupil(ctx context.Context, id diary.PersonID, several bool) (pupil, bool, error) {
-	a, err := r.b.store.PupilAccess(ctx, r.account.ID, id)
+	// Not a child the account may see now: the access rule says why.
+	a, err := r.b.store.PupilAccess(ctx, r.account.ID, diary.PersonID(id))
 	if err != nil {
 		return pupil{}, false, r.fail(ctx, err)
 	}
-	p := pupil{id: id, access: a, name: html.EscapeString(render.ChildName(a.Pupil))}
+	return newPupil(a, len(live) > 1), true, nil
+}
+
+// liveChildren are the children the account may see now.
+func liveChildren(children []diary.Child) []diary.Child {
+	var live []diary.Child
+	for _, c := range children {
+		if c.Ended == "" {
+			live = append(live, c)
+		}
+	}
+	return live
+}
+
+// newPupil is the child of a checked access; several names the child in
+// every answer.
+func newPupil(a diary.PupilAccess, several bool) pupil {
+	p := pupil{id: a.Pupil.ID, access: a, name: html.EscapeString(render.ChildName(a.Pupil))}
 	if several {
 		p.label = render.ChildName(a.Pupil)
 		p.header = "<b>" + html.EscapeString(p.label) + "</b>\n"
 	}
-	return p, true, nil
+	return p
 }
 
 // shortcuts are buttons for what a parent asks most, shown after linking.

@@ -99,7 +99,7 @@ func (r *request) children(ctx context.Context, _ string) error {
 	for _, c := range children {
 		label := render.ChildLabel(c.Pupil, c.Class)
 		switch {
-		case c.Access != "":
+		case c.Ended != "":
 			label = r.p.T("child_ended", "Child", label)
 		case c.Pupil.ID == r.account.ActivePupil:
 			label = "✓ " + label

@@ -53,7 +53,7 @@ func (r *request) showDay(ctx context.Context, typed string) error {
 }
 
 func (r *request) showDayOf(ctx context.Context, p pupil, day time.Time) error {
-	s, err := r.b.store.Days(ctx, r.account.ID, p.id, day, day)
+	s, err := r.b.store.Days(ctx, p.access, day, day)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
@@ -96,7 +96,7 @@ func (r *request) schedule(ctx context.Context, args string) error {
 
 func (r *request) showWeekOf(ctx context.Context, p pupil, day time.Time) error {
 	monday, _ := diary.WeekOf(day)
-	s, err := r.b.store.Days(ctx, r.account.ID, p.id, monday, monday.AddDate(0, 0, 6))
+	s, err := r.b.store.Days(ctx, p.access, monday, monday.AddDate(0, 0, 6))
 	if err != nil {
 		return r.fail(ctx, err)
 	}
@@ -140,7 +140,7 @@ func (r *request) homework(ctx context.Context, args string) error {
 		}
 		from, to = day, day
 	}
-	list, err := r.b.store.Homework(ctx, r.account.ID, p.id, from, to)
+	list, err := r.b.store.Homework(ctx, p.access, from, to)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
@@ -154,7 +154,7 @@ func (r *request) grades(ctx context.Context, args string) error {
 	if !ok {
 		return err
 	}
-	report, err := r.b.store.TermGrades(ctx, r.account.ID, p.id, r.b.store.Today(p.access.School))
+	report, err := r.b.store.TermGrades(ctx, p.access, r.b.store.Today(p.access.School))
 	if err != nil {
 		return r.fail(ctx, err)
 	}
@@ -179,7 +179,7 @@ func (r *request) attendance(ctx context.Context, _ string) error {
 	if !ok {
 		return err
 	}
-	rep, err := r.b.store.Attendance(ctx, r.account.ID, p.id, term.Start, term.End)
+	rep, err := r.b.store.Attendance(ctx, p.access, term.Start, term.End)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
@@ -192,7 +192,7 @@ func (r *request) remarks(ctx context.Context, _ string) error {
 	if !ok {
 		return err
 	}
-	list, err := r.b.store.Remarks(ctx, r.account.ID, p.id, term.Start, term.End)
+	list, err := r.b.store.Remarks(ctx, p.access, term.Start, term.End)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
@@ -204,7 +204,7 @@ func (r *request) pupilAndTerm(ctx context.Context) (pupil, diary.Session, bool,
 	if !ok {
 		return pupil{}, diary.Session{}, false, err
 	}
-	term, err := r.b.store.CurrentTerm(ctx, r.account.ID, p.id, r.b.store.Today(p.access.School))
+	term, err := r.b.store.CurrentTerm(ctx, p.access, r.b.store.Today(p.access.School))
 	if err != nil {
 		return pupil{}, diary.Session{}, false, r.fail(ctx, err)
 	}
@@ -220,7 +220,7 @@ func (r *request) events(ctx context.Context, _ string) error {
 	if !ok {
 		return err
 	}
-	list, err := r.b.store.UpcomingEvents(ctx, r.account.ID, p.id, eventsAhead)
+	list, err := r.b.store.UpcomingEvents(ctx, p.access, eventsAhead)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
@@ -237,7 +237,7 @@ func (r *request) missed(ctx context.Context, _ string) error {
 		return err
 	}
 	today := r.b.store.Today(p.access.School)
-	rep, err := r.b.store.Missed(ctx, r.account.ID, p.id, today.AddDate(0, 0, -missedDays), today)
+	rep, err := r.b.store.Missed(ctx, p.access, today.AddDate(0, 0, -missedDays), today)
 	if err != nil {
 		return r.fail(ctx, err)
 	}

@@ -21,12 +21,25 @@ const (
 )
 
 // PupilAccess is an account's right to see one pupil, as checked at one moment.
+//
+// Only the access rule makes one that a view takes (checked): a request checks
+// once, with PupilAccess or Children, and hands the value to every view it
+// calls; a value made anywhere else, the zero value too, is refused.
 type PupilAccess struct {
 	Account AccountID
 	LinkID  int64
 	Role    Role
 	Pupil   Person
 	School  School
+	checked bool
+}
+
+// valid refuses an access value the access rule did not make.
+func (a PupilAccess) valid() error {
+	if !a.checked {
+		return Errorf(EFORBIDDEN, "access of account %d to pupil %d was not checked", a.Account, a.Pupil.ID)
+	}
+	return nil
 }
 
 // CanSign tells whether the account may sign the pupil's diary and invite others:
@@ -122,6 +135,7 @@ func (l pupilLink) check(now time.Time) (PupilAccess, error) {
 	if a.School.Location, err = location(l.zone); err != nil {
 		return PupilAccess{}, err
 	}
+	a.checked = true
 	return a, nil
 }
 

@@ -151,7 +151,10 @@ type Child struct {
 	Class  string // the homeroom class's title, e.g. 7А
 	Role   Role
 	LinkID int64
-	Access Code // "" when the account may see the pupil now, else why not
+	Ended  Code // "" when the account may see the pupil now, else why not
+	// Access is the account's access to the pupil, checked: what the views
+	// of this request take (zero when Ended says why not).
+	Access PupilAccess
 }
 
 // homeroomOfP is the title of the homeroom class of the pupil p, "" for none.
@@ -174,14 +177,15 @@ func (s *Store) Children(ctx context.Context, account AccountID) ([]Child, error
 	ids := make([]PersonID, 0, len(links))
 	for _, l := range links {
 		c := Child{Pupil: l.access.Pupil, Role: l.access.Role, LinkID: l.access.LinkID}
-		_, err := l.check(now)
+		a, err := l.check(now)
 		switch code := ErrorCode(err); code {
 		case "":
+			c.Access = a
 			live = append(live, c)
 		case EREVOKED:
 			continue // an unlinked child is gone from the list
 		case EEXPIRED, EFORBIDDEN:
-			c.Access = code
+			c.Ended = code
 			ended = append(ended, c)
 		default:
 			return nil, err

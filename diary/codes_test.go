@@ -127,7 +127,7 @@ func TestRedeem(t *testing.T) {
 		t.Errorf("link until %v, want %v", r.Until, want)
 	}
 	children, err := f.store.Children(ctx, mum)
-	if err != nil || len(children) != 1 || children[0].Class != "7А" || children[0].Access != "" {
+	if err != nil || len(children) != 1 || children[0].Class != "7А" || children[0].Ended != "" {
 		t.Errorf("children = %+v, %v", children, err)
 	}
 

@@ -2,6 +2,7 @@ package diary
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -93,15 +94,11 @@ const maxScheduleDays = 366
 // Days returns the pupil's diary from one date to another, both included: lessons
 // in order with bell times, subject, teacher, room, changes and topic, and the
 // homework due, grades given, attendance marks and remarks of each day.
-func (s *Store) Days(ctx context.Context, account AccountID, pupil PersonID, from, to time.Time) (Schedule, error) {
-	if err := checkRange(from, to, maxScheduleDays); err != nil {
+func (s *Store) Days(ctx context.Context, a PupilAccess, from, to time.Time) (Schedule, error) {
+	if err := errors.Join(a.valid(), checkRange(from, to, maxScheduleDays)); err != nil {
 		return Schedule{}, err
 	}
-	a, err := s.PupilAccess(ctx, account, pupil)
-	if err != nil {
-		return Schedule{}, err
-	}
-	days, err := s.days(ctx, pupil, from, to)
+	days, err := s.days(ctx, a.Pupil.ID, from, to)
 	if err != nil {
 		return Schedule{}, err
 	}
@@ -109,9 +106,9 @@ func (s *Store) Days(ctx context.Context, account AccountID, pupil PersonID, fro
 }
 
 // Week returns the Monday-to-Sunday week that holds day.
-func (s *Store) Week(ctx context.Context, account AccountID, pupil PersonID, day time.Time) (Schedule, error) {
+func (s *Store) Week(ctx context.Context, a PupilAccess, day time.Time) (Schedule, error) {
 	monday, sunday := WeekOf(day)
-	return s.Days(ctx, account, pupil, monday, sunday)
+	return s.Days(ctx, a, monday, sunday)
 }
 
 // pupilClasses is the SQL for the classes a pupil attends; $1 is the pupil.

@@ -65,7 +65,7 @@ func TestDayView(t *testing.T) {
 	f.exec(`INSERT INTO remarks (pupil_id, class_id, author_id, kind, body, given_on) VALUES ($1, $2, $3, 'praise', 'Отлично у доски', '2026-11-27')`,
 		c.dasha, c.math, c.ivanova)
 
-	s, err := f.store.Days(ctx, c.mum, c.dasha, fri, fri)
+	s, err := f.store.Days(ctx, f.access(c.mum, c.dasha), fri, fri)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestWeekView(t *testing.T) {
 	f.exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, moved_to_date, moved_to_period)
 	        VALUES ($1, '2026-11-26', 4, 'moved', '2026-11-27', 4)`, c.history)
 
-	s, err := f.store.Week(context.Background(), c.mum, c.dasha, day("2026-11-25"))
+	s, err := f.store.Week(context.Background(), f.access(c.mum, c.dasha), day("2026-11-25"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,8 +165,8 @@ func TestTodayIsTheSchoolsDay(t *testing.T) {
 func TestRangeLimits(t *testing.T) {
 	c := newClass7A(t)
 	ctx := context.Background()
-	_, err := c.store.Days(ctx, c.mum, c.dasha, day("2026-11-27"), day("2026-11-20"))
+	_, err := c.store.Days(ctx, c.access(c.mum, c.dasha), day("2026-11-27"), day("2026-11-20"))
 	wantCode(t, err, diary.EINVALID)
-	_, err = c.store.Days(ctx, c.mum, c.dasha, day("2020-01-01"), day("2026-11-20"))
+	_, err = c.store.Days(ctx, c.access(c.mum, c.dasha), day("2020-01-01"), day("2026-11-20"))
 	wantCode(t, err, diary.EINVALID)
 }

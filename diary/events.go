@@ -40,13 +40,12 @@ const maxEventsAhead = 400 * 24 * time.Hour
 // UpcomingEvents returns the events of the pupil's school and classes that have
 // not ended and start within the given time from now, cancelled ones included
 // (marked), with the account's own answer to each invitation.
-func (s *Store) UpcomingEvents(ctx context.Context, account AccountID, pupil PersonID, within time.Duration) (EventList, error) {
+func (s *Store) UpcomingEvents(ctx context.Context, a PupilAccess, within time.Duration) (EventList, error) {
+	if err := a.valid(); err != nil {
+		return EventList{}, err
+	}
 	if within <= 0 || within > maxEventsAhead {
 		return EventList{}, Errorf(EINVALID, "events ahead: %s out of range", within)
-	}
-	a, err := s.PupilAccess(ctx, account, pupil)
-	if err != nil {
-		return EventList{}, err
 	}
 	var r childRequests[time.Time]
 	now := s.Now()
@@ -54,7 +53,7 @@ func (s *Store) UpcomingEvents(ctx context.Context, account AccountID, pupil Per
 	rows, _ := s.db.Query(ctx, eventsSQL, append(r.args(), now)...)
 	events, err := collectPerRequest(rows, 1, scanEvent)
 	if err != nil {
-		return EventList{}, fmt.Errorf("read events of pupil %d: %w", pupil, err)
+		return EventList{}, fmt.Errorf("read events of pupil %d: %w", a.Pupil.ID, err)
 	}
 	return EventList{Access: a, Events: events[0]}, nil
 }

@@ -121,6 +121,16 @@ func (f *fixture) link(a diary.AccountID, p diary.PersonID, role diary.Role) int
 	             VALUES ($1, $2, $3, '2026-09-01', '2027-08-31') RETURNING id`, a, p, role)
 }
 
+// access is the account's access to the pupil, as a request checks it.
+func (f *fixture) access(a diary.AccountID, p diary.PersonID) diary.PupilAccess {
+	f.t.Helper()
+	access, err := f.store.PupilAccess(context.Background(), a, p)
+	if err != nil {
+		f.t.Fatalf("access of account %d to pupil %d: %v", a, p, err)
+	}
+	return access
+}
+
 // guardian makes an account linked as guardian of the pupil.
 func (f *fixture) guardian(p diary.PersonID) diary.AccountID {
 	a := f.account()

@@ -74,12 +74,8 @@ type Session struct {
 const maxGradeDays = 400
 
 // Grades returns the pupil's grades from one date to another, both included.
-func (s *Store) Grades(ctx context.Context, account AccountID, pupil PersonID, from, to time.Time) (GradeReport, error) {
-	if err := checkRange(from, to, maxGradeDays); err != nil {
-		return GradeReport{}, err
-	}
-	a, err := s.PupilAccess(ctx, account, pupil)
-	if err != nil {
+func (s *Store) Grades(ctx context.Context, a PupilAccess, from, to time.Time) (GradeReport, error) {
+	if err := errors.Join(a.valid(), checkRange(from, to, maxGradeDays)); err != nil {
 		return GradeReport{}, err
 	}
 	return s.gradeReport(ctx, a, from, to)
@@ -87,12 +83,8 @@ func (s *Store) Grades(ctx context.Context, account AccountID, pupil PersonID, f
 
 // TermGrades returns the pupil's grades for the term that holds day or, in the
 // holidays, the term that ended last.
-func (s *Store) TermGrades(ctx context.Context, account AccountID, pupil PersonID, day time.Time) (GradeReport, error) {
-	a, err := s.PupilAccess(ctx, account, pupil)
-	if err != nil {
-		return GradeReport{}, err
-	}
-	term, err := s.termAt(ctx, pupil, day)
+func (s *Store) TermGrades(ctx context.Context, a PupilAccess, day time.Time) (GradeReport, error) {
+	term, err := s.CurrentTerm(ctx, a, day)
 	if err != nil {
 		return GradeReport{}, err
 	}
@@ -106,11 +98,11 @@ func (s *Store) TermGrades(ctx context.Context, account AccountID, pupil PersonI
 
 // CurrentTerm is the term that holds day for the pupil or, in the holidays, the
 // one that ended last.
-func (s *Store) CurrentTerm(ctx context.Context, account AccountID, pupil PersonID, day time.Time) (Session, error) {
-	if _, err := s.PupilAccess(ctx, account, pupil); err != nil {
+func (s *Store) CurrentTerm(ctx context.Context, a PupilAccess, day time.Time) (Session, error) {
+	if err := a.valid(); err != nil {
 		return Session{}, err
 	}
-	return s.termAt(ctx, pupil, day)
+	return s.termAt(ctx, a.Pupil.ID, day)
 }
 
 // termAt picks, among the terms of the school years of the pupil's classes (any

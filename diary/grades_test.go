@@ -31,7 +31,7 @@ func TestGradeReport(t *testing.T) {
 		f.grade(math7a, p, "2026-11-11", 4, 1)
 	}
 
-	r, err := f.store.Grades(ctx, mum, dasha, day("2026-11-01"), day("2026-11-30"))
+	r, err := f.store.Grades(ctx, f.access(mum, dasha), day("2026-11-01"), day("2026-11-30"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestGradeReport(t *testing.T) {
 		t.Errorf("November shows the term 1 grade: %+v", m.Final)
 	}
 
-	term, err := f.store.TermGrades(ctx, mum, dasha, day("2026-10-01"))
+	term, err := f.store.TermGrades(ctx, f.access(mum, dasha), day("2026-10-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,11 +67,11 @@ func TestGradeReport(t *testing.T) {
 		t.Errorf("term grade = %+v", fin)
 	}
 	// In the autumn holidays, "this term" is the one that just ended.
-	holiday, err := f.store.TermGrades(ctx, mum, dasha, day("2026-11-02"))
+	holiday, err := f.store.TermGrades(ctx, f.access(mum, dasha), day("2026-11-02"))
 	if err != nil || holiday.Period.Title != "1 четверть" {
 		t.Errorf("holiday term = %+v, %v", holiday.Period, err)
 	}
-	current, err := f.store.TermGrades(ctx, mum, dasha, day("2026-11-27"))
+	current, err := f.store.TermGrades(ctx, f.access(mum, dasha), day("2026-11-27"))
 	if err != nil || current.Period.Title != "2 четверть" || len(current.Subjects) != 2 {
 		t.Errorf("term 2 = %+v, %v", current.Period, err)
 	}
@@ -96,7 +96,7 @@ func TestClassAverageNeedsFivePupils(t *testing.T) {
 	f.grade(math7b, others[0], "2026-11-11", 2, 1)
 
 	shown := func() bool {
-		r, err := f.store.Grades(ctx, dad, petya, day("2026-11-01"), day("2026-11-30"))
+		r, err := f.store.Grades(ctx, f.access(dad, petya), day("2026-11-01"), day("2026-11-30"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package diary
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -40,15 +41,11 @@ ORDER BY a.assigned_on, a.id`
 // Missed returns the lessons the pupil missed from one date to another: those at
 // a period marked absent, and every lesson of a day marked absent as a whole.
 // Cancelled lessons are not missed.
-func (s *Store) Missed(ctx context.Context, account AccountID, pupil PersonID, from, to time.Time) (MissedReport, error) {
-	if err := checkRange(from, to, maxScheduleDays); err != nil {
+func (s *Store) Missed(ctx context.Context, a PupilAccess, from, to time.Time) (MissedReport, error) {
+	if err := errors.Join(a.valid(), checkRange(from, to, maxScheduleDays)); err != nil {
 		return MissedReport{}, err
 	}
-	a, err := s.PupilAccess(ctx, account, pupil)
-	if err != nil {
-		return MissedReport{}, err
-	}
-	days, err := s.days(ctx, pupil, from, to)
+	days, err := s.days(ctx, a.Pupil.ID, from, to)
 	if err != nil {
 		return MissedReport{}, err
 	}
@@ -81,10 +78,10 @@ func (s *Store) Missed(ctx context.Context, account AccountID, pupil PersonID, f
 		return r, nil
 	}
 
-	rows, _ := s.db.Query(ctx, homeworkSetSQL, pupil, dates)
+	rows, _ := s.db.Query(ctx, homeworkSetSQL, a.Pupil.ID, dates)
 	homework, err := pgx.CollectRows(rows, scanHomework)
 	if err != nil {
-		return MissedReport{}, fmt.Errorf("read homework missed by pupil %d: %w", pupil, err)
+		return MissedReport{}, fmt.Errorf("read homework missed by pupil %d: %w", a.Pupil.ID, err)
 	}
 	for _, h := range homework {
 		for i := range r.Lessons {

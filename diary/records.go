@@ -2,6 +2,7 @@ package diary
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -92,8 +93,8 @@ type AttendanceReport struct {
 }
 
 // Attendance returns the pupil's attendance marks from one date to another.
-func (s *Store) Attendance(ctx context.Context, account AccountID, pupil PersonID, from, to time.Time) (AttendanceReport, error) {
-	a, marks, err := listFor(ctx, s, account, pupil, from, to, attendanceSQL, scanAttendance)
+func (s *Store) Attendance(ctx context.Context, a PupilAccess, from, to time.Time) (AttendanceReport, error) {
+	marks, err := listFor(ctx, s, a, from, to, attendanceSQL, scanAttendance)
 	if err != nil {
 		return AttendanceReport{}, err
 	}
@@ -128,8 +129,8 @@ type RemarkList struct {
 }
 
 // Remarks returns the pupil's remarks from one date to another.
-func (s *Store) Remarks(ctx context.Context, account AccountID, pupil PersonID, from, to time.Time) (RemarkList, error) {
-	a, remarks, err := listFor(ctx, s, account, pupil, from, to, remarksSQL, scanRemark)
+func (s *Store) Remarks(ctx context.Context, a PupilAccess, from, to time.Time) (RemarkList, error) {
+	remarks, err := listFor(ctx, s, a, from, to, remarksSQL, scanRemark)
 	if err != nil {
 		return RemarkList{}, err
 	}
@@ -144,8 +145,8 @@ type HomeworkList struct {
 }
 
 // Homework returns the homework due from one date to another, both included.
-func (s *Store) Homework(ctx context.Context, account AccountID, pupil PersonID, from, to time.Time) (HomeworkList, error) {
-	a, hw, err := listFor(ctx, s, account, pupil, from, to, homeworkSQL, scanHomework)
+func (s *Store) Homework(ctx context.Context, a PupilAccess, from, to time.Time) (HomeworkList, error) {
+	hw, err := listFor(ctx, s, a, from, to, homeworkSQL, scanHomework)
 	if err != nil {
 		return HomeworkList{}, err
 	}
@@ -155,23 +156,19 @@ func (s *Store) Homework(ctx context.Context, account AccountID, pupil PersonID,
 // maxListDays bounds the range of the list views.
 const maxListDays = 400
 
-// listFor checks the range and the account's access, then runs a set-based
+// listFor checks the access value and the range, then runs a set-based
 // query (see requests) about the pupil over the range.
-func listFor[T any](ctx context.Context, s *Store, account AccountID, pupil PersonID, from, to time.Time,
-	query string, scan pgx.RowToFunc[T]) (PupilAccess, []T, error) {
-	if err := checkRange(from, to, maxListDays); err != nil {
-		return PupilAccess{}, nil, err
-	}
-	a, err := s.PupilAccess(ctx, account, pupil)
-	if err != nil {
-		return PupilAccess{}, nil, err
+func listFor[T any](ctx context.Context, s *Store, a PupilAccess, from, to time.Time,
+	query string, scan pgx.RowToFunc[T]) ([]T, error) {
+	if err := errors.Join(a.valid(), checkRange(from, to, maxListDays)); err != nil {
+		return nil, err
 	}
 	var r pupilDays
-	r.add(pupil, from, to)
+	r.add(a.Pupil.ID, from, to)
 	rows, _ := s.db.Query(ctx, query, r.args()...)
 	items, err := collectPerRequest(rows, 1, scan)
 	if err != nil {
-		return PupilAccess{}, nil, fmt.Errorf("read pupil %d: %w", pupil, err)
+		return nil, fmt.Errorf("read pupil %d: %w", a.Pupil.ID, err)
 	}
-	return a, items[0], nil
+	return items[0], nil
 }

@@ -18,7 +18,7 @@ func TestAttendanceAndRemarks(t *testing.T) {
 	f.exec(`INSERT INTO remarks (pupil_id, kind, body, given_on) VALUES ($1, 'warning', 'Нет сменной обуви', '2026-11-24'),
 	        ($2, 'warning', 'Чужое замечание', '2026-11-24')`, c.dasha, c.petya)
 
-	r, err := f.store.Attendance(ctx, c.mum, c.dasha, day("2026-11-01"), day("2026-11-30"))
+	r, err := f.store.Attendance(ctx, f.access(c.mum, c.dasha), day("2026-11-01"), day("2026-11-30"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestAttendanceAndRemarks(t *testing.T) {
 		t.Errorf("period mark = %+v (the subject of period 2 on a Friday)", m)
 	}
 
-	rl, err := f.store.Remarks(ctx, c.mum, c.dasha, day("2026-11-01"), day("2026-11-30"))
+	rl, err := f.store.Remarks(ctx, f.access(c.mum, c.dasha), day("2026-11-01"), day("2026-11-30"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestUpcomingEvents(t *testing.T) {
 	add(c.homeroom, "Весной", "2027-04-01 18:00+03", false)
 	f.exec(`INSERT INTO event_rsvps (event_id, account_id, answer) VALUES ($1, $2, 'yes')`, meeting, c.mum)
 
-	l, err := f.store.UpcomingEvents(ctx, c.mum, c.dasha, 31*24*time.Hour)
+	l, err := f.store.UpcomingEvents(ctx, f.access(c.mum, c.dasha), 31*24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestMissedTopics(t *testing.T) {
 	f.exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status) VALUES ($1, $2, '2026-11-27', 1, 'late')`,
 		c.math, c.dasha)
 
-	r, err := f.store.Missed(ctx, c.mum, c.dasha, day("2026-11-16"), day("2026-11-29"))
+	r, err := f.store.Missed(ctx, f.access(c.mum, c.dasha), day("2026-11-16"), day("2026-11-29"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,9 +37,12 @@ func TestSeed(t *testing.T) {
 	if _, err := store.Redeem(ctx, acc.ID, 1, dashaCode); err != nil {
 		t.Fatal(err)
 	}
-	dasha := diary.PersonID(school.Pupils[demo.Dasha])
+	dasha, err := store.PupilAccess(ctx, acc.ID, diary.PersonID(school.Pupils[demo.Dasha]))
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	s, err := store.Days(ctx, acc.ID, dasha, friday, friday.AddDate(0, 0, 3))
+	s, err := store.Days(ctx, dasha, friday, friday.AddDate(0, 0, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,15 +53,15 @@ func TestSeed(t *testing.T) {
 	if len(monday.Lessons) != 5 || len(monday.Lessons[3].Homework) == 0 {
 		t.Errorf("Monday: %+v", monday.Lessons)
 	}
-	grades, err := store.TermGrades(ctx, acc.ID, dasha, friday)
+	grades, err := store.TermGrades(ctx, dasha, friday)
 	if err != nil || len(grades.Subjects) < 5 || !grades.Subjects[0].ClassAverageShown {
 		t.Errorf("term grades: %d subjects, %v", len(grades.Subjects), err)
 	}
-	events, err := store.UpcomingEvents(ctx, acc.ID, dasha, 30*24*time.Hour)
+	events, err := store.UpcomingEvents(ctx, dasha, 30*24*time.Hour)
 	if err != nil || len(events.Events) != 2 || events.Events[0].Kind != "meeting" {
 		t.Errorf("events = %+v, %v", events.Events, err)
 	}
-	missed, err := store.Missed(ctx, acc.ID, dasha, friday.AddDate(0, 0, -7), friday)
+	missed, err := store.Missed(ctx, dasha, friday.AddDate(0, 0, -7), friday)
 	if err != nil || len(missed.Lessons) != 5 {
 		t.Errorf("missed Tuesday's lessons: %+v, %v", missed.Lessons, err)
 	}

@@ -32,7 +32,7 @@ func TestRussianSampleThroughTheViews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	link := func(class, pupil string) diary.PersonID {
+	link := func(class, pupil string) diary.PupilAccess {
 		codes, err := store.IssueClassCodes(ctx, class, diary.RoleGuardian, time.Hour)
 		if err != nil {
 			t.Fatal(err)
@@ -43,11 +43,11 @@ func TestRussianSampleThroughTheViews(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				return r.Person.ID
+				return r.Access
 			}
 		}
 		t.Fatalf("no code for %s", pupil)
-		return 0
+		return diary.PupilAccess{}
 	}
 	alyona, fyodor := link("class-7a", "s-7a-01"), link("class-7b", "s-7b-01")
 	children, err := store.Children(ctx, olga.ID)
@@ -55,7 +55,7 @@ func TestRussianSampleThroughTheViews(t *testing.T) {
 		t.Fatalf("children = %+v, %v", children, err)
 	}
 
-	day, err := store.Days(ctx, olga.ID, alyona, friday, friday)
+	day, err := store.Days(ctx, alyona, friday, friday)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestRussianSampleThroughTheViews(t *testing.T) {
 		t.Errorf("Russian homework due Friday = %+v", hw)
 	}
 
-	grades, err := store.Grades(ctx, olga.ID, alyona, friday.AddDate(0, 0, -26), friday)
+	grades, err := store.Grades(ctx, alyona, friday.AddDate(0, 0, -26), friday)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestRussianSampleThroughTheViews(t *testing.T) {
 		t.Errorf("Алёна's Russian: %+v", russian.Grades)
 	}
 
-	his, err := store.Grades(ctx, olga.ID, fyodor, friday.AddDate(0, 0, -26), friday)
+	his, err := store.Grades(ctx, fyodor, friday.AddDate(0, 0, -26), friday)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestRussianSampleThroughTheViews(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT id FROM people WHERE sourced_id = 's-7a-02'`).Scan(&artyom); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Days(ctx, olga.ID, artyom, friday, friday); diary.ErrorCode(err) != diary.EFORBIDDEN {
+	if _, err := store.PupilAccess(ctx, olga.ID, artyom); diary.ErrorCode(err) != diary.EFORBIDDEN {
 		t.Errorf("another family's pupil: %v", err)
 	}
 }
