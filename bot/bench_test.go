@@ -23,7 +23,7 @@ func BenchmarkCommands(b *testing.B) {
 	store := diary.NewStore(db)
 	// A Wednesday of the first term, when the generated district has grades.
 	now := time.Date(2026, 10, 14, 9, 0, 0, 0, time.FixedZone("MSK", 3*3600))
-	store.Now = func() time.Time { return now }
+	store.SetClock(func() time.Time { return now })
 	const token = "123456:BENCH-token-for-the-fake-api-01"
 	fake := bottest.New(token)
 	defer fake.Close()

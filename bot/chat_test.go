@@ -60,7 +60,7 @@ func newWorld(t *testing.T) *world {
 	w := &world{t: t, db: diarytest.New(t), fake: bottest.New(token), now: thursday, handledCh: make(chan struct{}, 1)}
 	t.Cleanup(w.fake.Close)
 	w.store = diary.NewStore(w.db)
-	w.store.Now = func() time.Time { return w.now }
+	w.store.SetClock(func() time.Time { return w.now })
 	var err error
 	if w.school, err = demo.Seed(ctx, w.db, diary.Date(thursday, thursday.Location())); err != nil {
 		t.Fatal(err)

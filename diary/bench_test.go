@@ -31,7 +31,7 @@ func benchStore(b *testing.B) (*Store, []benchPupil) {
 		pupils[i] = benchPupil{account: AccountID(l.Account), pupil: PersonID(l.Pupil)}
 	}
 	s := NewStore(db)
-	s.Now = func() time.Time { return benchDay.Add(9 * time.Hour) }
+	s.SetClock(func() time.Time { return benchDay.Add(9 * time.Hour) })
 	return s, pupils
 }
 

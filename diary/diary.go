@@ -19,17 +19,23 @@ import (
 
 // Store answers questions about the diary from PostgreSQL.
 type Store struct {
-	db *pgxpool.Pool
-	// Now is the clock; tests pin it.
-	Now func() time.Time
+	db    *pgxpool.Pool
+	clock func() time.Time
 	// codeKeys are the keys link codes are hashed under; see UseCodeSecrets.
 	codeKeys [][]byte
 }
 
 // NewStore returns a store on the pool, with the wall clock.
 func NewStore(db *pgxpool.Pool) *Store {
-	return &Store{db: db, Now: time.Now}
+	return &Store{db: db, clock: time.Now}
 }
+
+// Now is the store's clock: the only one the diary reads, so that a test
+// (SetClock) pins every "now" and "today" at once.
+func (s *Store) Now() time.Time { return s.clock() }
+
+// SetClock replaces the wall clock, for tests and simulations.
+func (s *Store) SetClock(now func() time.Time) { s.clock = now }
 
 // Ids of the things accounts ask about. Distinct types keep a pupil's id from
 // being passed where a class's is meant.

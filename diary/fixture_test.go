@@ -49,7 +49,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Parallel()
 	f := &fixture{t: t, db: diarytest.New(t), now: time.Date(2026, 11, 27, 10, 0, 0, 0, moscow), nextUser: 1000}
 	f.store = diary.NewStore(f.db)
-	f.store.Now = func() time.Time { return f.now }
+	f.store.SetClock(func() time.Time { return f.now })
 	f.school = f.id(`INSERT INTO schools (sourced_id, name) VALUES ('s1', 'Школа №1') RETURNING id`)
 	return f
 }

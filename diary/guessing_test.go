@@ -21,7 +21,7 @@ func TestHundredThousandGuessesFindNothing(t *testing.T) {
 	ctx := context.Background()
 	var clock atomic.Int64
 	clock.Store(f.now.UnixNano())
-	f.store.Now = func() time.Time { return time.Unix(0, clock.Load()).In(moscow) }
+	f.store.SetClock(func() time.Time { return time.Unix(0, clock.Load()).In(moscow) })
 	codes, err := f.store.IssueClassCodes(ctx, "7А", diary.RoleGuardian, 7*24*time.Hour)
 	if err != nil {
 		t.Fatal(err)

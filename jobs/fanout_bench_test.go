@@ -100,7 +100,7 @@ func (s *schoolBench) openStore() (*diary.Store, *pgxpool.Pool) {
 	}
 	s.b.Cleanup(pool.Close)
 	store := diary.NewStore(pool)
-	store.Now = func() time.Time { return s.now }
+	store.SetClock(func() time.Time { return s.now })
 	return store, pool
 }
 

@@ -25,7 +25,7 @@ import (
 // Several schedulers may run (one per serve or worker process): task ids and
 // the outbox's keys make their work one.
 type Scheduler struct {
-	store   *diary.Store
+	store   Planner
 	enqueue *Enqueuer
 	log     *slog.Logger
 	// Retention is how long the purge keeps what the diary no longer needs;
@@ -41,7 +41,7 @@ const catchUp = digestLateness
 const sweepLimit = 10000
 
 // NewScheduler makes a scheduler; the store's clock is its clock.
-func NewScheduler(store *diary.Store, e *Enqueuer, log *slog.Logger) *Scheduler {
+func NewScheduler(store Planner, e *Enqueuer, log *slog.Logger) *Scheduler {
 	return &Scheduler{store: store, enqueue: e, log: log}
 }
 

@@ -57,7 +57,7 @@ const (
 // (but for uncertain sends, see Send), at the pace the rate limits allow.
 type Sender struct {
 	client  *bot.Bot
-	store   *diary.Store
+	store   Outbox
 	limits  *rateLimiter
 	paid    bool
 	metrics *Metrics
@@ -66,7 +66,7 @@ type Sender struct {
 
 // NewSender returns a sender on the Telegram client, the outbox in store and
 // the rate limits in rdb.
-func NewSender(client *bot.Bot, store *diary.Store, rdb redis.UniversalClient, cfg SenderConfig) *Sender {
+func NewSender(client *bot.Bot, store Outbox, rdb redis.UniversalClient, cfg SenderConfig) *Sender {
 	rate := cfg.Rate
 	if rate == 0 {
 		rate = defaultRate

@@ -70,7 +70,7 @@ func (h *harness) newStore() (*diary.Store, *pgxpool.Pool) {
 	}
 	h.t.Cleanup(pool.Close)
 	store := diary.NewStore(pool)
-	store.Now = func() time.Time { return time.Unix(0, h.now.Load()).UTC() }
+	store.SetClock(func() time.Time { return time.Unix(0, h.now.Load()).UTC() })
 	return store, pool
 }
 

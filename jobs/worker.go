@@ -18,7 +18,7 @@ import (
 // Worker handles the tasks: it plans what is due into the outbox and sends
 // each outbox message, checked and rendered when it goes out.
 type Worker struct {
-	store   *diary.Store
+	store   Diary
 	buttons telegram.Codec // signs the buttons under messages as the bot does
 	sender  *Sender
 	enqueue *Enqueuer
@@ -27,7 +27,7 @@ type Worker struct {
 }
 
 // NewWorker wires a worker; metrics may be nil.
-func NewWorker(store *diary.Store, buttons telegram.Codec, sender *Sender, e *Enqueuer, m *Metrics, log *slog.Logger) *Worker {
+func NewWorker(store Diary, buttons telegram.Codec, sender *Sender, e *Enqueuer, m *Metrics, log *slog.Logger) *Worker {
 	return &Worker{store: store, buttons: buttons, sender: sender, enqueue: e, metrics: m, log: log}
 }
 

@@ -51,7 +51,7 @@ func newRig(t *testing.T, now time.Time) *rig {
 	t.Cleanup(r.fake.Close)
 	r.store = diary.NewStore(r.db)
 	r.setNow(now)
-	r.store.Now = func() time.Time { return *r.now.Load() }
+	r.store.SetClock(func() time.Time { return *r.now.Load() })
 	if _, err := demo.Seed(ctx, r.db, diary.Date(now, mustZone("Europe/Moscow"))); err != nil {
 		t.Fatal(err)
 	}

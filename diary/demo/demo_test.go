@@ -22,7 +22,7 @@ func TestSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := diary.NewStore(db)
-	store.Now = func() time.Time { return friday.Add(10 * time.Hour) }
+	store.SetClock(func() time.Time { return friday.Add(10 * time.Hour) })
 	codes, err := store.IssueClassCodes(ctx, demo.Class7A, diary.RoleGuardian, time.Hour)
 	if err != nil || len(codes) != 6 {
 		t.Fatalf("codes for 7А: %d, %v", len(codes), err)

@@ -26,7 +26,7 @@ func TestRussianSampleThroughTheViews(t *testing.T) {
 	}
 	store := diary.NewStore(pool)
 	friday := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
-	store.Now = func() time.Time { return time.Date(2026, 11, 27, 10, 0, 0, 0, time.FixedZone("MSK", 3*3600)) }
+	store.SetClock(func() time.Time { return time.Date(2026, 11, 27, 10, 0, 0, 0, time.FixedZone("MSK", 3*3600)) })
 
 	olga, err := store.TouchAccount(ctx, 501, 501, "ru")
 	if err != nil {
