@@ -108,7 +108,7 @@ func (r *request) announceFlow(ctx context.Context, state json.RawMessage, text 
 	if err := diary.CheckAnnouncement(text); err != nil {
 		return r.fail(ctx, err)
 	}
-	n, err := r.b.store.AnnouncementRecipients(ctx, r.account.ID, c.ID, st.ToPupils)
+	n, err := r.b.store.AnnouncementRecipients(ctx, c.Access, st.ToPupils)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
@@ -148,7 +148,7 @@ func (r *request) onAnnounceSend(ctx context.Context, args []int64) error {
 	if !ok {
 		return err
 	}
-	n, err := r.b.store.AnnouncementRecipients(ctx, r.account.ID, c.ID, st.ToPupils)
+	n, err := r.b.store.AnnouncementRecipients(ctx, c.Access, st.ToPupils)
 	if err != nil {
 		return r.fail(ctx, err)
 	}

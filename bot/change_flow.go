@@ -78,7 +78,7 @@ func (r *request) changeDay(ctx context.Context, c diary.TeacherClass, st change
 	if err := diary.CheckChangeDate(r.b.store.Today(c.School), day); err != nil {
 		return r.fail(ctx, err)
 	}
-	lessons, err := r.b.store.ClassLessons(ctx, r.account.ID, c.ID, day)
+	lessons, err := r.b.store.ClassLessons(ctx, c.Access, day)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
@@ -87,7 +87,7 @@ func (r *request) changeDay(ctx context.Context, c diary.TeacherClass, st change
 		if l.Change != nil && !l.Change.MovedFrom.IsZero() {
 			continue // moved in: it is changed where it came from
 		}
-		kb = append(kb, []models.InlineKeyboardButton{r.dayButton(lessonLabel(l, l.Subject), telegram.ButtonChangeLesson, day,
+		kb = append(kb, []models.InlineKeyboardButton{r.dayButton(render.LessonLabel(l, l.Subject), telegram.ButtonChangeLesson, day,
 			int64(c.ID), int64(l.Period))})
 	}
 	if len(kb) == 0 {
@@ -186,7 +186,7 @@ func (r *request) changeFlow(ctx context.Context, raw json.RawMessage, text stri
 // findSubstitute looks the typed name up among the school's teachers: one
 // found is taken, several are offered as buttons.
 func (r *request) findSubstitute(ctx context.Context, c diary.TeacherClass, st changeState, name string) error {
-	found, err := r.b.store.FindTeachers(ctx, r.account.ID, c.ID, name)
+	found, err := r.b.store.FindTeachers(ctx, c.Access, name)
 	switch {
 	case diary.ErrorCode(err) == diary.EINVALID || err == nil && len(found) == 0:
 		return r.say(ctx, r.p.T("change_no_teacher"))

@@ -37,7 +37,7 @@ func (r *request) onHomeworkClassButton(ctx context.Context, args []int64) error
 		return err
 	}
 	var kb [][]models.InlineKeyboardButton
-	next, err := r.b.store.NextLesson(ctx, r.account.ID, c.ID)
+	next, err := r.b.store.NextLesson(ctx, c.Access)
 	switch diary.ErrorCode(err) {
 	case "":
 		kb = append(kb, []models.InlineKeyboardButton{

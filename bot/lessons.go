@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"html"
 	"slices"
 	"time"
 
@@ -93,21 +92,6 @@ func (r *request) askSection(ctx context.Context, kind, prompt string) error {
 		return r.say(ctx, r.p.T("lessons_no_sections"))
 	}
 	return r.chooseClass(ctx, prompt, kind, sections)
-}
-
-// lessonLabel names a lesson on a button: "2. 09:25 7А Математика".
-func lessonLabel(l diary.TeacherLesson, title string) string {
-	if l.Starts == 0 && l.Ends == 0 {
-		return fmt.Sprintf("%d. %s", l.Period, title)
-	}
-	return fmt.Sprintf("%d. %s %s", l.Period, l.Starts, title)
-}
-
-// lessonHeading is a lesson at the top of a teacher's message, in HTML:
-// "<b>7А Математика</b> · 2 урок, 09:25 · чт, 26 ноября".
-func (r *request) lessonHeading(l diary.TeacherLesson) string {
-	return r.p.T("lessons_heading", "Class", html.EscapeString(l.ClassTitle), "Period", l.Period,
-		"Time", l.Starts.String(), "Date", r.p.Date(l.Date))
 }
 
 // flowState reads the state a flow saved, if the account's conversation is

@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"html"
 	"slices"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
 
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/render"
 	"github.com/dnevnik/dnevnik/telegram"
 )
 
@@ -54,21 +53,14 @@ func (r *request) marks(ctx context.Context, args string) error {
 		return r.fail(ctx, err)
 	}
 	var kb [][]models.InlineKeyboardButton
-	lines := []string{r.p.T("marks_lessons", "Date", r.p.Date(day))}
 	for _, l := range lessons {
-		label := lessonLabel(l, l.ClassTitle)
-		if !l.Held() {
-			lines = append(lines, "<s>"+html.EscapeString(label)+"</s> "+r.p.T("marks_not_held"))
-			continue
+		if l.Held() {
+			ref := l.Ref()
+			kb = append(kb, []models.InlineKeyboardButton{r.dayButton(render.LessonLabel(l, l.ClassTitle), telegram.ButtonMarksLesson,
+				ref.Date, int64(ref.Class), int64(ref.Period))})
 		}
-		lines = append(lines, html.EscapeString(label))
-		ref := l.Ref()
-		kb = append(kb, []models.InlineKeyboardButton{r.dayButton(label, telegram.ButtonMarksLesson, ref.Date, int64(ref.Class), int64(ref.Period))})
 	}
-	if len(lessons) == 0 {
-		return r.say(ctx, r.p.T("marks_no_lessons", "Date", r.p.Date(day)))
-	}
-	return r.say(ctx, strings.Join(lines, "\n"), kb...)
+	return r.say(ctx, render.TeacherDay(r.p, day, lessons), kb...)
 }
 
 // lessonFromArgs reads a lesson from the first three arguments of a marks
@@ -94,7 +86,7 @@ func (r *request) showRoster(ctx context.Context, ref diary.LessonRef, undo []mo
 	}
 	var kb [][]models.InlineKeyboardButton
 	for i, p := range roster.Pupils {
-		b := models.InlineKeyboardButton{Text: r.pupilButton(p),
+		b := models.InlineKeyboardButton{Text: render.RosterButton(r.p, p),
 			CallbackData: r.b.codec.Encode(telegram.ButtonMarksPupil, lessonButtonArgs(ref, int64(p.ID))...)}
 		if i%2 == 1 {
 			kb[len(kb)-1] = append(kb[len(kb)-1], b)
@@ -105,59 +97,12 @@ func (r *request) showRoster(ctx context.Context, ref diary.LessonRef, undo []mo
 	if undo != nil {
 		kb = append(kb, undo)
 	}
-	return r.show(ctx, r.rosterText(roster, ""), kb...)
+	return r.show(ctx, render.Roster(r.p, roster, nil), kb...)
 }
 
 // lessonButtonArgs are a marks button's arguments: the lesson, then more.
 func lessonButtonArgs(ref diary.LessonRef, more ...int64) []int64 {
 	return append([]int64{int64(ref.Class), int64(ref.Period), telegram.DateArg(ref.Date)}, more...)
-}
-
-// rosterText is the lesson's heading and its class list with each pupil's
-// marks; chosen, if not empty, is the line asking what to give that pupil.
-func (r *request) rosterText(roster diary.Roster, chosen string) string {
-	lines := []string{r.lessonHeading(roster.Lesson), ""}
-	for i, p := range roster.Pupils {
-		line := fmt.Sprintf("%d. %s", i+1, html.EscapeString(p.FamilyName+" "+p.GivenName))
-		if m := r.pupilMarks(p); m != "" {
-			line += " — " + m
-		}
-		lines = append(lines, line)
-	}
-	if len(roster.Pupils) == 0 {
-		lines = append(lines, r.p.T("marks_no_pupils"))
-	}
-	if chosen != "" {
-		lines = append(lines, "", chosen)
-	}
-	return strings.Join(lines, "\n")
-}
-
-// pupilMarks is what a pupil got at the lesson: "5, опоздал(а), 💬1".
-func (r *request) pupilMarks(p diary.RosterPupil) string {
-	var marks []string
-	if p.Grade != 0 {
-		marks = append(marks, fmt.Sprint(p.Grade))
-	}
-	if p.Attendance != "" {
-		marks = append(marks, r.p.T("marks_"+p.Attendance))
-	}
-	if p.Remarks > 0 {
-		marks = append(marks, fmt.Sprintf("💬%d", p.Remarks))
-	}
-	return strings.Join(marks, ", ")
-}
-
-// pupilButton is a pupil on a button: "Алёшина Д. · 5".
-func (r *request) pupilButton(p diary.RosterPupil) string {
-	name := p.FamilyName
-	if initial, _ := utf8.DecodeRuneInString(p.GivenName); initial != utf8.RuneError {
-		name += " " + string(initial) + "."
-	}
-	if m := r.pupilMarks(p); m != "" {
-		name += " · " + m
-	}
-	return name
 }
 
 // rosterPupil finds the pupil in the lesson's class list; a pupil not in it
@@ -211,8 +156,7 @@ func (r *request) onMarksPupilButton(ctx context.Context, args []int64) error {
 	}
 	kb = append(kb, []models.InlineKeyboardButton{{Text: r.p.T("marks_button_back"),
 		CallbackData: r.b.codec.Encode(telegram.ButtonMarksLesson, lessonButtonArgs(ref)...)}})
-	chosen := r.p.T("marks_choose", "Pupil", html.EscapeString(p.FamilyName+" "+p.GivenName))
-	return r.show(ctx, r.rosterText(roster, chosen), kb...)
+	return r.show(ctx, render.Roster(r.p, roster, &p), kb...)
 }
 
 // onMarksSetButton saves a mark (or takes one back, for an undo) and redraws

@@ -147,49 +147,11 @@ func (r *request) meetings(ctx context.Context, _ string) error {
 			{Text: r.p.T("meeting_rehome"), CallbackData: r.b.codec.Encode(telegram.ButtonMeetingPlace, id)},
 			{Text: r.p.T("meeting_cancel"), CallbackData: r.b.codec.Encode(telegram.ButtonMeetingCancel, id, 0)},
 		}
-		if err := r.say(ctx, r.meetingCard(m)+"\n\n"+r.meetingAnswers(m.Families), kb); err != nil {
+		if err := r.say(ctx, render.MeetingCard(r.p, m)+"\n\n"+render.MeetingAnswers(r.p, m.Families), kb); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// meetingCard is a meeting as the families' list of events shows it.
-func (r *request) meetingCard(m diary.Meeting) string {
-	return render.EventCard(r.p, m.Event, m.School.Location)
-}
-
-// meetingAnswers lists the pupils whose families answered yes, no, have not
-// answered, and who have nobody in the bot; a pupil whose family answered
-// several times is named with the count.
-func (r *request) meetingAnswers(families []diary.MeetingFamily) string {
-	var yes, no, pending, absent []string
-	name := func(f diary.MeetingFamily, n int) string {
-		s := html.EscapeString(render.ChildName(f.Pupil))
-		if n > 1 {
-			s += fmt.Sprintf(" (%d)", n)
-		}
-		return s
-	}
-	for _, f := range families {
-		if f.Yes > 0 {
-			yes = append(yes, name(f, f.Yes))
-		}
-		if f.No > 0 {
-			no = append(no, name(f, f.No))
-		}
-		if f.Unanswered > 0 {
-			pending = append(pending, name(f, f.Unanswered))
-		}
-		if f.Yes+f.No+f.Unanswered == 0 {
-			absent = append(absent, name(f, 0))
-		}
-	}
-	list := func(id string, names []string) string {
-		return r.p.T(id, "Count", len(names), "Names", namesOrDash(names))
-	}
-	return strings.Join([]string{list("meeting_yes", yes), list("meeting_no", no), list("meeting_pending", pending),
-		list("meeting_absent", absent)}, "\n")
 }
 
 func (r *request) onMeetingMove(ctx context.Context, args []int64) error {
@@ -213,7 +175,7 @@ func (r *request) meetingChangeAsk(ctx context.Context, args []int64, step, prom
 	if err := r.b.store.SetConversation(ctx, r.account.ID, meetingFlowName, meetingState{Step: step, Meeting: m.ID}); err != nil {
 		return r.fail(ctx, err)
 	}
-	return r.say(ctx, r.meetingCard(m)+"\n\n"+r.p.T(prompt))
+	return r.say(ctx, render.MeetingCard(r.p, m)+"\n\n"+r.p.T(prompt))
 }
 
 // meetingChange takes the new time or place of a meeting.
@@ -243,7 +205,7 @@ func (r *request) meetingChange(ctx context.Context, st meetingState, text strin
 	}
 	r.b.log.Info("meeting changed", "account", r.account.ID, "meeting", m.ID)
 	r.noticesDue(ctx)
-	return r.say(ctx, r.meetingCard(m)+"\n\n"+r.p.T("meeting_changed"))
+	return r.say(ctx, render.MeetingCard(r.p, m)+"\n\n"+r.p.T("meeting_changed"))
 }
 
 // onMeetingCancel asks (0), cancels (1) or keeps (2) the meeting.
@@ -257,17 +219,17 @@ func (r *request) onMeetingCancel(ctx context.Context, args []int64) error {
 	}
 	switch args[1] {
 	case 0:
-		return r.show(ctx, r.meetingCard(m)+"\n\n"+r.p.T("meeting_cancel_confirm"), []models.InlineKeyboardButton{
+		return r.show(ctx, render.MeetingCard(r.p, m)+"\n\n"+r.p.T("meeting_cancel_confirm"), []models.InlineKeyboardButton{
 			{Text: r.p.T("meeting_cancel_yes"), CallbackData: r.b.codec.Encode(telegram.ButtonMeetingCancel, m.ID, 1)},
 			{Text: r.p.T("meeting_cancel_no"), CallbackData: r.b.codec.Encode(telegram.ButtonMeetingCancel, m.ID, 2)},
 		})
 	case 2:
-		return r.show(ctx, r.meetingCard(m)+"\n\n"+r.p.T("meeting_kept"))
+		return r.show(ctx, render.MeetingCard(r.p, m)+"\n\n"+r.p.T("meeting_kept"))
 	}
 	if err := r.b.store.CancelMeeting(ctx, r.account.ID, m.ID); err != nil {
 		return r.fail(ctx, err)
 	}
 	r.b.log.Info("meeting cancelled", "account", r.account.ID, "meeting", m.ID)
 	r.noticesDue(ctx)
-	return r.show(ctx, r.meetingCard(m)+"\n\n"+r.p.T("meeting_cancelled"))
+	return r.show(ctx, render.MeetingCard(r.p, m)+"\n\n"+r.p.T("meeting_cancelled"))
 }

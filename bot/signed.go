@@ -2,9 +2,7 @@ package bot
 
 import (
 	"context"
-	"html"
 	"strings"
-	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -27,37 +25,16 @@ func (r *request) signed(ctx context.Context, _ string) error {
 			continue
 		}
 		monday := diary.WeekToSign(r.b.store.Today(c.School))
-		list, err := r.b.store.ClassSignatures(ctx, r.account.ID, c.ID, monday)
+		list, err := r.b.store.ClassSignatures(ctx, c.Access, monday)
 		if err != nil {
 			return r.fail(ctx, err)
 		}
-		var signed, unsigned []string
-		for _, ps := range list {
-			name := html.EscapeString(render.ChildName(ps.Pupil))
-			if ps.Signed > 0 {
-				signed = append(signed, name)
-			} else {
-				unsigned = append(unsigned, name)
-			}
-		}
-		parts = append(parts, strings.Join([]string{
-			r.p.T("signed_title", "Class", html.EscapeString(c.Title), "Week", r.weekTitle(monday)),
-			r.p.T("signed_yes", "Count", len(signed), "Names", namesOrDash(signed)),
-			r.p.T("signed_no", "Count", len(unsigned), "Names", namesOrDash(unsigned)),
-		}, "\n"))
+		parts = append(parts, render.ClassSignatures(r.p, c.Title, monday, list))
 	}
 	if len(parts) == 0 {
 		return r.say(ctx, r.p.T("signed_no_homeroom"))
 	}
 	return r.say(ctx, strings.Join(parts, "\n\n"))
-}
-
-// namesOrDash joins names, or is a dash for none.
-func namesOrDash(names []string) string {
-	if len(names) == 0 {
-		return "—"
-	}
-	return strings.Join(names, ", ")
 }
 
 // sign answers /sign: one button signs the week that is over.
@@ -70,7 +47,7 @@ func (r *request) sign(ctx context.Context, _ string) error {
 		return r.say(ctx, r.p.T("sign_guardian_only"))
 	}
 	monday := diary.WeekToSign(r.b.store.Today(pupil.access.School))
-	return r.show(ctx, pupil.header+r.p.T("sign_ask", "Week", r.weekTitle(monday)), []models.InlineKeyboardButton{
+	return r.show(ctx, pupil.header+r.p.T("sign_ask", "Week", render.WeekSpan(r.p, monday)), []models.InlineKeyboardButton{
 		r.b.codec.SignButton(r.p.T("sign_button"), pupil.id, monday)})
 }
 
@@ -87,10 +64,5 @@ func (r *request) onSignButton(ctx context.Context, args []int64) error {
 	if err := r.b.store.SignWeek(ctx, r.account.ID, pupil.id, monday); err != nil && diary.ErrorCode(err) != diary.ECONFLICT {
 		return r.fail(ctx, err)
 	}
-	return r.show(ctx, pupil.header+r.p.T("sign_done", "Week", r.weekTitle(monday)))
-}
-
-// weekTitle names a week by its first and last day: "16–22 ноября".
-func (r *request) weekTitle(monday time.Time) string {
-	return r.p.T("week_span", "From", r.p.Date(monday), "To", r.p.Date(monday.AddDate(0, 0, 6)))
+	return r.show(ctx, pupil.header+r.p.T("sign_done", "Week", render.WeekSpan(r.p, monday)))
 }

@@ -161,12 +161,25 @@ func liveLinks(rows pgx.Rows, now time.Time) ([]PupilAccess, error) {
 }
 
 // TeacherAccess is a teacher's right to act on one class.
+//
+// Only the access rule makes one that a teacher's read of a class takes, as
+// with PupilAccess: a value made elsewhere is refused.
 type TeacherAccess struct {
 	Account AccountID
 	LinkID  int64
 	Teacher Person
 	Class   ClassID
 	School  School // the class's school
+	checked bool
+}
+
+// validClass refuses an access value to a class that the access rule did
+// not make.
+func (a TeacherAccess) validClass() error {
+	if !a.checked || a.Class == 0 {
+		return refuse(EFORBIDDEN, ReasonNotYourClass, nil, "access of account %d to class %d was not checked", a.Account, a.Class)
+	}
+	return nil
 }
 
 // TeacherClassAccess answers "may this teacher act on this class now?": the account
@@ -180,9 +193,7 @@ func (s *Store) TeacherClassAccess(ctx context.Context, account AccountID, class
 	if len(classes) == 0 {
 		return TeacherAccess{}, refuse(EFORBIDDEN, ReasonNotYourClass, nil, "teacher %d does not teach class %d", a.Teacher.ID, class)
 	}
-	a.Class = class
-	a.School = classes[0].School
-	return a, nil
+	return classes[0].Access, nil
 }
 
 // TeacherClass is a class a teacher teaches.
@@ -192,6 +203,9 @@ type TeacherClass struct {
 	Homeroom bool   // the teacher is its class teacher
 	Subject  string // a section's subject; "" for a homeroom
 	School   School
+	// Access is the teacher's checked access to the class: what the reads of
+	// this request about the class take.
+	Access TeacherAccess
 }
 
 // TeacherClasses returns the teacher linked to the account and the classes they
@@ -250,6 +264,8 @@ ORDER BY c.kind = 'homeroom' DESC, c.title, c.id`
 		if err == nil {
 			c.School.Location, err = location(zone)
 		}
+		c.Access = a
+		c.Access.Class, c.Access.School, c.Access.checked = c.ID, c.School, true
 		return c, err
 	})
 	if err != nil {

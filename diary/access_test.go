@@ -122,9 +122,10 @@ func TestTeacherClassAccess(t *testing.T) {
 	wantCode(t, err, diary.EREVOKED)
 }
 
-// Every view takes the PupilAccess the request holds, and only the access
-// rule makes one: a value made anywhere else (a forged one naming another
-// family's pupil, or the zero value) is refused by every method of the store
+// Every view takes the PupilAccess (or a teacher's read, the TeacherAccess)
+// the request holds, and only the access rule makes one: a value made
+// anywhere else (a forged one naming another family's pupil or another
+// teacher's class, or the zero value) is refused by every method of the store
 // that takes one, found by reflection, so a new view is covered the day it is
 // written.
 func TestEveryViewChecksAccess(t *testing.T) {
@@ -137,20 +138,28 @@ func TestEveryViewChecksAccess(t *testing.T) {
 	_, err := f.store.PupilAccess(ctx, stranger, petya)
 	wantCode(t, err, diary.EFORBIDDEN)
 
-	accessType := reflect.TypeFor[diary.PupilAccess]()
+	teacher := f.account()
+	f.link(teacher, f.teacher("Иванова", "Мария", f.homeroom("7В")), diary.RoleTeacher)
+	forgeries := map[reflect.Type][]any{
+		reflect.TypeFor[diary.PupilAccess](): {
+			diary.PupilAccess{Account: stranger, LinkID: 1, Role: diary.RoleGuardian, Pupil: diary.Person{ID: petya}},
+			diary.PupilAccess{},
+		},
+		reflect.TypeFor[diary.TeacherAccess](): {
+			diary.TeacherAccess{Account: teacher, LinkID: 1, Class: c7b},
+			diary.TeacherAccess{},
+		},
+	}
 	store := reflect.ValueOf(f.store)
 	views := 0
 	for i := range store.NumMethod() {
 		m := store.Type().Method(i)
-		at := slices.IndexFunc(slices.Collect(m.Type.Ins()), func(in reflect.Type) bool { return in == accessType })
+		at := slices.IndexFunc(slices.Collect(m.Type.Ins()), func(in reflect.Type) bool { return forgeries[in] != nil })
 		if at < 0 {
 			continue
 		}
 		views++
-		for _, forged := range []diary.PupilAccess{
-			{Account: stranger, LinkID: 1, Role: diary.RoleGuardian, Pupil: diary.Person{ID: petya}},
-			{},
-		} {
+		for _, forged := range forgeries[m.Type.In(at)] {
 			args := make([]reflect.Value, m.Type.NumIn()-1) // without the receiver
 			for j := range args {
 				args[j] = reflect.Zero(m.Type.In(j + 1))
@@ -166,7 +175,7 @@ func TestEveryViewChecksAccess(t *testing.T) {
 			}
 		}
 	}
-	if views < 9 {
-		t.Errorf("found %d methods taking a PupilAccess, want the 9 views at least", views)
+	if views < 15 {
+		t.Errorf("found %d methods taking an access value, want the 10 family views and 5 teacher reads at least", views)
 	}
 }

@@ -37,12 +37,11 @@ func CheckAnnouncement(body string) error {
 // reach now: exactly those its fan-out would (NoticeRecipients), so the
 // preview's number is the "M" of "delivered N of M". Only a teacher of the
 // class may ask.
-func (s *Store) AnnouncementRecipients(ctx context.Context, account AccountID, class ClassID, toPupils bool) (int, error) {
-	t, err := s.TeacherClassAccess(ctx, account, class)
-	if err != nil {
+func (s *Store) AnnouncementRecipients(ctx context.Context, t TeacherAccess, toPupils bool) (int, error) {
+	if err := t.validClass(); err != nil {
 		return 0, err
 	}
-	n := Notice{Kind: NoticeAnnouncement, School: t.School, Class: class, ToPupils: toPupils, ToFamilies: true}
+	n := Notice{Kind: NoticeAnnouncement, School: t.School, Class: t.Class, ToPupils: toPupils, ToFamilies: true}
 	count := 0
 	for after := AccountID(0); ; {
 		page, next, err := s.NoticeRecipients(ctx, n, after, recipientsPage)

@@ -64,15 +64,15 @@ func TestAnnouncementRecipients(t *testing.T) {
 	f := newClassroom(t)
 	ctx := context.Background()
 	// Families: mum and granny (dad blocked the bot; Петя's link was revoked).
-	n, err := f.store.AnnouncementRecipients(ctx, f.ivanova, f.c7a, false)
+	n, err := f.store.AnnouncementRecipients(ctx, f.teaching(f.ivanova, f.c7a), false)
 	if err != nil || n != 2 {
 		t.Errorf("families of 7А: %d, %v; want 2", n, err)
 	}
-	n, err = f.store.AnnouncementRecipients(ctx, f.ivanova, f.c7a, true)
+	n, err = f.store.AnnouncementRecipients(ctx, f.teaching(f.ivanova, f.c7a), true)
 	if err != nil || n != 3 {
 		t.Errorf("families and pupils of 7А: %d, %v; want 3", n, err)
 	}
-	_, err = f.store.AnnouncementRecipients(ctx, f.volkova, f.c7b, false)
+	_, err = f.store.TeacherClassAccess(ctx, f.volkova, f.c7b)
 	wantCode(t, err, diary.EFORBIDDEN)
 }
 

@@ -123,10 +123,21 @@ func (f *fixture) link(a diary.AccountID, p diary.PersonID, role diary.Role) int
 
 // access is the account's access to the pupil, as a request checks it.
 func (f *fixture) access(a diary.AccountID, p diary.PersonID) diary.PupilAccess {
-	f.t.Helper()
 	access, err := f.store.PupilAccess(context.Background(), a, p)
+	return mustAccess(f.t, access, err)
+}
+
+// teaching is the teacher account's access to the class, as a request checks it.
+func (f *fixture) teaching(a diary.AccountID, c diary.ClassID) diary.TeacherAccess {
+	access, err := f.store.TeacherClassAccess(context.Background(), a, c)
+	return mustAccess(f.t, access, err)
+}
+
+// mustAccess fails the test unless the access rule let the account in.
+func mustAccess[A any](t *testing.T, access A, err error) A {
+	t.Helper()
 	if err != nil {
-		f.t.Fatalf("access of account %d to pupil %d: %v", a, p, err)
+		t.Fatalf("access refused: %v", err)
 	}
 	return access
 }

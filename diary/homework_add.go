@@ -41,12 +41,11 @@ func CheckHomeworkText(text string) error {
 // teaches after today: a lesson of the timetable that is not cancelled or moved
 // away, or one moved in. ENOTFOUND when there is none for weeks (the end of the
 // school year).
-func (s *Store) NextLesson(ctx context.Context, account AccountID, class ClassID) (time.Time, error) {
-	a, err := s.TeacherClassAccess(ctx, account, class)
-	if err != nil {
+func (s *Store) NextLesson(ctx context.Context, a TeacherAccess) (time.Time, error) {
+	if err := a.validClass(); err != nil {
 		return time.Time{}, err
 	}
-	return s.nextLesson(ctx, class, s.Today(a.School))
+	return s.nextLesson(ctx, a.Class, s.Today(a.School))
 }
 
 // nextLesson is NextLesson after the access check.

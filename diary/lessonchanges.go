@@ -234,13 +234,12 @@ func (c NewLessonChange) auditDetail() map[string]any {
 
 // FindTeachers returns the active teachers of the class's school whose family
 // name starts with name, at most ten: the substitute a teacher types.
-func (s *Store) FindTeachers(ctx context.Context, account AccountID, class ClassID, name string) ([]Person, error) {
-	name = strings.TrimSpace(name)
-	if err := checkLength(ReasonChangeInvalid, "teacher name", name, 64); err != nil {
+func (s *Store) FindTeachers(ctx context.Context, a TeacherAccess, name string) ([]Person, error) {
+	if err := a.validClass(); err != nil {
 		return nil, err
 	}
-	a, err := s.TeacherClassAccess(ctx, account, class)
-	if err != nil {
+	name = strings.TrimSpace(name)
+	if err := checkLength(ReasonChangeInvalid, "teacher name", name, 64); err != nil {
 		return nil, err
 	}
 	// lower() of the column follows its ICU collation; the database's own may

@@ -148,11 +148,11 @@ func (s *Store) TeacherLessons(ctx context.Context, account AccountID, day time.
 }
 
 // ClassLessons returns the lessons of a class the teacher teaches on a day.
-func (s *Store) ClassLessons(ctx context.Context, account AccountID, class ClassID, day time.Time) ([]TeacherLesson, error) {
-	if _, err := s.TeacherClassAccess(ctx, account, class); err != nil {
+func (s *Store) ClassLessons(ctx context.Context, a TeacherAccess, day time.Time) ([]TeacherLesson, error) {
+	if err := a.validClass(); err != nil {
 		return nil, err
 	}
-	return s.lessonsOn(ctx, 0, day, class, 0)
+	return s.lessonsOn(ctx, 0, day, a.Class, 0)
 }
 
 // lessonAccess answers "may this teacher act at this lesson?": the lesson must

@@ -17,13 +17,14 @@ type PupilSignatures struct {
 
 // ClassSignatures lists the active pupils of a class the account's teacher
 // teaches, by name, with the signatures under their week that starts on monday.
-func (s *Store) ClassSignatures(ctx context.Context, account AccountID, class ClassID, monday time.Time) ([]PupilSignatures, error) {
+func (s *Store) ClassSignatures(ctx context.Context, a TeacherAccess, monday time.Time) ([]PupilSignatures, error) {
+	if err := a.validClass(); err != nil {
+		return nil, err
+	}
 	if monday.Weekday() != time.Monday {
 		return nil, Errorf(EINVALID, "week starts on %s", monday.Weekday())
 	}
-	if _, err := s.TeacherClassAccess(ctx, account, class); err != nil {
-		return nil, err
-	}
+	class := a.Class
 	const q = `
 SELECT p.id, p.family_name, p.given_name, p.middle_name, count(s.account_id), min(s.signed_at)
 FROM enrollments e

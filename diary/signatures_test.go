@@ -16,7 +16,7 @@ func TestClassSignatures(t *testing.T) {
 	}
 	f.exec(`INSERT INTO diary_signatures (pupil_id, week_start, account_id) VALUES ($1, '2026-11-09', $2)`, f.petya, f.mum)
 
-	list, err := f.store.ClassSignatures(ctx, f.ivanova, f.c7a, monday)
+	list, err := f.store.ClassSignatures(ctx, f.teaching(f.ivanova, f.c7a), monday)
 	if err != nil || len(list) != 3 {
 		t.Fatalf("signatures: %+v, %v", list, err)
 	}
@@ -27,8 +27,8 @@ func TestClassSignatures(t *testing.T) {
 	if list[1].Pupil.ID != f.petya || list[1].Signed != 0 || !list[1].SignedAt.IsZero() || list[2].Signed != 0 {
 		t.Errorf("Петя and Лев: %+v", list[1:])
 	}
-	_, err = f.store.ClassSignatures(ctx, f.volkova, f.c7b, monday)
+	_, err = f.store.TeacherClassAccess(ctx, f.volkova, f.c7b)
 	wantCode(t, err, diary.EFORBIDDEN)
-	_, err = f.store.ClassSignatures(ctx, f.ivanova, f.c7a, day("2026-11-17"))
+	_, err = f.store.ClassSignatures(ctx, f.teaching(f.ivanova, f.c7a), day("2026-11-17"))
 	wantCode(t, err, diary.EINVALID)
 }

@@ -50,6 +50,8 @@ var views = map[string]func(p *locales.Printer) string{
 	"weekly":         func(p *locales.Printer) string { return weeklyText(p, week23()) },
 	"weekly_trusted": func(p *locales.Printer) string { return weeklyText(p, trustedWeek()) },
 	"notices":        noticesText,
+	"marks":          marksText,
+	"teacher":        teacherText,
 }
 
 func TestGolden(t *testing.T) {
