@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 
 	"github.com/go-telegram/bot/models"
 
@@ -71,7 +70,7 @@ func (r *request) announceOptions(ctx context.Context, c diary.TeacherClass, st 
 		{Text: check(st.Urgent) + r.p.T("announce_urgent"),
 			CallbackData: r.b.codec.Encode(telegram.ButtonAnnounceOption, st.Class, flag(st.ToPupils), flag(!st.Urgent))},
 	}
-	return r.show(ctx, r.p.T("announce_options", "Class", html.EscapeString(c.Title), "Audience", r.announceAudience(st),
+	return r.show(ctx, render.Text(r.p, "announce_options", "Class", c.Title, "Audience", render.HTML(r.announceAudience(st)),
 		"Max", diary.MaxAnnouncementLength), kb)
 }
 
@@ -116,8 +115,8 @@ func (r *request) announceFlow(ctx context.Context, state json.RawMessage, text 
 	if err := r.b.store.SetConversation(ctx, r.account.ID, announceFlowName, st); err != nil {
 		return r.fail(ctx, err)
 	}
-	preview := r.p.T("announce_preview", "Class", html.EscapeString(c.Title), "Audience", r.announceAudience(st),
-		"Text", html.EscapeString(text), "Recipients", r.p.N("announce_recipients", n))
+	preview := render.Text(r.p, "announce_preview", "Class", c.Title, "Audience", render.HTML(r.announceAudience(st)),
+		"Text", text, "Recipients", render.HTML(r.p.N("announce_recipients", n)))
 	return r.say(ctx, preview, []models.InlineKeyboardButton{
 		{Text: r.p.T("announce_send"), CallbackData: r.b.codec.Encode(telegram.ButtonAnnounceSend, st.Class, 1)},
 		{Text: r.p.T("announce_cancel"), CallbackData: r.b.codec.Encode(telegram.ButtonAnnounceSend, st.Class, 0)},

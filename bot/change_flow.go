@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"html"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -57,7 +56,7 @@ func (r *request) onChangeClassButton(ctx context.Context, args []int64) error {
 		r.dayButton(r.p.T("change_today", "Date", r.p.Date(today)), telegram.ButtonChangeDay, today, int64(c.ID)),
 		r.dayButton(r.p.T("change_tomorrow", "Date", r.p.Date(today.AddDate(0, 0, 1))), telegram.ButtonChangeDay, today.AddDate(0, 0, 1), int64(c.ID)),
 	}
-	return r.show(ctx, r.p.T("change_ask_date", "Class", html.EscapeString(c.Title)), kb)
+	return r.show(ctx, render.Text(r.p, "change_ask_date", "Class", c.Title), kb)
 }
 
 func (r *request) saveChange(ctx context.Context, st changeState) error {
@@ -97,7 +96,7 @@ func (r *request) changeDay(ctx context.Context, c diary.TeacherClass, st change
 	if err := r.saveChange(ctx, st); err != nil {
 		return err
 	}
-	return r.show(ctx, r.p.T("change_ask_lesson", "Class", html.EscapeString(c.Title), "Date", r.p.Date(day)), kb...)
+	return r.show(ctx, render.Text(r.p, "change_ask_lesson", "Class", c.Title, "Date", r.p.Date(day)), kb...)
 }
 
 // onChangeLessonButton takes the lesson and asks what changes.
@@ -126,7 +125,7 @@ func (r *request) onChangeLessonButton(ctx context.Context, args []int64) error 
 			kb[len(kb)-1] = append(kb[len(kb)-1], b)
 		}
 	}
-	return r.show(ctx, r.p.T("change_ask_kind", "Class", html.EscapeString(c.Title), "Date", r.p.Date(st.Date),
+	return r.show(ctx, render.Text(r.p, "change_ask_kind", "Class", c.Title, "Date", r.p.Date(st.Date),
 		"Period", st.Period), kb...)
 }
 
@@ -237,14 +236,14 @@ func (r *request) confirmChange(ctx context.Context, c diary.TeacherClass, st ch
 	case diary.ChangeCancelled:
 		what = r.p.T("change_what_cancelled")
 	case diary.ChangeSubstitute:
-		what = r.p.T("change_what_substitute", "Teacher", html.EscapeString(st.SubstituteName))
+		what = render.Text(r.p, "change_what_substitute", "Teacher", st.SubstituteName)
 	case diary.ChangeRoom:
-		what = r.p.T("change_what_room", "Room", html.EscapeString(st.Room))
+		what = render.Text(r.p, "change_what_room", "Room", st.Room)
 	case diary.ChangeMoved:
 		what = r.p.T("change_what_moved", "Date", r.p.Date(st.MovedTo), "Period", st.MovedToPeriod)
 	}
-	return r.show(ctx, r.p.T("change_preview", "Class", html.EscapeString(c.Title), "Date", r.p.Date(st.Date),
-		"Period", st.Period, "What", what), r.saveButtons(telegram.ButtonChangeSave, c.ID))
+	return r.show(ctx, render.Text(r.p, "change_preview", "Class", c.Title, "Date", r.p.Date(st.Date),
+		"Period", st.Period, "What", render.HTML(what)), r.saveButtons(telegram.ButtonChangeSave, c.ID))
 }
 
 // onChangeSaveButton saves the change previewed, or drops it.
@@ -260,5 +259,5 @@ func (r *request) onChangeSaveButton(ctx context.Context, args []int64) error {
 		return r.fail(ctx, err)
 	}
 	return r.finishFlow(ctx, added.Notified, "change_saved_told", "change_saved_later",
-		"Class", html.EscapeString(c.Title), "Date", r.p.Date(st.Date), "Period", st.Period)
+		"Class", c.Title, "Date", r.p.Date(st.Date), "Period", st.Period)
 }

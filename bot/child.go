@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"html"
 
 	"github.com/go-telegram/bot/models"
 
@@ -15,7 +14,7 @@ import (
 type pupil struct {
 	id     diary.PersonID
 	access diary.PupilAccess
-	name   string // the child's name, escaped for HTML
+	name   string // the child's name, plain text
 	// label names the child in answers when the account has several children
 	// (plain text; empty with one child), and header is it as a heading line.
 	label  string
@@ -36,7 +35,7 @@ func (r *request) activePupil(ctx context.Context) (pupil, bool, error) {
 	case len(live) == 0 && len(children) == 0:
 		return pupil{}, false, r.say(ctx, r.p.T("no_children"))
 	case len(live) == 0:
-		return pupil{}, false, r.say(ctx, r.p.T("access_ended", "Child", html.EscapeString(render.ChildName(children[0].Pupil))))
+		return pupil{}, false, r.say(ctx, render.Text(r.p, "access_ended", "Child", render.ChildName(children[0].Pupil)))
 	}
 	chosen := -1
 	for i, c := range live {
@@ -87,10 +86,10 @@ func liveChildren(children []diary.Child) []diary.Child {
 // newPupil is the child of a checked access; several names the child in
 // every answer.
 func newPupil(a diary.PupilAccess, several bool) pupil {
-	p := pupil{id: a.Pupil.ID, access: a, name: html.EscapeString(render.ChildName(a.Pupil))}
+	p := pupil{id: a.Pupil.ID, access: a, name: render.ChildName(a.Pupil)}
 	if several {
 		p.label = render.ChildName(a.Pupil)
-		p.header = "<b>" + html.EscapeString(p.label) + "</b>\n"
+		p.header = render.ChildHeader(p.label)
 	}
 	return p
 }

@@ -3,12 +3,12 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"html"
 	"time"
 
 	"github.com/go-telegram/bot/models"
 
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/render"
 	"github.com/dnevnik/dnevnik/telegram"
 )
 
@@ -50,7 +50,7 @@ func (r *request) onHomeworkClassButton(ctx context.Context, args []int64) error
 	if err := r.b.store.SetConversation(ctx, r.account.ID, homeworkFlowName, st); err != nil {
 		return err
 	}
-	return r.show(ctx, r.p.T("hw_ask_due", "Class", html.EscapeString(c.Title)), kb...)
+	return r.show(ctx, render.Text(r.p, "hw_ask_due", "Class", c.Title), kb...)
 }
 
 // onHomeworkDueButton takes the due date on the button.
@@ -82,8 +82,8 @@ func (r *request) homeworkFlow(ctx context.Context, raw json.RawMessage, text st
 	if err := r.b.store.SetConversation(ctx, r.account.ID, homeworkFlowName, st); err != nil {
 		return err
 	}
-	return r.say(ctx, r.p.T("hw_preview", "Class", html.EscapeString(c.Title), "Date", r.p.Date(st.Due),
-		"Text", html.EscapeString(text)), r.saveButtons(telegram.ButtonHomeworkSave, c.ID))
+	return r.say(ctx, render.Text(r.p, "hw_preview", "Class", c.Title, "Date", r.p.Date(st.Due),
+		"Text", text), r.saveButtons(telegram.ButtonHomeworkSave, c.ID))
 }
 
 // homeworkDue checks the due date and asks for the text.
@@ -95,7 +95,7 @@ func (r *request) homeworkDue(ctx context.Context, c diary.TeacherClass, st home
 	if err := r.b.store.SetConversation(ctx, r.account.ID, homeworkFlowName, st); err != nil {
 		return err
 	}
-	return r.show(ctx, r.p.T("hw_ask_text", "Class", html.EscapeString(c.Title), "Date", r.p.Date(due)))
+	return r.show(ctx, render.Text(r.p, "hw_ask_text", "Class", c.Title, "Date", r.p.Date(due)))
 }
 
 // onHomeworkSaveButton saves the homework previewed, or drops it.
@@ -109,5 +109,5 @@ func (r *request) onHomeworkSaveButton(ctx context.Context, args []int64) error 
 		return r.fail(ctx, err)
 	}
 	return r.finishFlow(ctx, added.Notified, "hw_saved_told", "hw_saved_later",
-		"Class", html.EscapeString(c.Title), "Date", r.p.Date(added.Due))
+		"Class", c.Title, "Date", r.p.Date(added.Due))
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/render"
 	"github.com/dnevnik/dnevnik/telegram"
 )
 
@@ -74,10 +75,10 @@ func (r *request) finishFlow(ctx context.Context, notified bool, told, later str
 		return err
 	}
 	if !notified {
-		return r.show(ctx, r.p.T(later, kv...))
+		return r.show(ctx, render.Text(r.p, later, kv...))
 	}
 	r.noticesDue(ctx)
-	return r.show(ctx, r.p.T(told, kv...))
+	return r.show(ctx, render.Text(r.p, told, kv...))
 }
 
 // askSection starts a flow by asking which subject class it is for: homework

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"html"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -66,10 +65,10 @@ func (r *request) link(ctx context.Context, code string) error {
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	name := html.EscapeString(render.ChildName(res.Person))
+	name := render.ChildName(res.Person)
 	switch {
 	case res.Again:
-		return r.say(ctx, r.p.T("link_again", "Child", name), r.shortcuts()...)
+		return r.say(ctx, render.Text(r.p, "link_again", "Child", name), r.shortcuts()...)
 	case res.Role == diary.RoleTeacher:
 		return r.linkedTeacher(ctx, name)
 	}
@@ -77,11 +76,11 @@ func (r *request) link(ctx context.Context, code string) error {
 	var text string
 	switch res.Role {
 	case diary.RoleStudent:
-		text = r.p.T("linked_student", "Child", name, "Until", until)
+		text = render.Text(r.p, "linked_student", "Child", name, "Until", until)
 	case diary.RoleTrusted:
-		text = r.p.T("linked_trusted", "Child", name, "Until", until)
+		text = render.Text(r.p, "linked_trusted", "Child", name, "Until", until)
 	default:
-		text = r.p.T("linked_guardian", "Child", name, "Until", until)
+		text = render.Text(r.p, "linked_guardian", "Child", name, "Until", until)
 	}
 	return r.say(ctx, text, r.shortcuts()...)
 }
@@ -118,7 +117,7 @@ func (r *request) onChildButton(ctx context.Context, args []int64) error {
 		return r.fail(ctx, err)
 	}
 	r.account.ActivePupil = a.Pupil.ID
-	return r.show(ctx, r.p.T("child_chosen", "Child", html.EscapeString(render.ChildName(a.Pupil))), r.shortcuts()...)
+	return r.show(ctx, render.Text(r.p, "child_chosen", "Child", render.ChildName(a.Pupil)), r.shortcuts()...)
 }
 
 // share answers /share: who has read access through this guardian, the
@@ -141,7 +140,7 @@ func (r *request) showSharing(ctx context.Context, pupil pupil, invite string) e
 	}
 	text := pupil.header
 	if invite != "" {
-		text += r.p.T("share_invite", "Link", html.EscapeString(StartLink(r.b.username, invite))) + "\n\n"
+		text += render.Text(r.p, "share_invite", "Link", StartLink(r.b.username, invite)) + "\n\n"
 	}
 	var kb [][]models.InlineKeyboardButton
 	if len(sh.Trusted) == 0 {
@@ -229,7 +228,7 @@ func (r *request) unlink(ctx context.Context, _ string) error {
 	if !ok {
 		return err
 	}
-	return r.show(ctx, r.p.T("unlink_confirm", "Child", pupil.name), r.yesNo(r.p.T("unlink_yes"), telegram.ButtonUnlink, int64(pupil.id)))
+	return r.show(ctx, render.Text(r.p, "unlink_confirm", "Child", pupil.name), r.yesNo(r.p.T("unlink_yes"), telegram.ButtonUnlink, int64(pupil.id)))
 }
 
 func (r *request) onUnlinkButton(ctx context.Context, args []int64) error {

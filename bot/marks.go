@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"html"
 	"slices"
 
 	"github.com/go-telegram/bot/models"
@@ -235,7 +234,7 @@ func (r *request) onMarksRemarkButton(ctx context.Context, args []int64) error {
 	if err := r.answer(ctx, ""); err != nil {
 		return err
 	}
-	return r.say(ctx, r.p.T("marks_remark_ask_"+kind, "Pupil", html.EscapeString(p.FamilyName+" "+p.GivenName)))
+	return r.say(ctx, render.Text(r.p, "marks_remark_ask_"+kind, "Pupil", p.FamilyName+" "+p.GivenName))
 }
 
 // remarkFlow saves the typed remark and shows the class list again.

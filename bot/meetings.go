@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"html"
 	"strings"
 	"time"
 
@@ -56,7 +55,7 @@ func (r *request) onMeetingClass(ctx context.Context, args []int64) error {
 
 // meetingClass begins a meeting of the class: it asks when.
 func (r *request) meetingClass(ctx context.Context, c diary.TeacherClass) error {
-	return r.meetingAsk(ctx, meetingState{Step: stepWhen, Class: int64(c.ID)}, "meeting_ask_when", "Class", html.EscapeString(c.Title))
+	return r.meetingAsk(ctx, meetingState{Step: stepWhen, Class: int64(c.ID)}, "meeting_ask_when", "Class", c.Title)
 }
 
 // meetingAsk saves the conversation at its next step and asks for it.
@@ -64,7 +63,7 @@ func (r *request) meetingAsk(ctx context.Context, st meetingState, id string, kv
 	if err := r.b.store.SetConversation(ctx, r.account.ID, meetingFlowName, st); err != nil {
 		return r.fail(ctx, err)
 	}
-	return r.show(ctx, r.p.T(id, kv...))
+	return r.show(ctx, render.Text(r.p, id, kv...))
 }
 
 // meetingFlow takes what the teacher typed at the conversation's step.
@@ -112,8 +111,8 @@ func (r *request) meetingFlow(ctx context.Context, state json.RawMessage, text s
 	}
 	r.b.log.Info("meeting called", "account", r.account.ID, "meeting", id, "class", c.ID)
 	r.noticesDue(ctx)
-	return r.say(ctx, r.p.T("meeting_created", "Class", html.EscapeString(c.Title),
-		"When", render.When(r.p, st.Starts, c.School.Location), "Place", html.EscapeString(st.Place)))
+	return r.say(ctx, render.Text(r.p, "meeting_created", "Class", c.Title,
+		"When", render.When(r.p, st.Starts, c.School.Location), "Place", st.Place))
 }
 
 // meetingStart reads a typed day and time in the school's zone; when it is
@@ -122,7 +121,7 @@ func (r *request) meetingStart(ctx context.Context, text string, loc *time.Locat
 	now := r.b.store.Now().In(loc)
 	starts, ok := parseWhen(text, now)
 	if !ok {
-		return time.Time{}, false, r.say(ctx, r.p.T("meeting_bad_when", "Text", html.EscapeString(text)))
+		return time.Time{}, false, r.say(ctx, render.Text(r.p, "meeting_bad_when", "Text", text))
 	}
 	if err := diary.CheckMeetingStart(now, starts); err != nil {
 		return time.Time{}, false, r.fail(ctx, err)

@@ -2,9 +2,7 @@ package bot
 
 import (
 	"context"
-	"html"
 	"slices"
-	"strings"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -101,29 +99,7 @@ func (r *request) classesCommand(ctx context.Context, _ string) error {
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	return r.say(ctx, r.teacherGreeting(a, classes), r.roleButton(ctx)...)
-}
-
-// teacherGreeting names the teacher and lists their classes.
-func (r *request) teacherGreeting(a diary.TeacherAccess, classes []diary.TeacherClass) string {
-	return r.p.T("teacher_hello", "Name", html.EscapeString(render.ChildName(a.Teacher))) + "\n" + r.teacherClassList(classes)
-}
-
-// teacherClassList lists the teacher's classes, homerooms marked, and what
-// the teacher can do.
-func (r *request) teacherClassList(classes []diary.TeacherClass) string {
-	lines := []string{r.p.T("teacher_classes")}
-	for _, c := range classes {
-		line := "• " + html.EscapeString(c.Title)
-		if c.Homeroom {
-			line += " " + r.p.T("teacher_homeroom_mark")
-		}
-		lines = append(lines, line)
-	}
-	if len(classes) == 0 {
-		lines = []string{r.p.T("teacher_no_classes")}
-	}
-	return strings.Join(lines, "\n") + "\n\n" + r.p.T("teacher_commands")
+	return r.say(ctx, render.TeacherGreeting(r.p, a.Teacher, classes), r.roleButton(ctx)...)
 }
 
 // linkedTeacher answers a teacher's code: the account now acts as the
@@ -132,9 +108,9 @@ func (r *request) linkedTeacher(ctx context.Context, name string) error {
 	if err := r.actAs(ctx, diary.ActingTeacher); err != nil {
 		return err
 	}
-	text := r.p.T("linked_teacher", "Name", name)
+	text := render.Text(r.p, "linked_teacher", "Name", name)
 	if _, classes, err := r.b.store.TeacherClasses(ctx, r.account.ID); err == nil {
-		text += "\n\n" + r.teacherClassList(classes)
+		text += "\n\n" + render.TeacherClassList(r.p, classes)
 	}
 	return r.say(ctx, text, r.roleButton(ctx)...)
 }
@@ -149,7 +125,7 @@ func (r *request) teacherStart(ctx context.Context) (handled bool, err error) {
 	case err != nil:
 		return false, nil
 	case r.account.ActingAs == diary.ActingTeacher:
-		return true, r.say(ctx, r.teacherGreeting(a, classes), r.roleButton(ctx)...)
+		return true, r.say(ctx, render.TeacherGreeting(r.p, a.Teacher, classes), r.roleButton(ctx)...)
 	}
 	kb := r.roleButton(ctx)
 	if len(kb) == 0 { // a teacher acting as family without children: no family to show

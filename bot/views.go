@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"html"
 	"strings"
 	"time"
 
@@ -87,7 +86,7 @@ func (r *request) schedule(ctx context.Context, args string) error {
 	if args != "" && !isWeekWord(args) {
 		day, ok := parseDay(args, today)
 		if !ok {
-			return r.say(ctx, r.p.T("bad_date", "Text", html.EscapeString(args)))
+			return r.say(ctx, render.Text(r.p, "bad_date", "Text", args))
 		}
 		return r.showDayOf(ctx, p, day)
 	}
@@ -136,7 +135,7 @@ func (r *request) homework(ctx context.Context, args string) error {
 	case args != "":
 		day, ok := parseDay(args, today)
 		if !ok {
-			return r.say(ctx, r.p.T("bad_date", "Text", html.EscapeString(args)))
+			return r.say(ctx, render.Text(r.p, "bad_date", "Text", args))
 		}
 		from, to = day, day
 	}
@@ -166,7 +165,7 @@ func (r *request) grades(ctx context.Context, args string) error {
 			}
 		}
 		if len(kept) == 0 {
-			return r.say(ctx, r.p.T("no_such_subject", "Subject", html.EscapeString(subject)))
+			return r.say(ctx, render.Text(r.p, "no_such_subject", "Subject", subject))
 		}
 		report.Subjects = kept
 	}
