@@ -70,7 +70,7 @@ func (r *request) announceOptions(ctx context.Context, c diary.TeacherClass, st 
 		{Text: check(st.Urgent) + r.p.T("announce_urgent"),
 			CallbackData: r.b.codec.Encode(telegram.ButtonAnnounceOption, st.Class, flag(st.ToPupils), flag(!st.Urgent))},
 	}
-	return r.show(ctx, render.Text(r.p, "announce_options", "Class", c.Title, "Audience", render.HTML(r.announceAudience(st)),
+	return r.show(ctx, render.Text(r.p, "announce_options", "Class", c.Title, "Audience", render.HTML(render.Audience(r.p, st.ToPupils, st.Urgent)),
 		"Max", diary.MaxAnnouncementLength), kb)
 }
 
@@ -80,18 +80,6 @@ func flag(on bool) int64 {
 		return 1
 	}
 	return 0
-}
-
-// announceAudience says who gets it and how: "родителям и ученикам, срочно".
-func (r *request) announceAudience(st announceState) string {
-	who := r.p.T("announce_to_families")
-	if st.ToPupils {
-		who = r.p.T("announce_to_all")
-	}
-	if st.Urgent {
-		return r.p.T("announce_audience_urgent", "Who", who)
-	}
-	return who
 }
 
 // announceFlow takes the typed text and shows the preview to confirm.
@@ -115,8 +103,7 @@ func (r *request) announceFlow(ctx context.Context, state json.RawMessage, text 
 	if err := r.b.store.SetConversation(ctx, r.account.ID, announceFlowName, st); err != nil {
 		return r.fail(ctx, err)
 	}
-	preview := render.Text(r.p, "announce_preview", "Class", c.Title, "Audience", render.HTML(r.announceAudience(st)),
-		"Text", text, "Recipients", render.HTML(r.p.N("announce_recipients", n)))
+	preview := render.AnnouncementPreview(r.p, c.Title, text, st.ToPupils, st.Urgent, n)
 	return r.say(ctx, preview, []models.InlineKeyboardButton{
 		{Text: r.p.T("announce_send"), CallbackData: r.b.codec.Encode(telegram.ButtonAnnounceSend, st.Class, 1)},
 		{Text: r.p.T("announce_cancel"), CallbackData: r.b.codec.Encode(telegram.ButtonAnnounceSend, st.Class, 0)},

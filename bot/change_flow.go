@@ -34,6 +34,12 @@ type changeState struct {
 	MovedToPeriod  int
 }
 
+// change is the lesson change the state describes, for the class.
+func (st changeState) change(class diary.ClassID) diary.NewLessonChange {
+	return diary.NewLessonChange{LessonRef: diary.LessonRef{Class: class, Date: st.Date, Period: st.Period}, Kind: st.Kind,
+		Substitute: st.Substitute, Room: st.Room, MovedTo: st.MovedTo, MovedToPeriod: st.MovedToPeriod}
+}
+
 // changeKinds are the kinds a button picks, by value.
 var changeKinds = []diary.ChangeKind{diary.ChangeCancelled, diary.ChangeSubstitute, diary.ChangeRoom, diary.ChangeMoved}
 
@@ -231,19 +237,8 @@ func (r *request) confirmChange(ctx context.Context, c diary.TeacherClass, st ch
 	if err := r.saveChange(ctx, st); err != nil {
 		return err
 	}
-	var what string
-	switch st.Kind {
-	case diary.ChangeCancelled:
-		what = r.p.T("change_what_cancelled")
-	case diary.ChangeSubstitute:
-		what = render.Text(r.p, "change_what_substitute", "Teacher", st.SubstituteName)
-	case diary.ChangeRoom:
-		what = render.Text(r.p, "change_what_room", "Room", st.Room)
-	case diary.ChangeMoved:
-		what = r.p.T("change_what_moved", "Date", r.p.Date(st.MovedTo), "Period", st.MovedToPeriod)
-	}
-	return r.show(ctx, render.Text(r.p, "change_preview", "Class", c.Title, "Date", r.p.Date(st.Date),
-		"Period", st.Period, "What", render.HTML(what)), r.saveButtons(telegram.ButtonChangeSave, c.ID))
+	return r.show(ctx, render.ChangePreview(r.p, c.Title, st.change(c.ID), st.SubstituteName),
+		r.saveButtons(telegram.ButtonChangeSave, c.ID))
 }
 
 // onChangeSaveButton saves the change previewed, or drops it.
@@ -252,9 +247,7 @@ func (r *request) onChangeSaveButton(ctx context.Context, args []int64) error {
 	if !ok {
 		return err
 	}
-	added, err := r.b.store.AddLessonChange(ctx, r.account.ID, diary.NewLessonChange{
-		LessonRef: diary.LessonRef{Class: c.ID, Date: st.Date, Period: st.Period}, Kind: st.Kind,
-		Substitute: st.Substitute, Room: st.Room, MovedTo: st.MovedTo, MovedToPeriod: st.MovedToPeriod})
+	added, err := r.b.store.AddLessonChange(ctx, r.account.ID, st.change(c.ID))
 	if err != nil {
 		return r.fail(ctx, err)
 	}

@@ -82,8 +82,7 @@ func (r *request) homeworkFlow(ctx context.Context, raw json.RawMessage, text st
 	if err := r.b.store.SetConversation(ctx, r.account.ID, homeworkFlowName, st); err != nil {
 		return err
 	}
-	return r.say(ctx, render.Text(r.p, "hw_preview", "Class", c.Title, "Date", r.p.Date(st.Due),
-		"Text", text), r.saveButtons(telegram.ButtonHomeworkSave, c.ID))
+	return r.say(ctx, render.HomeworkPreview(r.p, c.Title, st.Due, text), r.saveButtons(telegram.ButtonHomeworkSave, c.ID))
 }
 
 // homeworkDue checks the due date and asks for the text.

@@ -52,6 +52,7 @@ var views = map[string]func(p *locales.Printer) string{
 	"notices":        noticesText,
 	"marks":          marksText,
 	"teacher":        teacherText,
+	"previews":       previewsText,
 }
 
 func TestGolden(t *testing.T) {
