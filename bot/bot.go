@@ -22,7 +22,6 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/telegram"
 )
 
@@ -54,7 +53,7 @@ type Notifier interface {
 
 // Bot answers Telegram updates from the diary.
 type Bot struct {
-	store    *diary.Store
+	store    Diary
 	client   *tg.Bot
 	log      *slog.Logger
 	username string
@@ -75,7 +74,7 @@ const handlerTimeout = 30 * time.Second
 
 // New connects to the Bot API (getMe) and returns a bot ready to poll or to serve
 // a webhook.
-func New(ctx context.Context, store *diary.Store, o Options) (*Bot, error) {
+func New(ctx context.Context, store Diary, o Options) (*Bot, error) {
 	b := &Bot{store: store, log: o.Logger, secret: o.WebhookSecret, codec: telegram.NewCodec(o.Token), after: o.AfterUpdate,
 		braked: o.CodeBrake, notices: o.Notices}
 	if b.log == nil {
