@@ -2,30 +2,18 @@ package main
 
 import (
 	"context"
-	"io"
-	"maps"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/dnevnik/dnevnik/diary/csvin/importtest"
 )
 
 // The school lists who is linked, revokes a pupil's links at once, and the
 // parent is told in their language by the running worker within seconds.
 func TestLinksListAndRevoke(t *testing.T) {
 	t.Parallel()
-	fake, env := liveEnv(t, "616161:LINKS-token-for-the-fake-api-00")
-	env["LOG_LEVEL"] = "warn"
-	if code, out, stderr := dnevnik(t, env, "migrate", "up"); code != exitOK {
-		t.Fatalf("migrate: %d\n%s%s", code, out, stderr)
-	}
-	dir := importtest.CopyDir(t, "../../diary/oneroster/testdata/ru")
-	if code, out, stderr := dnevnik(t, env, "import", "oneroster", dir); code != exitOK {
-		t.Fatalf("import: %d\n%s%s", code, out, stderr)
-	}
+	fake, env, _ := importedSchool(t, "616161:LINKS-token-for-the-fake-api-00")
 	const kept, revoked = 8001, 8002
 	linkGuardian(t, env["DATABASE_URL"], "class-7a", "s-7a-01", kept)
 	linkGuardian(t, env["DATABASE_URL"], "class-7a", "s-7a-02", revoked)
@@ -46,15 +34,7 @@ func TestLinksListAndRevoke(t *testing.T) {
 		t.Errorf("links list shows Telegram ids:\n%s", out)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	log, workerEnv := processLog(t, env), maps.Clone(env)
-	workerEnv["LOG_LEVEL"] = "debug" // all of it scanned
-	go func() { done <- run(ctx, []string{"worker"}, envFrom(workerEnv), io.Discard, log) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
+	defer runWorker(t, env)()
 	code, out, stderr = dnevnik(t, env, "links", "revoke", "--pupil", "s-7a-02")
 	if code != exitOK || !strings.Contains(out, "1 links ended, 1 unused codes voided") ||
 		!strings.Contains(out, "the worker is told of the 1 messages") || !strings.Contains(out, "s-7a-02") {
