@@ -36,7 +36,7 @@ type LinkRecord struct {
 	Account         AccountID
 	Role            Role
 	PersonSourcedID string
-	Person          Person
+	Person          Person // the pupil, or the teacher
 	Class           string // a pupil's homeroom class; "" for a teacher
 	InvitedBy       int64  // a trusted person's: the guardian link that invited them
 	Since           time.Time
@@ -49,7 +49,7 @@ type LinkRecord struct {
 // class (sourced ids, "" for any), $4 ended ones too, $5 now, $6 only these
 // ids (NULL for any).
 const linksSQL = `
-SELECT l.id, l.account_id, l.role, p.sourced_id, p.family_name, p.given_name, p.middle_name,
+SELECT l.id, l.account_id, l.role, p.sourced_id, p.id, p.family_name, p.given_name, p.middle_name,
        CASE WHEN l.role = 'teacher' THEN '' ELSE ` + homeroomOfP + ` END,
        coalesce(l.granted_by, 0), l.valid_from, l.valid_until, l.revoked_at, coalesce(l.revoked_by, '')
 FROM account_links l
@@ -60,14 +60,14 @@ WHERE ($1 = '' OR (p.sourced_id = $1 AND l.role <> 'teacher'))
                           WHERE e.person_id = p.id AND e.active AND c.sourced_id = $3))
   AND ($4 OR (l.revoked_at IS NULL AND (l.valid_until IS NULL OR l.valid_until > $5)))
   AND ($6::bigint[] IS NULL OR l.id = ANY($6))
-ORDER BY l.role = 'teacher', 8, p.family_name, p.given_name, p.id, l.valid_from, l.id`
+ORDER BY l.role = 'teacher', 9, p.family_name, p.given_name, p.id, l.valid_from, l.id`
 
 func scanLinkRecord(row pgx.CollectableRow, now time.Time) (LinkRecord, error) {
 	var (
 		l              LinkRecord
 		until, revoked *time.Time
 	)
-	err := row.Scan(&l.ID, &l.Account, &l.Role, &l.PersonSourcedID, &l.Person.FamilyName, &l.Person.GivenName,
+	err := row.Scan(&l.ID, &l.Account, &l.Role, &l.PersonSourcedID, &l.Person.ID, &l.Person.FamilyName, &l.Person.GivenName,
 		&l.Person.MiddleName, &l.Class, &l.InvitedBy, &l.Since, &until, &revoked, &l.EndedBy)
 	if until != nil {
 		l.Until = *until
@@ -191,10 +191,7 @@ WHERE c.used_at IS NULL AND c.expires_at > $4 AND p.id = c.person_id
 			e := AuditEntry{Actor: ActorSchool, Action: "link.revoke", Ref: l.ID,
 				Detail: map[string]any{"account": l.Account, "role": l.Role, "person": l.PersonSourcedID}}
 			if l.Role != RoleTeacher {
-				e.Pupil, err = s.personID(ctx, tx, l.PersonSourcedID)
-				if err != nil {
-					return err
-				}
+				e.Pupil = l.Person.ID
 			}
 			entries = append(entries, e)
 			msgs = append(msgs, Outgoing{Key: fmt.Sprintf("revoked:%d", l.ID), Kind: MessageRevoked, Ref: l.ID, Account: l.Account,
@@ -210,15 +207,6 @@ WHERE c.used_at IS NULL AND c.expires_at > $4 AND p.id = c.person_id
 		return Revocation{}, err
 	}
 	return r, nil
-}
-
-// personID is the id of the person with the sourced id.
-func (s *Store) personID(ctx context.Context, tx pgx.Tx, sourcedID string) (PersonID, error) {
-	var id PersonID
-	if err := tx.QueryRow(ctx, `SELECT id FROM people WHERE sourced_id = $1`, sourcedID).Scan(&id); err != nil {
-		return 0, fmt.Errorf("person %q: %w", sourcedID, err)
-	}
-	return id, nil
 }
 
 // EndedLink is a link the school ended, as the person it belonged to is told
