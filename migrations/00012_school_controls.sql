@@ -8,7 +8,10 @@
 -- tell a school's revocation from their own unlink.
 -- The outbox gets the message that tells a person the school ended a link.
 -- The purge (retention) deletes ended outbox rows, spent codes and old code
--- attempts by age: each gets the index that finds them.
+-- attempts by age: each gets the index that finds them. Forgetting an
+-- account (and the purge of accounts) deletes or clears every row that
+-- names it: each table that names an account gets the index that finds its
+-- rows, or each deleted account would read the whole table.
 
 -- +goose Up
 ALTER TABLE audit_log ALTER COLUMN teacher_id DROP NOT NULL,
@@ -29,8 +32,18 @@ CREATE INDEX link_codes_expires_idx ON link_codes (expires_at);
 CREATE INDEX link_attempts_at_idx ON link_attempts (attempted_at);
 CREATE INDEX link_codes_used_by_idx ON link_codes (used_by) WHERE used_by IS NOT NULL;
 CREATE INDEX link_codes_granted_by_idx ON link_codes (granted_by) WHERE granted_by IS NOT NULL;
+CREATE INDEX outbox_account_idx ON outbox (account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX audit_log_account_idx ON audit_log (account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX diary_signatures_account_idx ON diary_signatures (account_id);
+CREATE INDEX event_rsvps_account_idx ON event_rsvps (account_id);
+CREATE INDEX notices_report_chat_idx ON notices (report_chat_id) WHERE report_chat_id IS NOT NULL;
 
 -- +goose Down
+DROP INDEX notices_report_chat_idx;
+DROP INDEX event_rsvps_account_idx;
+DROP INDEX diary_signatures_account_idx;
+DROP INDEX audit_log_account_idx;
+DROP INDEX outbox_account_idx;
 DROP INDEX link_codes_granted_by_idx;
 DROP INDEX link_codes_used_by_idx;
 DROP INDEX link_attempts_at_idx;
