@@ -77,22 +77,23 @@ func (w *Worker) composeRevoked(ctx context.Context, m diary.OutboxMessage) (Mes
 }
 
 // digestOf is the account's digest for the instant the message is about, as
-// the diary holds it now; none when the account may see no child any more.
-func (w *Worker) digestOf(ctx context.Context, m diary.OutboxMessage) (diary.Digest, bool, error) {
+// the diary holds it now; when the account may see no child any more, the
+// reason to drop the message instead.
+func (w *Worker) digestOf(ctx context.Context, m diary.OutboxMessage) (diary.Digest, string, error) {
 	digests, err := w.store.Digests(ctx, []diary.AccountID{m.Account}, m.About)
-	if err != nil || len(digests) == 0 {
-		return diary.Digest{}, false, err
+	switch {
+	case err != nil:
+		return diary.Digest{}, "", err
+	case len(digests) == 0:
+		return diary.Digest{}, diary.DropNoAccess, nil
 	}
-	return digests[0], true, nil
+	return digests[0], "", nil
 }
 
 func (w *Worker) composeDigest(ctx context.Context, m diary.OutboxMessage) (Message, string, error) {
-	d, ok, err := w.digestOf(ctx, m)
-	switch {
-	case err != nil:
-		return Message{}, "", err
-	case !ok:
-		return Message{}, diary.DropNoAccess, nil
+	d, why, err := w.digestOf(ctx, m)
+	if err != nil || why != "" {
+		return Message{}, why, err
 	}
 	text, empty := render.Digest(locales.For(d.Language), d)
 	if empty && !d.Settings.DigestWhenEmpty {
@@ -130,12 +131,10 @@ func (w *Worker) composeWeekly(ctx context.Context, m diary.OutboxMessage) (Mess
 // invited to, unless the person said they will not come. A meeting not yet
 // answered carries the RSVP buttons.
 func (w *Worker) composeReminder(ctx context.Context, m diary.OutboxMessage) (Message, string, error) {
-	d, ok, err := w.digestOf(ctx, m)
+	d, why, err := w.digestOf(ctx, m)
 	switch {
-	case err != nil:
-		return Message{}, "", err
-	case !ok:
-		return Message{}, diary.DropNoAccess, nil
+	case err != nil || why != "":
+		return Message{}, why, err
 	case !d.Settings.Reminders:
 		return Message{}, diary.DropSwitchedOff, nil
 	}

@@ -1,11 +1,9 @@
 package jobs_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -248,29 +246,11 @@ func TestRedisLostInTheMiddleLosesNothing(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log the worker's goroutines write while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // A task that fails is logged with its id, type and tries, and nothing of
 // the person: here Telegram refuses a grade's push for good (400).
 func TestFailedTaskIsLogged(t *testing.T) {
 	r := newRig(t, digestTime)
-	logs := &lockedBuffer{}
+	logs := &diarytest.Buffer{}
 	r.logs = logs
 	r.link(demo.Dasha, 901)
 	r.startWorker()

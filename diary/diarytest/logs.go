@@ -30,7 +30,7 @@ func Logger(t testing.TB, db *pgxpool.Pool, secrets ...string) *slog.Logger {
 // so that what the test wrote counts too; it must still be open then, as it
 // is when db was made before the writer.
 func LogWriter(t testing.TB, db *pgxpool.Pool, secrets ...string) io.Writer {
-	w := &scannedLog{}
+	w := &Buffer{}
 	t.Cleanup(func() { CheckLog(t, db, w.String(), secrets...) })
 	return w
 }
@@ -96,19 +96,19 @@ UNION SELECT comment FROM grades UNION SELECT body FROM remarks UNION SELECT bod
 	return long, nil
 }
 
-// scannedLog is a buffer many goroutines write log lines to.
-type scannedLog struct {
+// Buffer is a log that many goroutines write while a test reads it.
+type Buffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (l *scannedLog) Write(p []byte) (int, error) {
+func (l *Buffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.Write(p)
 }
 
-func (l *scannedLog) String() string {
+func (l *Buffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.String()
