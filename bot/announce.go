@@ -70,8 +70,7 @@ func (r *request) announceOptions(ctx context.Context, c diary.TeacherClass, st 
 		{Text: check(st.Urgent) + r.p.T("announce_urgent"),
 			CallbackData: r.b.codec.Encode(telegram.ButtonAnnounceOption, st.Class, flag(st.ToPupils), flag(!st.Urgent))},
 	}
-	return r.show(ctx, render.Text(r.p, "announce_options", "Class", c.Title, "Audience", render.HTML(render.Audience(r.p, st.ToPupils, st.Urgent)),
-		"Max", diary.MaxAnnouncementLength), kb)
+	return r.show(ctx, render.AnnounceOptions(r.p, c.Title, st.ToPupils, st.Urgent), kb)
 }
 
 // flag is a switch as a button argument.

@@ -17,7 +17,7 @@ import (
 	"github.com/dnevnik/dnevnik/bot"
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
-	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/samples/demo"
 )
 
 // A parent links with a code and goes through every command; the transcript of

@@ -111,9 +111,6 @@ func (r *request) onChangeLessonButton(ctx context.Context, args []int64) error 
 	if !ok {
 		return err
 	}
-	if args[1] < 1 || args[1] > diary.MaxPeriod {
-		return r.outdated(ctx)
-	}
 	if !st.Date.Equal(telegram.ArgDate(args[2])) {
 		return r.outdated(ctx)
 	}
@@ -181,6 +178,9 @@ func (r *request) changeFlow(ctx context.Context, raw json.RawMessage, text stri
 		day, period, ok := parseSlot(text, today)
 		if !ok {
 			return r.say(ctx, r.p.T("change_slot_not_understood"))
+		}
+		if err := diary.CheckMove(today, day, period); err != nil {
+			return r.fail(ctx, err)
 		}
 		st.MovedTo, st.MovedToPeriod = day, period
 		return r.confirmChange(ctx, c, st)

@@ -17,8 +17,8 @@ import (
 	"github.com/dnevnik/dnevnik/bot"
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
-	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
+	"github.com/dnevnik/dnevnik/samples/demo"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata")

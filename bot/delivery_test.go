@@ -12,10 +12,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
-	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/jobs"
 	"github.com/dnevnik/dnevnik/jobs/jobstest"
+	"github.com/dnevnik/dnevnik/samples/demo"
 	"github.com/dnevnik/dnevnik/telegram"
 )
 

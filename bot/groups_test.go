@@ -9,7 +9,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
-	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/samples/demo"
 )
 
 // The diary is private. Added to a group, written to in one, or pressed in

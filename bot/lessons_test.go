@@ -8,7 +8,7 @@ import (
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
-	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/samples/demo"
 	"github.com/dnevnik/dnevnik/telegram"
 )
 
@@ -144,6 +144,10 @@ func TestLessonChangeNextWeekTellsNoOne(t *testing.T) {
 	lessons := ivanova.say("4.12")[0] // next Friday
 	kinds, _ := ivanova.press(lessons, "1. 08:30 Математика")
 	ivanova.press(kinds, "Перенос")
+	// A period past the day's last is refused as it is typed; the step stays.
+	if got := ivanova.say("4.12 25")[0].Text; !strings.Contains(got, "не больше 20 уроков") {
+		t.Errorf("a move to period 25: %q", got)
+	}
 	preview := ivanova.say("4.12 7")[0]
 	if !strings.Contains(preview.Text, "перенос на пт, 4 декабря, 7 урок") {
 		t.Fatalf("preview: %q", preview.Text)

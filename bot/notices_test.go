@@ -9,7 +9,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
-	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/samples/demo"
 	"github.com/dnevnik/dnevnik/telegram"
 )
 

@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/dnevnik/dnevnik/diary"
 )
 
 // periodWords are the words around a period number that say nothing more:
@@ -21,7 +19,7 @@ func parseSlot(s string, today time.Time) (day time.Time, period int, ok bool) {
 	}
 	last := strings.TrimSuffix(strings.TrimSuffix(words[len(words)-1], "й"), "-")
 	period, err := strconv.Atoi(last)
-	if err != nil || period < 1 || period > diary.MaxPeriod || len(last) > 2 {
+	if err != nil || period < 1 || len(last) > 2 {
 		return time.Time{}, 0, false
 	}
 	day, ok = parseDay(strings.Join(words[:len(words)-1], " "), today)

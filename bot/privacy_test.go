@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
-	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/samples/demo"
 )
 
 // invitation makes a new invitation from the guardian's /share and returns

@@ -39,6 +39,7 @@ var reasonMessages = map[diary.Reason]reasonMessage{
 	diary.ReasonRoomLength:          {id: "change_room_length", count: "Max"},
 	diary.ReasonChangeDateOut:       {id: "change_date_out", count: "Count"},
 	diary.ReasonChangeInvalid:       {id: "change_invalid"},
+	diary.ReasonPeriodOut:           {id: "change_period_out", count: "Max"},
 	diary.ReasonMeetingPlaceLength:  {id: "meeting_bad_place"},
 	diary.ReasonMeetingAgendaLength: {id: "meeting_bad_agenda"},
 	diary.ReasonMeetingNotAhead:     {id: "meeting_not_ahead"},

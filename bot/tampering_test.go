@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dnevnik/dnevnik/bot"
-	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/samples/demo"
 	"github.com/dnevnik/dnevnik/telegram"
 )
 

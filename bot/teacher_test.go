@@ -11,8 +11,8 @@ import (
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
-	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/locales"
+	"github.com/dnevnik/dnevnik/samples/demo"
 	"github.com/dnevnik/dnevnik/telegram"
 )
 

@@ -138,6 +138,15 @@ func CheckChangeDate(today, d time.Time) error {
 	return nil
 }
 
+// CheckMove refuses a move to a day CheckChangeDate refuses or to a period
+// no day has.
+func CheckMove(today, d time.Time, period int) error {
+	if period < 1 || period > MaxPeriod {
+		return refuse(EINVALID, ReasonPeriodOut, map[string]any{"Max": MaxPeriod}, "move to period %d", period)
+	}
+	return CheckChangeDate(today, d)
+}
+
 // checkChangeSlots checks the dates, that the lesson is in the timetable, and
 // that the slot a lesson moves to is free for the class and its pupils.
 func (s *Store) checkChangeSlots(ctx context.Context, c NewLessonChange, today time.Time) error {
@@ -159,7 +168,7 @@ func (s *Store) checkChangeSlots(ctx context.Context, c NewLessonChange, today t
 	if c.Kind != ChangeMoved {
 		return nil
 	}
-	if err := CheckChangeDate(today, c.MovedTo); err != nil {
+	if err := CheckMove(today, c.MovedTo, c.MovedToPeriod); err != nil {
 		return err
 	}
 	var taken bool

@@ -13,9 +13,9 @@ import (
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
-	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/jobs"
+	"github.com/dnevnik/dnevnik/samples/demo"
 )
 
 // grade gives a demo pupil a grade in the first subject class of their

@@ -8,7 +8,7 @@ import (
 )
 
 // The previews a teacher confirms before anything is written: an
-// announcement, homework, a lesson change.
+// announcement (and the question that asks for it), homework, a lesson change.
 
 // Audience says who gets an announcement and how: "родителям и ученикам, срочно".
 func Audience(p *locales.Printer, toPupils, urgent bool) string {
@@ -20,6 +20,13 @@ func Audience(p *locales.Printer, toPupils, urgent bool) string {
 		return p.T("announce_audience_urgent", "Who", who)
 	}
 	return who
+}
+
+// AnnounceOptions asks for an announcement's text, saying to whom it goes
+// and how long it may be.
+func AnnounceOptions(p *locales.Printer, class string, toPupils, urgent bool) string {
+	return Text(p, "announce_options", "Class", class, "Audience", HTML(Audience(p, toPupils, urgent)),
+		"Max", diary.MaxAnnouncementLength)
 }
 
 // AnnouncementPreview is an announcement as it will go out, to whom, and to

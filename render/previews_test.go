@@ -16,6 +16,7 @@ func previewsText(p *locales.Printer) string {
 			MovedTo: date("2026-11-27"), MovedToPeriod: 5}
 	}
 	return strings.Join([]string{
+		AnnounceOptions(p, "7А <б>", true, true),
 		AnnouncementPreview(p, "7А", "Завтра экскурсия.\nСбор в 8:30, с собой <сменная обувь>.", false, false, 25),
 		AnnouncementPreview(p, "7Б", "Отмена уроков", true, true, 1),
 		HomeworkPreview(p, "7А Математика", date("2026-11-27"), "§12, упр. 5 & 6 <устно>"),

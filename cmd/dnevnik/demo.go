@@ -23,10 +23,10 @@ import (
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/bot/bottest/chat"
 	"github.com/dnevnik/dnevnik/diary"
-	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/locales"
 	"github.com/dnevnik/dnevnik/migrations"
 	"github.com/dnevnik/dnevnik/render"
+	"github.com/dnevnik/dnevnik/samples/demo"
 )
 
 // demoOptions are the flags of `dnevnik demo`.

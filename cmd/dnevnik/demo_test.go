@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
-	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
+	"github.com/dnevnik/dnevnik/samples/demo"
 )
 
 // The demo seeds an empty database and chats in the terminal: the parent links

@@ -9,7 +9,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/dnevnik/dnevnik/diary/district"
+	"github.com/dnevnik/dnevnik/samples/district"
 )
 
 // genOptions are the flags of `dnevnik gen`.

@@ -11,8 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/dnevnik/dnevnik/diary/oneroster"
-	"github.com/dnevnik/dnevnik/diary/timetable"
+	"github.com/dnevnik/dnevnik/imports/oneroster"
+	"github.com/dnevnik/dnevnik/imports/timetable"
 )
 
 // importOptions are the flags of `dnevnik import`.

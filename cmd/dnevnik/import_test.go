@@ -13,8 +13,8 @@ import (
 )
 
 const (
-	ruSample    = "../../diary/oneroster/testdata/ru"
-	ruTimetable = "../../diary/timetable/testdata/ru.csv"
+	ruSample    = "../../imports/oneroster/testdata/ru"
+	ruTimetable = "../../imports/timetable/testdata/ru.csv"
 )
 
 func TestImportOneRosterAndTimetable(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
-	"github.com/dnevnik/dnevnik/diary/csvin/importtest"
+	"github.com/dnevnik/dnevnik/imports/csvin/importtest"
 )
 
 // A grade changed by an import reaches the family within 5 s of the import
@@ -69,7 +69,7 @@ func importedSchool(t *testing.T, token string) (fake *bottest.Server, env map[s
 	if code, out, stderr := dnevnik(t, env, "migrate", "up"); code != exitOK {
 		t.Fatalf("migrate: %d\n%s%s", code, out, stderr)
 	}
-	dir = importtest.CopyDir(t, "../../diary/oneroster/testdata/ru")
+	dir = importtest.CopyDir(t, "../../imports/oneroster/testdata/ru")
 	if code, out, stderr := dnevnik(t, env, "import", "oneroster", dir); code != exitOK {
 		t.Fatalf("first import: %d\n%s%s", code, out, stderr)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
-	"github.com/dnevnik/dnevnik/diary/demo"
+	"github.com/dnevnik/dnevnik/samples/demo"
 )
 
 // A worker SIGKILLed in the middle of an announcement to 2,000 parents and

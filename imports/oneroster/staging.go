@@ -4,7 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"github.com/dnevnik/dnevnik/diary/csvin"
+	"github.com/dnevnik/dnevnik/imports/csvin"
 )
 
 // stagingTables hold each file's rows as read, with the line each came from, until

@@ -13,9 +13,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/dnevnik/dnevnik/diary/csvin/importtest"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
-	"github.com/dnevnik/dnevnik/diary/oneroster"
+	"github.com/dnevnik/dnevnik/imports/csvin/importtest"
+	"github.com/dnevnik/dnevnik/imports/oneroster"
 )
 
 const ruSample = "testdata/ru"

@@ -38,7 +38,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
-	"github.com/dnevnik/dnevnik/diary/csvin"
+	"github.com/dnevnik/dnevnik/imports/csvin"
 )
 
 // DB begins the import's transaction: a *pgxpool.Pool or a *pgx.Conn.

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/dnevnik/dnevnik/diary/csvin"
+	"github.com/dnevnik/dnevnik/imports/csvin"
 )
 
 var sessionKinds = map[string]string{

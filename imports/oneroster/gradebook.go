@@ -8,7 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/dnevnik/dnevnik/diary/csvin"
+	"github.com/dnevnik/dnevnik/imports/csvin"
 )
 
 // Weights and scores as the schema stores them: numeric(5,2) > 0 and numeric(6,2) >= 0.

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/dnevnik/dnevnik/diary"
-	"github.com/dnevnik/dnevnik/diary/demo"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
+	"github.com/dnevnik/dnevnik/samples/demo"
 )
 
 // The demo school is consistent and what a parent asks about has answers: a

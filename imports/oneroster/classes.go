@@ -3,7 +3,7 @@ package oneroster
 import (
 	"context"
 
-	"github.com/dnevnik/dnevnik/diary/csvin"
+	"github.com/dnevnik/dnevnik/imports/csvin"
 )
 
 // Courses are not stored: classes take their subject and school year from them.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"github.com/dnevnik/dnevnik/diary/csvin"
+	"github.com/dnevnik/dnevnik/imports/csvin"
 )
 
 // userRoles maps OneRoster's roles to the diary's. A guardian keeps the OneRoster

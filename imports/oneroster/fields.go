@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dnevnik/dnevnik/diary/csvin"
+	"github.com/dnevnik/dnevnik/imports/csvin"
 )
 
 // fields reads the fields of one OneRoster record.

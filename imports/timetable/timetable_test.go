@@ -11,10 +11,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/dnevnik/dnevnik/diary/csvin/importtest"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
-	"github.com/dnevnik/dnevnik/diary/oneroster"
-	"github.com/dnevnik/dnevnik/diary/timetable"
+	"github.com/dnevnik/dnevnik/imports/csvin/importtest"
+	"github.com/dnevnik/dnevnik/imports/oneroster"
+	"github.com/dnevnik/dnevnik/imports/timetable"
 )
 
 const ruTimetable = "testdata/ru.csv"

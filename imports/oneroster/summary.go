@@ -6,7 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/dnevnik/dnevnik/diary/csvin"
+	"github.com/dnevnik/dnevnik/imports/csvin"
 )
 
 // Summary is what an import did.

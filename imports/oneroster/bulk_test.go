@@ -10,8 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/dnevnik/dnevnik/diary/csvin/importtest"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
+	"github.com/dnevnik/dnevnik/imports/csvin/importtest"
 )
 
 // schema is every index and constraint of the public schema, as defined.

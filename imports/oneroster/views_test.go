@@ -8,8 +8,8 @@ import (
 
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
-	"github.com/dnevnik/dnevnik/diary/oneroster"
-	"github.com/dnevnik/dnevnik/diary/timetable"
+	"github.com/dnevnik/dnevnik/imports/oneroster"
+	"github.com/dnevnik/dnevnik/imports/timetable"
 )
 
 // The Russian sample, imported with its timetable, reads right through the

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dnevnik/dnevnik/diary/csvin"
+	"github.com/dnevnik/dnevnik/imports/csvin"
 )
 
 // orgTypes are OneRoster's; only schools are stored.
