@@ -152,7 +152,7 @@ func (r *request) onAnnounceSend(ctx context.Context, args []int64) error {
 	if err := r.show(ctx, report); err != nil {
 		return err
 	}
-	id, err := r.b.store.Announce(ctx, r.account.ID, diary.Announcement{Class: c.ID, Body: st.Text, ToPupils: st.ToPupils,
+	id, err := r.b.store.Announce(ctx, c.Access, diary.Announcement{Body: st.Text, ToPupils: st.ToPupils,
 		Urgent: st.Urgent, ReportChat: r.chatID, ReportMessage: int64(r.message.ID)})
 	if err != nil {
 		return errors.Join(r.show(ctx, r.p.T("announce_failed")), r.fail(ctx, err))

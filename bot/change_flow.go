@@ -247,7 +247,7 @@ func (r *request) onChangeSaveButton(ctx context.Context, args []int64) error {
 	if !ok {
 		return err
 	}
-	added, err := r.b.store.AddLessonChange(ctx, r.account.ID, st.change(c.ID))
+	added, err := r.b.store.AddLessonChange(ctx, c.Access, st.change(c.ID))
 	if err != nil {
 		return r.fail(ctx, err)
 	}

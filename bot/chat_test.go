@@ -62,9 +62,7 @@ func newWorld(t *testing.T) *world {
 	w.store = diary.NewStore(w.db)
 	w.store.SetClock(func() time.Time { return w.now })
 	var err error
-	if w.school, err = demo.Seed(ctx, w.db, diary.Date(thursday, thursday.Location())); err != nil {
-		t.Fatal(err)
-	}
+	w.school = diarytest.SeedDemo(t, w.db, diary.Date(thursday, thursday.Location()))
 	w.bot, err = bot.New(ctx, w.store, bot.Options{Token: token, APIURL: w.fake.URL(), PollTimeout: 2 * time.Second,
 		Logger: diarytest.Logger(t, w.db, token),
 		AfterUpdate: func(_ string, _ time.Duration, err error) {

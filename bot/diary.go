@@ -58,27 +58,30 @@ type (
 	}
 
 	// Teaching is what a teacher reads and writes: lessons, marks, homework,
-	// lesson changes, announcements, meetings, signatures.
+	// lesson changes, announcements, meetings, signatures. Each takes the
+	// access the request checked once (TeacherClasses, LessonAccess,
+	// MeetingAccess).
 	Teaching interface {
 		TeacherClasses(ctx context.Context, account diary.AccountID) (diary.TeacherAccess, []diary.TeacherClass, error)
 		TeacherLessons(ctx context.Context, account diary.AccountID, day time.Time) ([]diary.TeacherLesson, error)
 		ClassLessons(ctx context.Context, a diary.TeacherAccess, day time.Time) ([]diary.TeacherLesson, error)
-		ClassRoster(ctx context.Context, account diary.AccountID, ref diary.LessonRef) (diary.Roster, error)
-		SetGrade(ctx context.Context, account diary.AccountID, ref diary.LessonRef, pupil diary.PersonID, score int) error
-		ClearGrade(ctx context.Context, account diary.AccountID, ref diary.LessonRef, pupil diary.PersonID) error
-		SetAttendance(ctx context.Context, account diary.AccountID, ref diary.LessonRef, pupil diary.PersonID, status string) error
-		AddRemark(ctx context.Context, account diary.AccountID, ref diary.LessonRef, pupil diary.PersonID, kind, text string) (int64, error)
-		UndoRemark(ctx context.Context, account diary.AccountID, ref diary.LessonRef, pupil diary.PersonID, remark int64) error
+		LessonAccess(ctx context.Context, account diary.AccountID, ref diary.LessonRef) (diary.LessonAccess, error)
+		ClassRoster(ctx context.Context, a diary.LessonAccess) (diary.Roster, error)
+		SetGrade(ctx context.Context, a diary.LessonAccess, pupil diary.PersonID, score int) error
+		ClearGrade(ctx context.Context, a diary.LessonAccess, pupil diary.PersonID) error
+		SetAttendance(ctx context.Context, a diary.LessonAccess, pupil diary.PersonID, status string) error
+		AddRemark(ctx context.Context, a diary.LessonAccess, pupil diary.PersonID, kind, text string) (int64, error)
+		UndoRemark(ctx context.Context, a diary.LessonAccess, pupil diary.PersonID, remark int64) error
 		NextLesson(ctx context.Context, a diary.TeacherAccess) (time.Time, error)
-		AddHomework(ctx context.Context, account diary.AccountID, h diary.NewHomework) (diary.AddedHomework, error)
+		AddHomework(ctx context.Context, a diary.TeacherAccess, h diary.NewHomework) (diary.AddedHomework, error)
 		FindTeachers(ctx context.Context, a diary.TeacherAccess, name string) ([]diary.Person, error)
-		AddLessonChange(ctx context.Context, account diary.AccountID, c diary.NewLessonChange) (diary.AddedLessonChange, error)
+		AddLessonChange(ctx context.Context, a diary.TeacherAccess, c diary.NewLessonChange) (diary.AddedLessonChange, error)
 		AnnouncementRecipients(ctx context.Context, t diary.TeacherAccess, toPupils bool) (int, error)
-		Announce(ctx context.Context, account diary.AccountID, a diary.Announcement) (int64, error)
-		CreateMeeting(ctx context.Context, account diary.AccountID, m diary.NewMeeting) (int64, error)
-		ChangeMeeting(ctx context.Context, account diary.AccountID, id int64, c diary.MeetingChange) error
-		CancelMeeting(ctx context.Context, account diary.AccountID, id int64) error
-		TeacherMeeting(ctx context.Context, account diary.AccountID, id int64) (diary.Meeting, error)
+		Announce(ctx context.Context, t diary.TeacherAccess, a diary.Announcement) (int64, error)
+		CreateMeeting(ctx context.Context, t diary.TeacherAccess, m diary.NewMeeting) (int64, error)
+		MeetingAccess(ctx context.Context, account diary.AccountID, id int64) (diary.MeetingAccess, error)
+		ChangeMeeting(ctx context.Context, a diary.MeetingAccess, c diary.MeetingChange) error
+		CancelMeeting(ctx context.Context, a diary.MeetingAccess) error
 		TeacherMeetings(ctx context.Context, account diary.AccountID) ([]diary.Meeting, error)
 		ClassSignatures(ctx context.Context, a diary.TeacherAccess, monday time.Time) ([]diary.PupilSignatures, error)
 	}

@@ -103,7 +103,7 @@ func (r *request) onHomeworkSaveButton(ctx context.Context, args []int64) error 
 	if !ok {
 		return err
 	}
-	added, err := r.b.store.AddHomework(ctx, r.account.ID, diary.NewHomework{Class: st.Class, Due: st.Due, Text: st.Text})
+	added, err := r.b.store.AddHomework(ctx, c.Access, diary.NewHomework{Due: st.Due, Text: st.Text})
 	if err != nil {
 		return r.fail(ctx, err)
 	}

@@ -138,28 +138,21 @@ func (r *request) showSharing(ctx context.Context, pupil pupil, invite string) e
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	text := pupil.header
+	link := ""
 	if invite != "" {
-		text += render.Text(r.p, "share_invite", "Link", StartLink(r.b.username, invite)) + "\n\n"
+		link = StartLink(r.b.username, invite)
 	}
+	text := render.Sharing(r.p, pupil.header, link, len(sh.Trusted), len(sh.Pending))
 	var kb [][]models.InlineKeyboardButton
-	if len(sh.Trusted) == 0 {
-		text += r.p.T("share_nobody")
-	} else {
-		text += r.p.N("share_list", len(sh.Trusted))
-		for i, l := range sh.Trusted {
-			kb = append(kb, []models.InlineKeyboardButton{{
-				Text:         r.p.T("share_revoke", "N", i+1, "Since", r.p.Date(l.Since)),
-				CallbackData: r.b.codec.Encode(telegram.ButtonRevoke, int64(pupil.id), l.LinkID)}})
-		}
+	for i, l := range sh.Trusted {
+		kb = append(kb, []models.InlineKeyboardButton{{
+			Text:         r.p.T("share_revoke", "N", i+1, "Since", r.p.Date(l.Since)),
+			CallbackData: r.b.codec.Encode(telegram.ButtonRevoke, int64(pupil.id), l.LinkID)}})
 	}
-	if len(sh.Pending) > 0 {
-		text += "\n\n" + r.p.N("share_pending", len(sh.Pending))
-		for i, inv := range sh.Pending {
-			kb = append(kb, []models.InlineKeyboardButton{{
-				Text:         r.p.T("share_cancel", "N", i+1, "Until", render.When(r.p, inv.Expires, pupil.access.School.Location)),
-				CallbackData: r.b.codec.Encode(telegram.ButtonInviteDrop, int64(pupil.id), inv.ID)}})
-		}
+	for i, inv := range sh.Pending {
+		kb = append(kb, []models.InlineKeyboardButton{{
+			Text:         r.p.T("share_cancel", "N", i+1, "Until", render.When(r.p, inv.Expires, pupil.access.School.Location)),
+			CallbackData: r.b.codec.Encode(telegram.ButtonInviteDrop, int64(pupil.id), inv.ID)}})
 	}
 	kb = append(kb, []models.InlineKeyboardButton{{Text: r.p.T("share_new"),
 		CallbackData: r.b.codec.Encode(telegram.ButtonInvite, int64(pupil.id))}})

@@ -16,7 +16,8 @@ import (
 // Marks from the phone: /marks lists the teacher's lessons of the day; a
 // lesson shows its class list, a pupil's button the marks for them; each mark
 // is saved at once, the list redrawn in the same message with an undo button.
-// Every press goes through the diary's check of the teacher and the pupil.
+// Every press asks the diary once whether the teacher may act at the lesson
+// (LessonAccess) and hands that value to each read and write it makes.
 
 // What a marks button sets, with its value.
 const (
@@ -68,21 +69,36 @@ func lessonFromArgs(args []int64) diary.LessonRef {
 	return diary.LessonRef{Class: diary.ClassID(args[0]), Period: int(args[1]), Date: telegram.ArgDate(args[2])}
 }
 
+// lessonAccess checks that the teacher may act at the lesson a button or the
+// remark flow names; ok is false (and the person told) when not.
+func (r *request) lessonAccess(ctx context.Context, ref diary.LessonRef) (diary.LessonAccess, bool, error) {
+	a, err := r.b.store.LessonAccess(ctx, r.account.ID, ref)
+	if err != nil {
+		return diary.LessonAccess{}, false, r.fail(ctx, err)
+	}
+	return a, true, nil
+}
+
 // onMarksLessonButton shows the class list of a lesson.
 func (r *request) onMarksLessonButton(ctx context.Context, args []int64) error {
 	if len(args) != 3 {
 		return r.outdated(ctx)
 	}
-	return r.showRoster(ctx, lessonFromArgs(args), nil)
+	a, ok, err := r.lessonAccess(ctx, lessonFromArgs(args))
+	if !ok {
+		return err
+	}
+	return r.showRoster(ctx, a, nil)
 }
 
 // showRoster draws the class list of a lesson, each pupil a button, with the
 // undo button of the last mark if there is one.
-func (r *request) showRoster(ctx context.Context, ref diary.LessonRef, undo []models.InlineKeyboardButton) error {
-	roster, err := r.b.store.ClassRoster(ctx, r.account.ID, ref)
+func (r *request) showRoster(ctx context.Context, a diary.LessonAccess, undo []models.InlineKeyboardButton) error {
+	roster, err := r.b.store.ClassRoster(ctx, a)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
+	ref := a.Lesson.Ref()
 	var kb [][]models.InlineKeyboardButton
 	for i, p := range roster.Pupils {
 		b := models.InlineKeyboardButton{Text: render.RosterButton(r.p, p),
@@ -106,8 +122,8 @@ func lessonButtonArgs(ref diary.LessonRef, more ...int64) []int64 {
 
 // rosterPupil finds the pupil in the lesson's class list; a pupil not in it
 // (a forged or stale button) is refused.
-func (r *request) rosterPupil(ctx context.Context, ref diary.LessonRef, id int64) (diary.Roster, diary.RosterPupil, bool, error) {
-	roster, err := r.b.store.ClassRoster(ctx, r.account.ID, ref)
+func (r *request) rosterPupil(ctx context.Context, a diary.LessonAccess, id int64) (diary.Roster, diary.RosterPupil, bool, error) {
+	roster, err := r.b.store.ClassRoster(ctx, a)
 	if err != nil {
 		return diary.Roster{}, diary.RosterPupil{}, false, r.fail(ctx, err)
 	}
@@ -125,16 +141,20 @@ func (r *request) onMarksPupilButton(ctx context.Context, args []int64) error {
 	if len(args) != 4 {
 		return r.outdated(ctx)
 	}
-	ref := lessonFromArgs(args)
-	roster, p, ok, err := r.rosterPupil(ctx, ref, args[3])
+	a, ok, err := r.lessonAccess(ctx, lessonFromArgs(args))
 	if !ok {
 		return err
 	}
+	roster, p, ok, err := r.rosterPupil(ctx, a, args[3])
+	if !ok {
+		return err
+	}
+	ref := a.Lesson.Ref()
 	set := func(text string, what, value int64) models.InlineKeyboardButton {
 		return models.InlineKeyboardButton{Text: text, CallbackData: r.b.codec.Encode(telegram.ButtonMarksSet, lessonButtonArgs(ref, int64(p.ID), what, value, 0)...)}
 	}
 	var kb [][]models.InlineKeyboardButton
-	school := roster.Access.School
+	school := a.Lesson.School
 	for g := school.GradeMin; g <= school.GradeMax; g++ {
 		if (g-school.GradeMin)%5 == 0 {
 			kb = append(kb, nil)
@@ -165,8 +185,12 @@ func (r *request) onMarksSetButton(ctx context.Context, args []int64) error {
 	if len(args) != 7 {
 		return r.outdated(ctx)
 	}
-	ref, pupil, what, value, isUndo := lessonFromArgs(args), args[3], args[4], args[5], args[6] == 1
-	_, p, ok, err := r.rosterPupil(ctx, ref, pupil)
+	pupil, what, value, isUndo := args[3], args[4], args[5], args[6] == 1
+	a, ok, err := r.lessonAccess(ctx, lessonFromArgs(args))
+	if !ok {
+		return err
+	}
+	_, p, ok, err := r.rosterPupil(ctx, a, pupil)
 	if !ok {
 		return err
 	}
@@ -175,15 +199,15 @@ func (r *request) onMarksSetButton(ctx context.Context, args []int64) error {
 	case what == markGrade:
 		before = int64(p.Grade)
 		if value == 0 {
-			err = r.b.store.ClearGrade(ctx, r.account.ID, ref, p.ID)
+			err = r.b.store.ClearGrade(ctx, a, p.ID)
 		} else {
-			err = r.b.store.SetGrade(ctx, r.account.ID, ref, p.ID, int(value))
+			err = r.b.store.SetGrade(ctx, a, p.ID, int(value))
 		}
 	case what == markAttendance && value >= 0 && value < int64(len(attendanceStatuses)):
 		before = int64(max(0, slices.Index(attendanceStatuses, p.Attendance)))
-		err = r.b.store.SetAttendance(ctx, r.account.ID, ref, p.ID, attendanceStatuses[value])
+		err = r.b.store.SetAttendance(ctx, a, p.ID, attendanceStatuses[value])
 	case what == markRemark && isUndo:
-		err = r.b.store.UndoRemark(ctx, r.account.ID, ref, p.ID, value)
+		err = r.b.store.UndoRemark(ctx, a, p.ID, value)
 	default:
 		return r.outdated(ctx)
 	}
@@ -195,9 +219,9 @@ func (r *request) onMarksSetButton(ctx context.Context, args []int64) error {
 	}
 	r.noticesDue(ctx)
 	if isUndo {
-		return r.showRoster(ctx, ref, nil)
+		return r.showRoster(ctx, a, nil)
 	}
-	return r.showRoster(ctx, ref, r.undoButton(ref, p, what, before))
+	return r.showRoster(ctx, a, r.undoButton(a.Lesson.Ref(), p, what, before))
 }
 
 // undoButton sets the pupil's mark back to what it was before.
@@ -222,13 +246,16 @@ func (r *request) onMarksRemarkButton(ctx context.Context, args []int64) error {
 	if len(args) != 5 || args[4] < 0 || args[4] >= int64(len(remarkKinds)) {
 		return r.outdated(ctx)
 	}
-	ref := lessonFromArgs(args)
-	_, p, ok, err := r.rosterPupil(ctx, ref, args[3])
+	a, ok, err := r.lessonAccess(ctx, lessonFromArgs(args))
+	if !ok {
+		return err
+	}
+	_, p, ok, err := r.rosterPupil(ctx, a, args[3])
 	if !ok {
 		return err
 	}
 	kind := remarkKinds[args[4]]
-	if err := r.b.store.SetConversation(ctx, r.account.ID, remarkFlowName, remarkState{Lesson: ref, Pupil: p.ID, Kind: kind}); err != nil {
+	if err := r.b.store.SetConversation(ctx, r.account.ID, remarkFlowName, remarkState{Lesson: a.Lesson.Ref(), Pupil: p.ID, Kind: kind}); err != nil {
 		return err
 	}
 	if err := r.answer(ctx, ""); err != nil {
@@ -246,7 +273,11 @@ func (r *request) remarkFlow(ctx context.Context, raw json.RawMessage, text stri
 	if err := diary.CheckRemark(text); err != nil {
 		return r.fail(ctx, err)
 	}
-	id, err := r.b.store.AddRemark(ctx, r.account.ID, st.Lesson, st.Pupil, st.Kind, text)
+	a, ok, err := r.lessonAccess(ctx, st.Lesson)
+	if !ok {
+		return err
+	}
+	id, err := r.b.store.AddRemark(ctx, a, st.Pupil, st.Kind, text)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
@@ -254,9 +285,9 @@ func (r *request) remarkFlow(ctx context.Context, raw json.RawMessage, text stri
 		return err
 	}
 	r.noticesDue(ctx)
-	_, p, ok, err := r.rosterPupil(ctx, st.Lesson, int64(st.Pupil))
+	_, p, ok, err := r.rosterPupil(ctx, a, int64(st.Pupil))
 	if !ok {
 		return err
 	}
-	return r.showRoster(ctx, st.Lesson, r.undoButton(st.Lesson, p, markRemark, id))
+	return r.showRoster(ctx, a, r.undoButton(st.Lesson, p, markRemark, id))
 }

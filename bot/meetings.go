@@ -101,7 +101,7 @@ func (r *request) meetingFlow(ctx context.Context, state json.RawMessage, text s
 	if err := diary.CheckMeetingAgenda(agenda); err != nil {
 		return r.fail(ctx, err)
 	}
-	id, err := r.b.store.CreateMeeting(ctx, r.account.ID, diary.NewMeeting{Class: c.ID, Starts: st.Starts, Place: st.Place,
+	id, err := r.b.store.CreateMeeting(ctx, c.Access, diary.NewMeeting{Starts: st.Starts, Place: st.Place,
 		Agenda: agenda, Title: r.p.T("meeting_title", "Class", c.Title)})
 	if err != nil {
 		return r.fail(ctx, err)
@@ -167,10 +167,11 @@ func (r *request) meetingChangeAsk(ctx context.Context, args []int64, step, prom
 	if len(args) != 1 {
 		return r.outdated(ctx)
 	}
-	m, err := r.b.store.TeacherMeeting(ctx, r.account.ID, args[0])
+	a, err := r.b.store.MeetingAccess(ctx, r.account.ID, args[0])
 	if err != nil {
 		return r.fail(ctx, err)
 	}
+	m := a.Meeting
 	if err := r.b.store.SetConversation(ctx, r.account.ID, meetingFlowName, meetingState{Step: step, Meeting: m.ID}); err != nil {
 		return r.fail(ctx, err)
 	}
@@ -179,10 +180,11 @@ func (r *request) meetingChangeAsk(ctx context.Context, args []int64, step, prom
 
 // meetingChange takes the new time or place of a meeting.
 func (r *request) meetingChange(ctx context.Context, st meetingState, text string) error {
-	m, err := r.b.store.TeacherMeeting(ctx, r.account.ID, st.Meeting)
+	a, err := r.b.store.MeetingAccess(ctx, r.account.ID, st.Meeting)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
+	m := a.Meeting
 	var change diary.MeetingChange
 	if st.Step == stepMove {
 		starts, ok, err := r.meetingStart(ctx, text, m.School.Location)
@@ -196,7 +198,7 @@ func (r *request) meetingChange(ctx context.Context, st meetingState, text strin
 		}
 		change.Place, m.Place = strings.TrimSpace(text), strings.TrimSpace(text)
 	}
-	if err := r.b.store.ChangeMeeting(ctx, r.account.ID, m.ID, change); err != nil {
+	if err := r.b.store.ChangeMeeting(ctx, a, change); err != nil {
 		return r.fail(ctx, err)
 	}
 	if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
@@ -212,10 +214,11 @@ func (r *request) onMeetingCancel(ctx context.Context, args []int64) error {
 	if len(args) != 2 || args[1] < 0 || args[1] > 2 {
 		return r.outdated(ctx)
 	}
-	m, err := r.b.store.TeacherMeeting(ctx, r.account.ID, args[0])
+	a, err := r.b.store.MeetingAccess(ctx, r.account.ID, args[0])
 	if err != nil {
 		return r.fail(ctx, err)
 	}
+	m := a.Meeting
 	switch args[1] {
 	case 0:
 		return r.show(ctx, render.MeetingCard(r.p, m)+"\n\n"+r.p.T("meeting_cancel_confirm"), []models.InlineKeyboardButton{
@@ -225,7 +228,7 @@ func (r *request) onMeetingCancel(ctx context.Context, args []int64) error {
 	case 2:
 		return r.show(ctx, render.MeetingCard(r.p, m)+"\n\n"+r.p.T("meeting_kept"))
 	}
-	if err := r.b.store.CancelMeeting(ctx, r.account.ID, m.ID); err != nil {
+	if err := r.b.store.CancelMeeting(ctx, a); err != nil {
 		return r.fail(ctx, err)
 	}
 	r.b.log.Info("meeting cancelled", "account", r.account.ID, "meeting", m.ID)

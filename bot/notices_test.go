@@ -4,11 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/samples/demo"
 	"github.com/dnevnik/dnevnik/telegram"
 )
@@ -91,11 +93,8 @@ func TestRSVPButtons(t *testing.T) {
 		t.Errorf("tampered: notice %q", w.lastNotice())
 	}
 	// A genuine button for a meeting of 7Б, which Ольга's Дарья is not in.
-	other := w.event("meeting", demo.Class7A) // the only demo meeting: move a copy to 7Б
-	var foreign int64
-	if err := w.db.QueryRow(context.Background(), `INSERT INTO events (school_id, class_id, kind, title, starts_at)
-		SELECT e.school_id, c.id, 'meeting', 'Собрание 7Б', e.starts_at FROM events e, classes c
-		WHERE e.id = $1 AND c.sourced_id = $2 RETURNING id`, other, demo.Class7B).Scan(&foreign); err != nil {
+	foreign, err := diarytest.AddMeeting(context.Background(), w.db, demo.Class7B, "Собрание 7Б", "", w.now.Add(72*time.Hour))
+	if err != nil {
 		t.Fatal(err)
 	}
 	mum.pressData(after, telegram.NewCodec(token).Encode(telegram.ButtonRSVP, foreign, 1))

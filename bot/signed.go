@@ -47,7 +47,7 @@ func (r *request) sign(ctx context.Context, _ string) error {
 		return r.say(ctx, r.p.T("sign_guardian_only"))
 	}
 	monday := diary.WeekToSign(r.b.store.Today(pupil.access.School))
-	return r.show(ctx, pupil.header+r.p.T("sign_ask", "Week", render.WeekSpan(r.p, monday)), []models.InlineKeyboardButton{
+	return r.show(ctx, render.SignAsk(r.p, pupil.header, monday), []models.InlineKeyboardButton{
 		r.b.codec.SignButton(r.p.T("sign_button"), pupil.id, monday)})
 }
 
@@ -64,5 +64,5 @@ func (r *request) onSignButton(ctx context.Context, args []int64) error {
 	if err := r.b.store.SignWeek(ctx, r.account.ID, pupil.id, monday); err != nil && diary.ErrorCode(err) != diary.ECONFLICT {
 		return r.fail(ctx, err)
 	}
-	return r.show(ctx, pupil.header+r.p.T("sign_done", "Week", render.WeekSpan(r.p, monday)))
+	return r.show(ctx, render.SignDone(r.p, pupil.header, monday))
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/locales"
 	"github.com/dnevnik/dnevnik/samples/demo"
 	"github.com/dnevnik/dnevnik/telegram"
@@ -228,8 +229,8 @@ func TestMeetingFlow(t *testing.T) {
 				t.Fatal(err)
 			}
 			demoMeeting := w.event("meeting", demo.Class7A)
-			w.rsvp(created, 100, "yes")
-			w.rsvp(demoMeeting, 101, "no")
+			w.rsvp(created, 100, true)
+			w.rsvp(demoMeeting, 101, false)
 
 			list := teacher.say("/meetings")
 			tr.add("/meetings", list...)
@@ -262,11 +263,9 @@ func TestMeetingFlow(t *testing.T) {
 }
 
 // rsvp stores a family's answer, as the invitation's buttons do.
-func (w *world) rsvp(event, telegramID int64, answer string) {
+func (w *world) rsvp(event, telegramID int64, yes bool) {
 	w.t.Helper()
-	_, err := w.db.Exec(context.Background(), `INSERT INTO event_rsvps (event_id, account_id, answer) VALUES ($1, $2, $3)`,
-		event, w.accountOf(telegramID), answer)
-	if err != nil {
+	if err := w.store.AnswerMeeting(context.Background(), w.accountOf(telegramID), event, yes); err != nil {
 		w.t.Fatal(err)
 	}
 }
@@ -307,9 +306,10 @@ func TestTeacherOfOneClassCannotAnnounceOrMeetAnother(t *testing.T) {
 	}
 	codec := telegram.NewCodec(token)
 	c7b := w.classID(demo.Class7B)
-	meeting7b := w.count(`INSERT INTO events (school_id, class_id, kind, title, place, starts_at)
-	                      SELECT school_id, id, 'meeting', 'Собрание 7Б', '215', $2 FROM classes WHERE id = $1 RETURNING id`,
-		c7b, w.now.Add(72*time.Hour))
+	meeting7b, err := diarytest.AddMeeting(context.Background(), w.db, demo.Class7B, "Собрание 7Б", "215", w.now.Add(72*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
 	before := w.teacherWrites()
 	for name, data := range map[string]string{
 		"an announcement to 7Б":     codec.Encode(telegram.ButtonAnnounceClass, c7b),

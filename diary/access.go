@@ -162,8 +162,9 @@ func liveLinks(rows pgx.Rows, now time.Time) ([]PupilAccess, error) {
 
 // TeacherAccess is a teacher's right to act on one class.
 //
-// Only the access rule makes one that a teacher's read of a class takes, as
-// with PupilAccess: a value made elsewhere is refused.
+// Only the access rule makes one that a teacher's read of or write to a class
+// takes, as with PupilAccess: a value made elsewhere is refused. A write checks
+// again in its transaction (stillTeaches) that the value still holds.
 type TeacherAccess struct {
 	Account AccountID
 	LinkID  int64
@@ -178,6 +179,49 @@ type TeacherAccess struct {
 func (a TeacherAccess) validClass() error {
 	if !a.checked || a.Class == 0 {
 		return refuse(EFORBIDDEN, ReasonNotYourClass, nil, "access of account %d to class %d was not checked", a.Account, a.Class)
+	}
+	return nil
+}
+
+// LessonAccess is a teacher's right to act at one lesson held: to read its
+// class list and mark its pupils. Its teacher teaches the lesson's class or
+// substitutes at the lesson; a substitute's gives nothing at the class's other
+// lessons.
+//
+// Only the access rule makes one (Store.LessonAccess), as with TeacherAccess.
+type LessonAccess struct {
+	Account AccountID
+	LinkID  int64
+	Teacher Person
+	Lesson  TeacherLesson // Lesson.School has the grading scale
+	checked bool
+}
+
+// valid refuses a lesson access the access rule did not make.
+func (a LessonAccess) valid() error {
+	if !a.checked {
+		return refuse(EFORBIDDEN, ReasonNotYourClass, nil, "access of account %d to a lesson of class %d was not checked",
+			a.Account, a.Lesson.Class)
+	}
+	return nil
+}
+
+// MeetingAccess is a teacher's right to change one parent meeting, of a class
+// they teach, with the meeting as it was at the check: the request that
+// changes it shows it too.
+//
+// Only the access rule makes one (Store.MeetingAccess), as with TeacherAccess.
+type MeetingAccess struct {
+	Access  TeacherAccess // to the meeting's class
+	Meeting Meeting
+	checked bool
+}
+
+// valid refuses a meeting access the access rule did not make.
+func (a MeetingAccess) valid() error {
+	if !a.checked {
+		return refuse(EFORBIDDEN, ReasonNotYourClass, nil, "access of account %d to meeting %d was not checked",
+			a.Access.Account, a.Meeting.ID)
 	}
 	return nil
 }
@@ -203,8 +247,8 @@ type TeacherClass struct {
 	Homeroom bool   // the teacher is its class teacher
 	Subject  string // a section's subject; "" for a homeroom
 	School   School
-	// Access is the teacher's checked access to the class: what the reads of
-	// this request about the class take.
+	// Access is the teacher's checked access to the class: what the reads and
+	// writes of this request about the class take.
 	Access TeacherAccess
 }
 
@@ -272,6 +316,52 @@ ORDER BY c.kind = 'homeroom' DESC, c.title, c.id`
 		return nil, TeacherAccess{}, fmt.Errorf("classes of teacher %d: %w", a.Teacher.ID, err)
 	}
 	return classes, a, nil
+}
+
+// stillTeachesSQL reads again what a teacher's access value was made of: the
+// teacher link ($1) with its life, whether its teacher is active, and whether
+// they teach the class ($2) or substitute at its lesson on a date ($3) at a
+// period ($4), at the lesson's own slot or moved there. FOR SHARE: a
+// revocation waits for the write, or the write sees it.
+const stillTeachesSQL = `
+SELECT l.valid_from, l.valid_until, l.revoked_at, p.active,
+       EXISTS (SELECT FROM enrollments e JOIN classes c ON c.id = e.class_id AND c.active
+               WHERE e.person_id = p.id AND e.class_id = $2 AND e.role = 'teacher' AND e.active)
+       OR EXISTS (SELECT FROM lesson_changes ch
+                  WHERE ch.class_id = $2 AND ch.substitute_teacher_id = p.id
+                    AND ((ch.lesson_date = $3 AND ch.period = $4 AND ch.kind NOT IN ('cancelled', 'moved'))
+                         OR (ch.kind = 'moved' AND ch.moved_to_date = $3 AND ch.moved_to_period = $4)))
+FROM account_links l
+JOIN people p ON p.id = l.person_id
+WHERE l.id = $1 AND l.role = 'teacher'
+FOR SHARE OF l`
+
+// stillTeaches is the access rule again inside a write's transaction, in one
+// query, for a value checked before it began: the teacher link is still live,
+// its teacher active, and they still teach at.Class or substitute at its
+// lesson at.Date, at.Period (zero for a write to the whole class).
+func (s *Store) stillTeaches(ctx context.Context, tx pgx.Tx, link int64, at LessonRef) error {
+	var (
+		v               validity
+		active, teaches bool
+	)
+	err := tx.QueryRow(ctx, stillTeachesSQL, link, at.Class, at.Date, at.Period).Scan(&v.from, &v.until, &v.revoked, &active, &teaches)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return refuse(EFORBIDDEN, ReasonNotTeacher, nil, "no teacher link %d", link)
+	}
+	if err != nil {
+		return fmt.Errorf("check teacher link %d again: %w", link, err)
+	}
+	if err := v.check(s.Now(), "teacher link %d", link); err != nil {
+		return err
+	}
+	switch {
+	case !active:
+		return Errorf(EEXPIRED, "the teacher of link %d is no longer active", link)
+	case !teaches:
+		return refuse(EFORBIDDEN, ReasonNotYourClass, nil, "the teacher of link %d no longer teaches class %d", link, at.Class)
+	}
+	return nil
 }
 
 // validity is the life of a link: from, until (nil: no end) and revocation.

@@ -19,7 +19,6 @@ const MaxAnnouncementLength = 3500
 
 // Announcement is what a teacher sends to a class.
 type Announcement struct {
-	Class    ClassID
 	Body     string
 	ToPupils bool // the pupils get it too, not only their families
 	Urgent   bool // goes through quiet hours
@@ -67,30 +66,32 @@ func audienceRoles(toPupils bool) []string {
 	return []string{string(RoleGuardian), string(RoleTrusted)}
 }
 
-// Announce writes the announcement as a notice, with its audit record, if the
-// account's teacher teaches the class; it returns the notice's id.
-func (s *Store) Announce(ctx context.Context, account AccountID, a Announcement) (int64, error) {
+// Announce writes the announcement to the class of the teacher's access as a
+// notice, with its audit record; it returns the notice's id.
+func (s *Store) Announce(ctx context.Context, t TeacherAccess, a Announcement) (int64, error) {
+	if err := t.validClass(); err != nil {
+		return 0, err
+	}
 	if err := CheckAnnouncement(a.Body); err != nil {
 		return 0, err
 	}
-	t, err := s.TeacherClassAccess(ctx, account, a.Class)
-	if err != nil {
-		return 0, err
-	}
 	var id int64
-	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if err := s.stillTeaches(ctx, tx, t.LinkID, LessonRef{Class: t.Class}); err != nil {
+			return err
+		}
 		var err error
-		id, err = s.addNotice(ctx, tx, NewNotice{Kind: NoticeAnnouncement, School: t.School.ID, Class: a.Class,
+		id, err = s.addNotice(ctx, tx, NewNotice{Kind: NoticeAnnouncement, School: t.School.ID, Class: t.Class,
 			Body: strings.TrimSpace(a.Body), NoPupils: !a.ToPupils, Urgent: a.Urgent, Author: t.Teacher.ID,
 			ReportChat: a.ReportChat, ReportMessage: a.ReportMessage})
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, AuditEntry{Account: account, Teacher: t.Teacher.ID, Action: "announce", Class: a.Class, Ref: id,
+		return s.audit(ctx, tx, AuditEntry{Account: t.Account, Teacher: t.Teacher.ID, Action: "announce", Class: t.Class, Ref: id,
 			Detail: map[string]any{"to_pupils": a.ToPupils, "urgent": a.Urgent, "length": utf8.RuneCountInString(a.Body)}})
 	})
 	if err != nil {
-		return 0, fmt.Errorf("announce to class %d by account %d: %w", a.Class, account, err)
+		return 0, fmt.Errorf("announce to class %d by account %d: %w", t.Class, t.Account, err)
 	}
 	return id, nil
 }

@@ -24,21 +24,21 @@ type classroom struct {
 
 func newClassroom(t *testing.T) *classroom {
 	f := &classroom{fixture: newFixture(t)}
-	f.c7a, f.c7b = f.homeroom("7А"), f.homeroom("7Б")
-	f.ivanovaID = f.teacher("Иванова", "Мария", f.c7a, f.c7b)
-	f.ivanova, f.volkova = f.account(), f.account()
-	f.link(f.ivanova, f.ivanovaID, diary.RoleTeacher)
-	f.link(f.volkova, f.teacher("Волкова", "Елена", f.c7a), diary.RoleTeacher)
-	f.dasha, f.petya, f.lev = f.pupil("Алёшина", "Дарья", f.c7a), f.pupil("Ёлкин", "Пётр", f.c7a), f.pupil("Львов", "Лев", f.c7a)
-	f.mum, f.dad = f.guardian(f.dasha), f.guardian(f.dasha)
-	f.granny = f.account()
-	f.exec(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from)
+	f.c7a, f.c7b = f.Homeroom("7А"), f.Homeroom("7Б")
+	f.ivanovaID = f.Teacher("Иванова", "Мария", f.c7a, f.c7b)
+	f.ivanova, f.volkova = f.Account(), f.Account()
+	f.Link(f.ivanova, f.ivanovaID, diary.RoleTeacher)
+	f.Link(f.volkova, f.Teacher("Волкова", "Елена", f.c7a), diary.RoleTeacher)
+	f.dasha, f.petya, f.lev = f.Pupil("Алёшина", "Дарья", f.c7a), f.Pupil("Ёлкин", "Пётр", f.c7a), f.Pupil("Львов", "Лев", f.c7a)
+	f.mum, f.dad = f.Guardian(f.dasha), f.Guardian(f.dasha)
+	f.granny = f.Account()
+	f.Exec(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from)
 	        SELECT $1, person_id, 'trusted', id, '2026-10-01' FROM account_links WHERE account_id = $2`, f.granny, f.mum)
-	f.exec(`UPDATE accounts SET blocked_at = now() WHERE id = $1`, f.dad)
-	f.dashaSelf = f.account()
-	f.link(f.dashaSelf, f.dasha, diary.RoleStudent)
-	f.exec(`UPDATE account_links SET revoked_at = now(), revoked_by = 'school' WHERE account_id = $1`, f.guardian(f.petya))
-	f.maxParent = f.guardian(f.pupil("Алёшин", "Максим", f.c7b))
+	f.Exec(`UPDATE accounts SET blocked_at = now() WHERE id = $1`, f.dad)
+	f.dashaSelf = f.Account()
+	f.Link(f.dashaSelf, f.dasha, diary.RoleStudent)
+	f.Exec(`UPDATE account_links SET revoked_at = now(), revoked_by = 'school' WHERE account_id = $1`, f.Guardian(f.petya))
+	f.maxParent = f.Guardian(f.Pupil("Алёшин", "Максим", f.c7b))
 	return f
 }
 
@@ -79,7 +79,7 @@ func TestAnnouncementRecipients(t *testing.T) {
 func TestAnnounce(t *testing.T) {
 	f := newClassroom(t)
 	ctx := context.Background()
-	id, err := f.store.Announce(ctx, f.volkova, diary.Announcement{Class: f.c7a, Body: "  Завтра экскурсия  ", ToPupils: true,
+	id, err := f.store.Announce(ctx, f.teaching(f.volkova, f.c7a), diary.Announcement{Body: "  Завтра экскурсия  ", ToPupils: true,
 		Urgent: true, ReportChat: 5_000_000_001, ReportMessage: 42})
 	if err != nil {
 		t.Fatal(err)
@@ -110,16 +110,17 @@ func TestAnnounce(t *testing.T) {
 func TestAnnounceRefusedWritesNothing(t *testing.T) {
 	f := newClassroom(t)
 	ctx := context.Background()
-	_, err := f.store.Announce(ctx, f.volkova, diary.Announcement{Class: f.c7b, Body: "Чужой класс"})
+	_, err := f.store.TeacherClassAccess(ctx, f.volkova, f.c7b)
 	wantCode(t, err, diary.EFORBIDDEN)
-	_, err = f.store.Announce(ctx, f.mum, diary.Announcement{Class: f.c7a, Body: "Я не учитель"})
+	_, err = f.store.TeacherClassAccess(ctx, f.mum, f.c7a)
 	wantCode(t, err, diary.EFORBIDDEN)
+	c7a := f.teaching(f.ivanova, f.c7a)
 	for _, body := range []string{"", "  \n ", strings.Repeat("я", diary.MaxAnnouncementLength+1)} {
-		_, err = f.store.Announce(ctx, f.ivanova, diary.Announcement{Class: f.c7a, Body: body})
+		_, err = f.store.Announce(ctx, c7a, diary.Announcement{Body: body})
 		wantCode(t, err, diary.EINVALID)
 	}
 	f.nothingWritten()
-	if _, err := f.store.Announce(ctx, f.ivanova, diary.Announcement{Class: f.c7a, Body: strings.Repeat("я", diary.MaxAnnouncementLength)}); err != nil {
+	if _, err := f.store.Announce(ctx, c7a, diary.Announcement{Body: strings.Repeat("я", diary.MaxAnnouncementLength)}); err != nil {
 		t.Errorf("an announcement of the longest length: %v", err)
 	}
 }

@@ -11,8 +11,8 @@ import (
 func TestAudit(t *testing.T) {
 	f := newClassroom(t)
 	ctx := context.Background()
-	f.exec(`UPDATE people SET sourced_id = 't-ivanova' WHERE id = $1`, f.ivanovaID)
-	if _, err := f.store.Announce(ctx, f.volkova, diary.Announcement{Class: f.c7a, Body: "Экскурсия"}); err != nil {
+	f.Exec(`UPDATE people SET sourced_id = 't-ivanova' WHERE id = $1`, f.ivanovaID)
+	if _, err := f.store.Announce(ctx, f.teaching(f.volkova, f.c7a), diary.Announcement{Body: "Экскурсия"}); err != nil {
 		t.Fatal(err)
 	}
 	f.now = f.now.Add(time.Hour)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/dnevnik/dnevnik/diary/diarytest"
 )
 
@@ -119,7 +121,6 @@ func BenchmarkViewPlans(b *testing.B) {
 	wholeTerm.add(p.pupil, term.Start, term.End)
 	checkPlans(b, s, map[string][]any{
 		lessonsSQL:       day.args(),
-		movedInSQL:       day.args(),
 		homeworkSQL:      day.args(),
 		gradesSQL:        wholeTerm.args(),
 		finalGradesSQL:   {p.pupil, term.Start, term.End},
@@ -158,4 +159,45 @@ func checkPlans(b *testing.B, s *Store, queries map[string][]any) {
 			}
 		}
 	}
+}
+
+// BenchmarkTeacherLessons reads, round-robin over the teachers of the
+// benchmark day's timetable, a teacher's lessons of the day (TeacherLessons,
+// /marks) and one lesson of a class (what lessonAccess reads before each mark).
+func BenchmarkTeacherLessons(b *testing.B) {
+	s, _ := benchStore(b)
+	ctx := context.Background()
+	type slot struct {
+		Teacher PersonID
+		Class   ClassID
+		Period  int
+	}
+	rows, _ := s.db.Query(ctx, `
+SELECT DISTINCT ON (teacher_id) teacher_id, class_id, period::int FROM timetable_entries
+WHERE teacher_id IS NOT NULL AND weekday = extract(isodow FROM $1::date) AND valid @> $1::date
+ORDER BY teacher_id, period LIMIT 500`, benchDay)
+	slots, err := pgx.CollectRows(rows, pgx.RowToStructByPos[slot])
+	if err != nil || len(slots) == 0 {
+		b.Fatalf("teachers of %v: %d, %v", benchDay, len(slots), err)
+	}
+	run := func(b *testing.B, read func(slot) ([]TeacherLesson, error)) {
+		var took []time.Duration
+		for i := 0; b.Loop(); i++ {
+			start := time.Now()
+			lessons, err := read(slots[i%len(slots)])
+			if err != nil || len(lessons) == 0 {
+				b.Fatalf("%d lessons, %v", len(lessons), err)
+			}
+			took = append(took, time.Since(start))
+		}
+		slices.Sort(took)
+		b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+	}
+	b.Run("Day", func(b *testing.B) {
+		run(b, func(t slot) ([]TeacherLesson, error) { return s.lessonsOn(ctx, t.Teacher, benchDay, 0, 0) })
+	})
+	b.Run("Lesson", func(b *testing.B) {
+		run(b, func(t slot) ([]TeacherLesson, error) { return s.lessonsOn(ctx, 0, benchDay, t.Class, t.Period) })
+	})
 }

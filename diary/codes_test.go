@@ -65,9 +65,9 @@ func FuzzNormalizeCode(f *testing.F) {
 // codeClass is 7А with three pupils and the school year 2026/27.
 func codeClass(t *testing.T) (*fixture, []diary.PersonID) {
 	f := newFixture(t)
-	c := f.homeroom("7А")
-	pupils := []diary.PersonID{f.pupil("Ёлкин", "Пётр", c), f.pupil("Алёшина", "Дарья", c), f.pupil("Борисов", "Иван", c)}
-	f.terms()
+	c := f.Homeroom("7А")
+	pupils := []diary.PersonID{f.Pupil("Ёлкин", "Пётр", c), f.Pupil("Алёшина", "Дарья", c), f.Pupil("Борисов", "Иван", c)}
+	f.Terms()
 	return f, pupils
 }
 
@@ -113,7 +113,7 @@ func TestRedeem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mum := f.account()
+	mum := f.Account()
 
 	r, err := f.store.Redeem(ctx, mum, 501, diary.FormatCode(strings.ToLower(codes[0].Code)))
 	if err != nil {
@@ -131,7 +131,7 @@ func TestRedeem(t *testing.T) {
 		t.Errorf("children = %+v, %v", children, err)
 	}
 
-	dad := f.account()
+	dad := f.Account()
 	_, err = f.store.Redeem(ctx, dad, 502, codes[0].Code)
 	wantCode(t, err, diary.ECONFLICT)
 
@@ -147,7 +147,7 @@ func TestRedeem(t *testing.T) {
 	}
 
 	f.now = f.now.Add(2 * time.Hour)
-	_, err = f.store.Redeem(ctx, f.account(), 503, more[1].Code)
+	_, err = f.store.Redeem(ctx, f.Account(), 503, more[1].Code)
 	wantCode(t, err, diary.EEXPIRED)
 }
 
@@ -180,11 +180,11 @@ func TestCodeHashesAreKeyedAndRotate(t *testing.T) {
 	}
 
 	f.store.UseCodeSecrets(newSecret, oldSecret) // rotation: the new one first
-	if _, err := f.store.Redeem(ctx, f.account(), 801, codes[0].Code); err != nil {
+	if _, err := f.store.Redeem(ctx, f.Account(), 801, codes[0].Code); err != nil {
 		t.Errorf("a code of the old secret while rotating: %v", err)
 	}
 	f.store.UseCodeSecrets(newSecret) // the old one dropped
-	_, err = f.store.Redeem(ctx, f.account(), 802, codes[1].Code)
+	_, err = f.store.Redeem(ctx, f.Account(), 802, codes[1].Code)
 	wantCode(t, err, diary.EINVALID)
 
 	// A code stored before keyed hashes.
@@ -194,7 +194,7 @@ func TestCodeHashesAreKeyedAndRotate(t *testing.T) {
 		legacyHash[:], pupils[2], f.now.Add(-time.Hour), f.now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.store.Redeem(ctx, f.account(), 803, legacy); err != nil {
+	if _, err := f.store.Redeem(ctx, f.Account(), 803, legacy); err != nil {
 		t.Errorf("a code stored as plain SHA-256: %v", err)
 	}
 }
@@ -206,7 +206,7 @@ func TestRedeemLockoutHoldsUnderConcurrency(t *testing.T) {
 	f, _ := codeClass(t)
 	ctx := context.Background()
 	codes, _ := f.store.IssueClassCodes(ctx, "7А", diary.RoleGuardian, 24*time.Hour)
-	guesser := f.account()
+	guesser := f.Account()
 	var wrong, locked atomic.Int32
 	var wg sync.WaitGroup
 	for i := range 50 {
@@ -234,7 +234,7 @@ func TestRedeemLocksOutGuessers(t *testing.T) {
 	f, _ := codeClass(t)
 	ctx := context.Background()
 	codes, _ := f.store.IssueClassCodes(ctx, "7А", diary.RoleGuardian, 24*time.Hour)
-	guesser := f.account()
+	guesser := f.Account()
 	start := f.now
 	for i := range diary.MaxCodeAttempts {
 		f.now = start.Add(time.Duration(i) * time.Minute)
@@ -250,7 +250,7 @@ func TestRedeemLocksOutGuessers(t *testing.T) {
 		t.Errorf("locked until %v, want %v", e.Until, start.Add(diary.CodeAttemptWindow))
 	}
 	// Another Telegram user is not affected.
-	if _, err := f.store.Redeem(ctx, f.account(), 777, codes[1].Code); err != nil {
+	if _, err := f.store.Redeem(ctx, f.Account(), 777, codes[1].Code); err != nil {
 		t.Errorf("another user: %v", err)
 	}
 	f.now = start.Add(diary.CodeAttemptWindow + time.Second)
@@ -262,13 +262,13 @@ func TestRedeemLocksOutGuessers(t *testing.T) {
 func TestInviteTrustedPerson(t *testing.T) {
 	f, pupils := codeClass(t)
 	ctx := context.Background()
-	mum := f.account()
-	f.link(mum, pupils[0], diary.RoleGuardian)
+	mum := f.Account()
+	f.Link(mum, pupils[0], diary.RoleGuardian)
 	invite, err := f.store.Invite(ctx, mum, pupils[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	grandma := f.account()
+	grandma := f.Account()
 	r, err := f.store.Redeem(ctx, grandma, 801, invite.Code)
 	if err != nil {
 		t.Fatal(err)
@@ -293,10 +293,10 @@ func TestInviteTrustedPerson(t *testing.T) {
 	wantCode(t, err, diary.ENOTFOUND)
 
 	// An invitation is good for a day.
-	f.link(mum, pupils[0], diary.RoleGuardian)
+	f.Link(mum, pupils[0], diary.RoleGuardian)
 	late, _ := f.store.Invite(ctx, mum, pupils[0])
 	f.now = f.now.Add(diary.InviteTTL)
-	_, err = f.store.Redeem(ctx, f.account(), 802, late.Code)
+	_, err = f.store.Redeem(ctx, f.Account(), 802, late.Code)
 	wantCode(t, err, diary.EEXPIRED)
 }
 
@@ -308,7 +308,7 @@ func TestAccounts(t *testing.T) {
 		a.Settings.QuietFrom.String() != "22:00" || !a.Settings.Grades {
 		t.Fatalf("new account = %+v, %v", a, err)
 	}
-	f.exec(`UPDATE accounts SET blocked_at = now() WHERE id = $1`, a.ID)
+	f.Exec(`UPDATE accounts SET blocked_at = now() WHERE id = $1`, a.ID)
 	again, err := f.store.TouchAccount(ctx, 42, 42, "ru")
 	if err != nil || again.ID != a.ID || again.Language != "en" {
 		t.Errorf("second contact = %+v, %v (keeps the account and its language)", again, err)
@@ -337,7 +337,7 @@ func TestAccounts(t *testing.T) {
 	// Choosing a child needs access to that child.
 	_, err = f.store.ChoosePupil(ctx, a.ID, pupils[0])
 	wantCode(t, err, diary.EFORBIDDEN)
-	f.link(a.ID, pupils[0], diary.RoleGuardian)
+	f.Link(a.ID, pupils[0], diary.RoleGuardian)
 	if _, err := f.store.ChoosePupil(ctx, a.ID, pupils[0]); err != nil {
 		t.Fatal(err)
 	}

@@ -134,57 +134,27 @@ const requestedClasses = `SELECT q.n, q.from_day, q.to_day, e.class_id FROM ` + 
     JOIN enrollments e ON e.person_id = q.pupil_id AND e.role = 'student' AND e.active`
 
 // requestClasses and requestSubjects name requestedClasses my for a WITH
-// clause, requestSubjects with the class's subject. requestSubjects is
+// clause, requestSubjects with the class's subject. requestClasses is NOT
+// MATERIALIZED, as classLessons would have it. requestSubjects is
 // MATERIALIZED, and has the subject inside, so that the planner finds what
 // belongs to a class by the class and the days together rather than by the
 // class alone, reached through a join with classes.
 const (
-	requestClasses  = `my AS (` + requestedClasses + `)`
+	requestClasses  = `my AS NOT MATERIALIZED (` + requestedClasses + `)`
 	requestSubjects = `my AS MATERIALIZED (
     SELECT r.*, coalesce(sub.name, c.title) AS subject FROM (` + requestedClasses + `) r
     JOIN classes c ON c.id = r.class_id
     LEFT JOIN subjects sub ON sub.id = c.subject_id)`
 )
 
-// lessonsSQL is the lessons of each request's days. The timetable is read a
-// class at a time (OFFSET 0 keeps the planner from turning that into a scan of
-// the whole timetable) and matched with the days in memory; the days are an
-// array, which the planner takes for a handful where generate_series would look
-// like a thousand. The subject is a subquery: a join with the small subjects
-// table would make a scan per lesson.
+// lessonsSQL is the lessons of each request's days, those moved in from other
+// days included, in order of day and period; at a period, a lesson moved in
+// comes after the one planned there.
 const lessonsSQL = `
 WITH ` + requestClasses + `
-SELECT my.n, d.day, t.class_id, t.period, t.starts_at, t.ends_at, (SELECT sub.name FROM subjects sub WHERE sub.id = t.subject_id),
-       tp.id, tp.family_name, tp.given_name, tp.middle_name, t.room,
-       ch.kind, sp.id, sp.family_name, sp.given_name, sp.middle_name,
-       ch.room, ch.moved_to_date, ch.moved_to_period, ch.note, lt.topic
-FROM my
-CROSS JOIN LATERAL (SELECT * FROM timetable_entries t WHERE t.class_id = my.class_id OFFSET 0) t
-JOIN LATERAL unnest(ARRAY(SELECT g::date FROM generate_series(my.from_day, my.to_day, interval '1 day') g)) AS d(day)
-     ON t.weekday = extract(isodow FROM d.day)::smallint AND t.valid @> d.day
-LEFT JOIN people tp ON tp.id = t.teacher_id
-LEFT JOIN lesson_changes ch ON ch.class_id = t.class_id AND ch.lesson_date = d.day AND ch.period = t.period
-LEFT JOIN people sp ON sp.id = ch.substitute_teacher_id
-LEFT JOIN lesson_topics lt ON lt.class_id = t.class_id AND lt.lesson_date = d.day AND lt.period = t.period
-ORDER BY my.n, d.day, t.period, t.starts_at`
-
-// movedInSQL finds lessons moved into the range from another date. Bell times
-// come from the class's own timetable at the new period.
-const movedInSQL = `
-WITH ` + requestClasses + `
-SELECT my.n, ch.moved_to_date, ch.moved_to_period, ch.lesson_date, ch.period, t.class_id, sub.name,
-       tp.id, tp.family_name, tp.given_name, tp.middle_name, coalesce(ch.room, t.room), ch.note,
-       coalesce(bell.starts_at, t.starts_at), coalesce(bell.ends_at, t.ends_at)
-FROM my
-JOIN lesson_changes ch ON ch.class_id = my.class_id AND ch.kind = 'moved'
-     AND ch.moved_to_date BETWEEN my.from_day AND my.to_day
-JOIN timetable_entries t ON t.class_id = ch.class_id AND t.period = ch.period
-     AND t.weekday = extract(isodow FROM ch.lesson_date)::smallint AND t.valid @> ch.lesson_date
-JOIN subjects sub ON sub.id = t.subject_id
-LEFT JOIN people tp ON tp.id = coalesce(ch.substitute_teacher_id, t.teacher_id)
-LEFT JOIN LATERAL (SELECT b.starts_at, b.ends_at FROM timetable_entries b
-                   WHERE b.class_id = ch.class_id AND b.period = ch.moved_to_period AND b.valid @> ch.moved_to_date
-                   LIMIT 1) bell ON true`
+SELECT l.n, ` + lessonColumns + `
+FROM ` + lessonsFrom + `
+ORDER BY l.n, l.day, l.period, l.starts_at, l.moved_from NULLS FIRST`
 
 // homeworkSQL is the homework of the pupil's classes due in a range.
 const homeworkSQL = `
@@ -251,17 +221,16 @@ func (r *numberedRow) Scan(dest ...any) error {
 // dayParts are the pieces days are assembled from, as queried: one list per
 // request of each kind.
 type dayParts struct {
-	lessons, movedIn [][]Lesson
-	homework         [][]Homework
-	grades           [][]Grade
-	marks            [][]AttendanceMark
-	remarks          [][]Remark
+	lessons  [][]Lesson
+	homework [][]Homework
+	grades   [][]Grade
+	marks    [][]AttendanceMark
+	remarks  [][]Remark
 }
 
 // queueLessons queues the lessons of the requests' days, those moved in too.
 func (p *dayParts) queueLessons(b *pgx.Batch, r *pupilDays) {
-	queuePerRequest(b, len(r.pupils), lessonsSQL, r.args(), scanLesson, &p.lessons)
-	queuePerRequest(b, len(r.pupils), movedInSQL, r.args(), scanMovedIn, &p.movedIn)
+	queuePerRequest(b, len(r.pupils), lessonsSQL, r.args(), scanDayLesson, &p.lessons)
 }
 
 // queueHomework queues the homework due on the requests' days.
@@ -278,9 +247,7 @@ func (p *dayParts) queueRecords(b *pgx.Batch, r *pupilDays) {
 }
 
 // lessonsOf is request i's lessons, those moved in from other days included.
-func (p *dayParts) lessonsOf(i int) []Lesson {
-	return append(p.lessons[i], p.movedIn[i]...)
-}
+func (p *dayParts) lessonsOf(i int) []Lesson { return p.lessons[i] }
 
 // days builds the days of a range with one round trip to the database.
 func (s *Store) days(ctx context.Context, pupil PersonID, from, to time.Time) ([]Day, error) {
@@ -301,7 +268,8 @@ func (s *Store) days(ctx context.Context, pupil PersonID, from, to time.Time) ([
 
 // assembleDays puts each item on its day and, where it belongs to a lesson, on
 // that lesson: homework and grades by class (or by subject for schools whose
-// timetable names homeroom classes), attendance by period.
+// timetable names homeroom classes), attendance by period. Lessons come in
+// order of day and period, as lessonsSQL reads them.
 func assembleDays(from, to time.Time, lessons []Lesson, homework []Homework, grades []Grade, marks []AttendanceMark, remarks []Remark) []Day {
 	n := int(to.Sub(from).Hours()/24) + 1
 	days := make([]Day, n)
@@ -313,9 +281,6 @@ func assembleDays(from, to time.Time, lessons []Lesson, homework []Homework, gra
 	for _, l := range lessons {
 		day := &days[index(l.Date)]
 		day.Lessons = append(day.Lessons, l)
-	}
-	for i := range days {
-		sortLessons(days[i].Lessons)
 	}
 	for _, h := range homework {
 		day := &days[index(h.Due)]
@@ -378,75 +343,6 @@ func (d *Day) lessonAt(period int) *Lesson {
 		}
 	}
 	return nil
-}
-
-// sortLessons orders a day's lessons by period; lessons moved in arrive last from
-// their own query. Days hold a handful of lessons: insertion sort is plenty.
-func sortLessons(ls []Lesson) {
-	for i := 1; i < len(ls); i++ {
-		for j := i; j > 0 && ls[j].Period < ls[j-1].Period; j-- {
-			ls[j], ls[j-1] = ls[j-1], ls[j]
-		}
-	}
-}
-
-func scanLesson(row pgx.CollectableRow) (Lesson, error) {
-	var (
-		l                Lesson
-		starts, ends     pgtype.Time
-		teacher, sub     nullPerson
-		kind, room, note *string
-		movedTo          *time.Time
-		movedPeriod      *int16
-		topic            *string
-		period           int16
-	)
-	err := row.Scan(&l.Date, &l.Class, &period, &starts, &ends, &l.Subject,
-		&teacher.id, &teacher.family, &teacher.given, &teacher.middle, &l.Room,
-		&kind, &sub.id, &sub.family, &sub.given, &sub.middle,
-		&room, &movedTo, &movedPeriod, &note, &topic)
-	if err != nil {
-		return l, err
-	}
-	l.Period, l.Starts, l.Ends = int(period), clock(starts), clock(ends)
-	l.Teacher = teacher.person()
-	if topic != nil {
-		l.Topic = *topic
-	}
-	if kind != nil {
-		c := &LessonChange{Kind: ChangeKind(*kind), Substitute: sub.person(), Note: deref(note), Room: deref(room)}
-		if movedTo != nil && movedPeriod != nil {
-			c.MovedTo, c.MovedToPeriod = *movedTo, int(*movedPeriod)
-		}
-		l.Change = c
-		if c.Substitute != nil {
-			l.Teacher = c.Substitute
-		}
-		if c.Room != "" {
-			l.Room = c.Room
-		}
-	}
-	return l, nil
-}
-
-func scanMovedIn(row pgx.CollectableRow) (Lesson, error) {
-	var (
-		l                  Lesson
-		period, fromPeriod int16
-		from               time.Time
-		teacher            nullPerson
-		note               string
-		starts, ends       pgtype.Time
-	)
-	err := row.Scan(&l.Date, &period, &from, &fromPeriod, &l.Class, &l.Subject,
-		&teacher.id, &teacher.family, &teacher.given, &teacher.middle, &l.Room, &note, &starts, &ends)
-	if err != nil {
-		return l, err
-	}
-	l.Period, l.Starts, l.Ends = int(period), clock(starts), clock(ends)
-	l.Teacher = teacher.person()
-	l.Change = &LessonChange{Kind: ChangeMoved, MovedFrom: from, MovedFromPeriod: int(fromPeriod), Note: note}
-	return l, nil
 }
 
 func scanHomework(row pgx.CollectableRow) (Homework, error) {

@@ -21,26 +21,26 @@ type class7A struct {
 func newClass7A(t *testing.T) *class7A {
 	f := newFixture(t)
 	c := &class7A{fixture: f}
-	c.homeroom = f.homeroom("7А")
-	c.math = f.section("7А Математика", "Математика")
-	c.russian = f.section("7А Русский язык", "Русский язык")
-	c.english = f.section("7А Английский язык", "Английский язык")
-	c.history = f.section("7А История", "История")
-	c.ivanova = f.teacher("Иванова", "Мария", c.math)
-	c.petrova = f.teacher("Петрова", "Анна", c.russian)
-	c.sidorova = f.teacher("Сидорова", "Алёна")
-	c.dasha = f.pupil("Алёшина", "Дарья", c.homeroom, c.math, c.russian, c.english, c.history)
-	c.petya = f.pupil("Ёлкин", "Пётр", c.homeroom, c.math, c.russian, c.english, c.history)
-	c.mum = f.guardian(c.dasha)
+	c.homeroom = f.Homeroom("7А")
+	c.math = f.Section("7А Математика", "Математика")
+	c.russian = f.Section("7А Русский язык", "Русский язык")
+	c.english = f.Section("7А Английский язык", "Английский язык")
+	c.history = f.Section("7А История", "История")
+	c.ivanova = f.Teacher("Иванова", "Мария", c.math)
+	c.petrova = f.Teacher("Петрова", "Анна", c.russian)
+	c.sidorova = f.Teacher("Сидорова", "Алёна")
+	c.dasha = f.Pupil("Алёшина", "Дарья", c.homeroom, c.math, c.russian, c.english, c.history)
+	c.petya = f.Pupil("Ёлкин", "Пётр", c.homeroom, c.math, c.russian, c.english, c.history)
+	c.mum = f.Guardian(c.dasha)
 	// Friday.
-	f.lesson(c.math, 5, 1, "08:30", "09:15", "Математика", c.ivanova, "214")
-	f.lesson(c.russian, 5, 2, "09:25", "10:10", "Русский язык", c.petrova, "301")
-	f.lesson(c.english, 5, 3, "10:30", "11:15", "Английский язык", 0, "105")
+	f.Lesson(c.math, 5, 1, "08:30", "09:15", "Математика", c.ivanova, "214")
+	f.Lesson(c.russian, 5, 2, "09:25", "10:10", "Русский язык", c.petrova, "301")
+	f.Lesson(c.english, 5, 3, "10:30", "11:15", "Английский язык", 0, "105")
 	// Thursday, and the bell of period 4 on Friday for lessons moved there.
-	f.lesson(c.history, 4, 4, "11:35", "12:20", "История", c.petrova, "302")
-	f.lesson(c.history, 5, 5, "12:30", "13:15", "История", c.petrova, "302")
-	f.lesson(c.english, 5, 4, "11:35", "12:20", "Английский язык", 0, "105")
-	f.exec(`UPDATE timetable_entries SET valid = daterange('2026-09-01', '2026-11-26', '[]')
+	f.Lesson(c.history, 4, 4, "11:35", "12:20", "История", c.petrova, "302")
+	f.Lesson(c.history, 5, 5, "12:30", "13:15", "История", c.petrova, "302")
+	f.Lesson(c.english, 5, 4, "11:35", "12:20", "Английский язык", 0, "105")
+	f.Exec(`UPDATE timetable_entries SET valid = daterange('2026-09-01', '2026-11-26', '[]')
 	        WHERE class_id = $1 AND weekday = 5 AND period = 4`, c.english)
 	return c
 }
@@ -50,19 +50,19 @@ func TestDayView(t *testing.T) {
 	ctx := context.Background()
 	f := c.fixture
 	fri := day("2026-11-27")
-	f.exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, substitute_teacher_id, room)
+	f.Exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, substitute_teacher_id, room)
 	        VALUES ($1, '2026-11-27', 2, 'substitute', $2, '305')`, c.russian, c.sidorova)
-	f.exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind) VALUES ($1, '2026-11-27', 3, 'cancelled')`, c.english)
-	f.exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, moved_to_date, moved_to_period)
+	f.Exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind) VALUES ($1, '2026-11-27', 3, 'cancelled')`, c.english)
+	f.Exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, moved_to_date, moved_to_period)
 	        VALUES ($1, '2026-11-26', 4, 'moved', '2026-11-27', 4)`, c.history)
-	f.exec(`INSERT INTO lesson_topics (class_id, lesson_date, period, topic) VALUES ($1, '2026-11-27', 1, 'Линейные уравнения')`, c.math)
-	f.homework(c.math, "2026-11-25", "2026-11-27", "§12, упр. 5, 6 и 7")
-	f.homework(c.english, "2026-11-24", "2026-11-27", "Workbook p. 30")
-	f.homework(c.math, "2026-11-27", "2026-11-30", "§13")
-	f.grade(c.math, c.dasha, "2026-11-27", 5, 1)
-	f.grade(c.math, c.petya, "2026-11-27", 2, 1) // someone else's: never shown
-	f.exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status) VALUES ($1, $2, '2026-11-27', 1, 'late')`, c.math, c.dasha)
-	f.exec(`INSERT INTO remarks (pupil_id, class_id, author_id, kind, body, given_on) VALUES ($1, $2, $3, 'praise', 'Отлично у доски', '2026-11-27')`,
+	f.Exec(`INSERT INTO lesson_topics (class_id, lesson_date, period, topic) VALUES ($1, '2026-11-27', 1, 'Линейные уравнения')`, c.math)
+	f.Homework(c.math, "2026-11-25", "2026-11-27", "§12, упр. 5, 6 и 7")
+	f.Homework(c.english, "2026-11-24", "2026-11-27", "Workbook p. 30")
+	f.Homework(c.math, "2026-11-27", "2026-11-30", "§13")
+	f.Grade(c.math, c.dasha, "2026-11-27", 5, 1)
+	f.Grade(c.math, c.petya, "2026-11-27", 2, 1) // someone else's: never shown
+	f.Exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status) VALUES ($1, $2, '2026-11-27', 1, 'late')`, c.math, c.dasha)
+	f.Exec(`INSERT INTO remarks (pupil_id, class_id, author_id, kind, body, given_on) VALUES ($1, $2, $3, 'praise', 'Отлично у доски', '2026-11-27')`,
 		c.dasha, c.math, c.ivanova)
 
 	s, err := f.store.Days(ctx, f.access(c.mum, c.dasha), fri, fri)
@@ -121,7 +121,7 @@ func TestDayView(t *testing.T) {
 func TestWeekView(t *testing.T) {
 	c := newClass7A(t)
 	f := c.fixture
-	f.exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, moved_to_date, moved_to_period)
+	f.Exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, moved_to_date, moved_to_period)
 	        VALUES ($1, '2026-11-26', 4, 'moved', '2026-11-27', 4)`, c.history)
 
 	s, err := f.store.Week(context.Background(), f.access(c.mum, c.dasha), day("2026-11-25"))
@@ -147,16 +147,16 @@ func TestWeekView(t *testing.T) {
 func TestTodayIsTheSchoolsDay(t *testing.T) {
 	f := newFixture(t)
 	f.now = time.Date(2026, 11, 27, 21, 30, 0, 0, time.UTC) // 00:30 on the 28th in Moscow
-	p := f.pupil("Алёшина", "Дарья", f.homeroom("7А"))
-	a, err := f.store.PupilAccess(context.Background(), f.guardian(p), p)
+	p := f.Pupil("Алёшина", "Дарья", f.Homeroom("7А"))
+	a, err := f.store.PupilAccess(context.Background(), f.Guardian(p), p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := f.store.Today(a.School); !got.Equal(day("2026-11-28")) {
 		t.Errorf("today in Moscow = %v", got)
 	}
-	f.exec(`UPDATE schools SET time_zone = 'America/New_York'`)
-	a, _ = f.store.PupilAccess(context.Background(), f.guardian(p), p)
+	f.Exec(`UPDATE schools SET time_zone = 'America/New_York'`)
+	a, _ = f.store.PupilAccess(context.Background(), f.Guardian(p), p)
 	if got := f.store.Today(a.School); !got.Equal(day("2026-11-27")) {
 		t.Errorf("today in New York = %v", got)
 	}
@@ -169,4 +169,51 @@ func TestRangeLimits(t *testing.T) {
 	wantCode(t, err, diary.EINVALID)
 	_, err = c.store.Days(ctx, c.access(c.mum, c.dasha), day("2020-01-01"), day("2026-11-20"))
 	wantCode(t, err, diary.EINVALID)
+}
+
+// Pupils and the class's teacher read a day's lessons from one query. A lesson
+// moved in with a substitute and a new room: its pupils see both as the
+// lesson's own, the change they are told of being the move; the teacher sees
+// the change whole.
+func TestMovedInLessonForPupilsAndTeacher(t *testing.T) {
+	c := newClass7A(t)
+	f := c.fixture
+	ctx := context.Background()
+	fri := day("2026-11-27")
+	f.Exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, substitute_teacher_id, room, moved_to_date, moved_to_period)
+	        VALUES ($1, '2026-11-20', 1, 'moved', $2, '401', '2026-11-27', 6)`, c.math, c.sidorova)
+	ivanova := f.Account()
+	f.Link(ivanova, c.ivanova, diary.RoleTeacher)
+
+	s, err := f.store.Days(ctx, f.access(c.mum, c.dasha), fri, fri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pupils []diary.Lesson
+	for _, l := range s.Days[0].Lessons {
+		if l.Class == c.math {
+			pupils = append(pupils, l)
+		}
+	}
+	teacher, err := f.store.ClassLessons(ctx, f.teaching(ivanova, c.math), fri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pupils) != 2 || len(teacher) != 2 {
+		t.Fatalf("pupils' math lessons %+v, teacher's %+v", pupils, teacher)
+	}
+	for i, p := range pupils {
+		if l := teacher[i]; l.Period != p.Period || l.Held() != p.Held() || l.Starts != p.Starts || l.Subject != p.Subject {
+			t.Errorf("lesson %d: pupils see %+v, the teacher %+v", i, p, l.Lesson)
+		}
+	}
+	p, l := pupils[1], teacher[1]
+	if p.Period != 6 || p.Starts.String() != "08:30" || !p.Change.MovedFrom.Equal(day("2026-11-20")) ||
+		p.Teacher.FamilyName != "Сидорова" || p.Room != "401" || p.Change.Substitute != nil || p.Change.Room != "" {
+		t.Errorf("pupils' lesson moved in = %+v %+v", p, p.Change)
+	}
+	if l.Teacher.FamilyName != "Иванова" || l.Room != "401" || l.Change.Substitute == nil ||
+		l.Change.Substitute.FamilyName != "Сидорова" || l.Change.Room != "401" || l.ClassTitle != "7А Математика" {
+		t.Errorf("teacher's lesson moved in = %+v %+v", l, l.Change)
+	}
 }

@@ -13,17 +13,17 @@ import (
 func TestDueDigests(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	c7a := f.homeroom("7А")
-	moscowMum := f.guardian(f.pupil("Алёшина", "Дарья", c7a))
-	f.exec(`INSERT INTO schools (sourced_id, name, time_zone) VALUES ('s2', 'Школа №2', 'Asia/Yekaterinburg')`)
-	ekbPupil := f.pupil("Ёлкин", "Пётр", c7a)
-	f.exec(`UPDATE people SET school_id = (SELECT id FROM schools WHERE sourced_id = 's2') WHERE id = $1`, ekbPupil)
-	ekbDad := f.guardian(ekbPupil)
-	traveller := f.guardian(f.pupil("Борисов", "Иван", c7a))
-	f.exec(`UPDATE accounts SET time_zone = 'Asia/Vladivostok' WHERE id = $1`, traveller)
-	blocked := f.guardian(f.pupil("Григорьева", "Софья", c7a))
-	f.exec(`UPDATE accounts SET blocked_at = now() WHERE id = $1`, blocked)
-	f.account() // linked to nobody
+	c7a := f.Homeroom("7А")
+	moscowMum := f.Guardian(f.Pupil("Алёшина", "Дарья", c7a))
+	f.Exec(`INSERT INTO schools (sourced_id, name, time_zone) VALUES ('s2', 'Школа №2', 'Asia/Yekaterinburg')`)
+	ekbPupil := f.Pupil("Ёлкин", "Пётр", c7a)
+	f.Exec(`UPDATE people SET school_id = (SELECT id FROM schools WHERE sourced_id = 's2') WHERE id = $1`, ekbPupil)
+	ekbDad := f.Guardian(ekbPupil)
+	traveller := f.Guardian(f.Pupil("Борисов", "Иван", c7a))
+	f.Exec(`UPDATE accounts SET time_zone = 'Asia/Vladivostok' WHERE id = $1`, traveller)
+	blocked := f.Guardian(f.Pupil("Григорьева", "Софья", c7a))
+	f.Exec(`UPDATE accounts SET blocked_at = now() WHERE id = $1`, blocked)
+	f.Account() // linked to nobody
 
 	due := func(at time.Time) []diary.AccountID {
 		list, err := f.store.DueDigests(ctx, at)

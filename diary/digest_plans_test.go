@@ -38,7 +38,6 @@ func BenchmarkDigestPlans(b *testing.B) {
 		accountLinksSQL: {accounts},
 		classesSQL:      today.args(),
 		lessonsSQL:      tomorrow.args(),
-		movedInSQL:      tomorrow.args(),
 		homeworkSQL:     tomorrow.args(),
 		gradesSQL:       fortnight.args(),
 		attendanceSQL:   fortnight.args(),

@@ -26,18 +26,18 @@ type twoSchools struct {
 func newTwoSchools(t *testing.T) *twoSchools {
 	c := &twoSchools{class7A: newClass7A(t)}
 	f := c.fixture
-	f.lesson(c.math, 6, 1, "08:30", "09:15", "Математика", c.ivanova, "214")
+	f.Lesson(c.math, 6, 1, "08:30", "09:15", "Математика", c.ivanova, "214")
 
-	moscowSchool := f.school
-	f.school = f.id(`INSERT INTO schools (sourced_id, name, time_zone) VALUES ('s2', 'Школа №2', 'Asia/Yekaterinburg') RETURNING id`)
-	c.c5b = f.homeroom("5Б")
-	c.history5b = f.section("5Б История", "История")
-	c.maxim = f.pupil("Алёшин", "Максим", c.c5b, c.history5b)
-	f.lesson(c.history5b, 6, 1, "09:00", "09:45", "История", 0, "12")
-	f.lesson(c.history5b, 7, 2, "10:00", "10:45", "История", 0, "12") // a school on Sundays
-	f.school = moscowSchool
+	moscowSchool := f.ID
+	f.ID = f.Insert(`INSERT INTO schools (sourced_id, name, time_zone) VALUES ('s2', 'Школа №2', 'Asia/Yekaterinburg') RETURNING id`)
+	c.c5b = f.Homeroom("5Б")
+	c.history5b = f.Section("5Б История", "История")
+	c.maxim = f.Pupil("Алёшин", "Максим", c.c5b, c.history5b)
+	f.Lesson(c.history5b, 6, 1, "09:00", "09:45", "История", 0, "12")
+	f.Lesson(c.history5b, 7, 2, "10:00", "10:45", "История", 0, "12") // a school on Sundays
+	f.ID = moscowSchool
 
-	f.link(c.mum, c.maxim, diary.RoleGuardian)
+	f.Link(c.mum, c.maxim, diary.RoleGuardian)
 	return c
 }
 
@@ -57,20 +57,20 @@ var lateFriday = time.Date(2026, 11, 27, 22, 30, 0, 0, moscow)
 func TestDigestPerSchoolDay(t *testing.T) {
 	c := newTwoSchools(t)
 	f := c.fixture
-	f.exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, room) VALUES ($1, '2026-11-28', 1, 'room', '301')`, c.math)
-	f.homework(c.math, "2026-11-25", "2026-11-28", "§12")
-	f.homework(c.history5b, "2026-11-25", "2026-11-28", "Not Максим's: due on his today")
-	f.homework(c.history5b, "2026-11-26", "2026-11-29", "Даты Смуты")
-	f.grade(c.math, c.dasha, "2026-11-27", 5, 1)
-	f.grade(c.math, c.petya, "2026-11-27", 2, 1) // another family's
-	f.grade(c.history5b, c.maxim, "2026-11-27", 3, 1)
-	f.grade(c.history5b, c.maxim, "2026-11-28", 4, 1)
-	f.exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status) VALUES ($1, $2, '2026-11-27', NULL, 'absent')`, c.homeroom, c.dasha)
-	f.exec(`INSERT INTO remarks (pupil_id, kind, body, given_on) VALUES ($1, 'praise', 'Молодец', '2026-11-27')`, c.dasha)
-	meeting := f.id(`INSERT INTO events (school_id, class_id, kind, title, starts_at) VALUES ($1, $2, 'meeting', 'Собрание', '2026-11-30 18:30+03') RETURNING id`,
-		f.school, c.homeroom)
-	f.exec(`INSERT INTO events (school_id, kind, title, starts_at) VALUES ($1, 'event', 'Концерт', '2026-12-01 12:00+03')`, f.school) // too far
-	f.exec(`INSERT INTO event_rsvps (event_id, account_id, answer) VALUES ($1, $2, 'yes')`, meeting, c.mum)
+	f.Exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, room) VALUES ($1, '2026-11-28', 1, 'room', '301')`, c.math)
+	f.Homework(c.math, "2026-11-25", "2026-11-28", "§12")
+	f.Homework(c.history5b, "2026-11-25", "2026-11-28", "Not Максим's: due on his today")
+	f.Homework(c.history5b, "2026-11-26", "2026-11-29", "Даты Смуты")
+	f.Grade(c.math, c.dasha, "2026-11-27", 5, 1)
+	f.Grade(c.math, c.petya, "2026-11-27", 2, 1) // another family's
+	f.Grade(c.history5b, c.maxim, "2026-11-27", 3, 1)
+	f.Grade(c.history5b, c.maxim, "2026-11-28", 4, 1)
+	f.Exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status) VALUES ($1, $2, '2026-11-27', NULL, 'absent')`, c.homeroom, c.dasha)
+	f.Exec(`INSERT INTO remarks (pupil_id, kind, body, given_on) VALUES ($1, 'praise', 'Молодец', '2026-11-27')`, c.dasha)
+	meeting := f.Insert(`INSERT INTO events (school_id, class_id, kind, title, starts_at) VALUES ($1, $2, 'meeting', 'Собрание', '2026-11-30 18:30+03') RETURNING id`,
+		f.ID, c.homeroom)
+	f.Exec(`INSERT INTO events (school_id, kind, title, starts_at) VALUES ($1, 'event', 'Концерт', '2026-12-01 12:00+03')`, f.ID) // too far
+	f.Exec(`INSERT INTO event_rsvps (event_id, account_id, answer) VALUES ($1, $2, 'yes')`, meeting, c.mum)
 
 	ds := c.digests(lateFriday, c.mum)
 	if len(ds) != 1 || ds[0].Account != c.mum || ds[0].Language != "ru" || ds[0].Settings.DigestTime.String() != "19:00" || len(ds[0].Children) != 2 {
@@ -109,22 +109,22 @@ func TestDigestPerSchoolDay(t *testing.T) {
 func TestDigestAccess(t *testing.T) {
 	c := newTwoSchools(t)
 	f := c.fixture
-	f.grade(c.math, c.dasha, "2026-11-27", 5, 1)
+	f.Grade(c.math, c.dasha, "2026-11-27", 5, 1)
 
-	unlinked := f.guardian(c.maxim) // revoked from Даша, still linked to Максим
-	f.exec(`UPDATE account_links SET revoked_at = '2026-11-20', revoked_by = 'school' WHERE id = $1`, f.link(unlinked, c.dasha, diary.RoleGuardian))
-	dad := f.account()
-	dadLink := f.link(dad, c.dasha, diary.RoleGuardian)
-	grandma := f.account()
-	f.exec(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from, valid_until)
+	unlinked := f.Guardian(c.maxim) // revoked from Даша, still linked to Максим
+	f.Exec(`UPDATE account_links SET revoked_at = '2026-11-20', revoked_by = 'school' WHERE id = $1`, f.Link(unlinked, c.dasha, diary.RoleGuardian))
+	dad := f.Account()
+	dadLink := f.Link(dad, c.dasha, diary.RoleGuardian)
+	grandma := f.Account()
+	f.Exec(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from, valid_until)
 	        VALUES ($1, $2, 'trusted', $3, '2026-11-01', '2027-08-31')`, grandma, c.dasha, dadLink)
-	f.exec(`UPDATE account_links SET revoked_at = '2026-11-20', revoked_by = 'school' WHERE id = $1`, dadLink)
-	blocked := f.guardian(c.dasha)
-	f.exec(`UPDATE accounts SET blocked_at = '2026-11-20' WHERE id = $1`, blocked)
-	expired := f.guardian(c.dasha)
-	f.exec(`UPDATE account_links SET valid_until = '2026-11-27 20:00+03' WHERE account_id = $1`, expired)
-	petyasMum := f.guardian(c.petya) // Петя has nothing today: an empty digest
-	stranger := f.account()
+	f.Exec(`UPDATE account_links SET revoked_at = '2026-11-20', revoked_by = 'school' WHERE id = $1`, dadLink)
+	blocked := f.Guardian(c.dasha)
+	f.Exec(`UPDATE accounts SET blocked_at = '2026-11-20' WHERE id = $1`, blocked)
+	expired := f.Guardian(c.dasha)
+	f.Exec(`UPDATE account_links SET valid_until = '2026-11-27 20:00+03' WHERE account_id = $1`, expired)
+	petyasMum := f.Guardian(c.petya) // Петя has nothing today: an empty digest
+	stranger := f.Account()
 
 	ds := c.digests(lateFriday, stranger, petyasMum, blocked, grandma, unlinked, dad, expired, c.mum)
 	var got []diary.AccountID
@@ -152,7 +152,7 @@ func TestDigestQueriesDoNotGrowWithTheBatch(t *testing.T) {
 	f := c.fixture
 	accounts := []diary.AccountID{c.mum}
 	for range 49 {
-		accounts = append(accounts, f.guardian(f.pupil("Ученик", "Новый", c.homeroom, c.math)))
+		accounts = append(accounts, f.Guardian(f.Pupil("Ученик", "Новый", c.homeroom, c.math)))
 	}
 	counter := &queryCounter{}
 	store := tracedStore(t, f.db, counter)
@@ -230,17 +230,17 @@ func TestWeeklySummaries(t *testing.T) {
 		{c.russian, "2026-11-23", 5, 1}, // this week only
 		{c.russian, "2026-11-30", 2, 1}, // next week
 	} {
-		f.grade(g.class, c.dasha, g.date, g.score, g.weight)
+		f.Grade(g.class, c.dasha, g.date, g.score, g.weight)
 	}
-	f.exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status, excused) VALUES
+	f.Exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status, excused) VALUES
 	        ($1, $2, '2026-11-24', NULL, 'absent', true), ($1, $2, '2026-11-25', 2, 'absent', false),
 	        ($1, $2, '2026-11-26', 1, 'late', false), ($1, $2, '2026-11-20', NULL, 'absent', false)`, c.homeroom, c.dasha)
-	f.exec(`INSERT INTO remarks (pupil_id, kind, body, given_on) VALUES ($1, 'praise', 'Молодец', '2026-11-23'),
+	f.Exec(`INSERT INTO remarks (pupil_id, kind, body, given_on) VALUES ($1, 'praise', 'Молодец', '2026-11-23'),
 	        ($1, 'warning', 'Без формы', '2026-11-29'), ($1, 'praise', 'Прошлая неделя', '2026-11-22')`, c.dasha)
-	f.exec(`INSERT INTO diary_signatures (pupil_id, week_start, account_id) VALUES ($1, '2026-11-23', $2)`, c.dasha, c.mum)
-	dad := f.guardian(c.dasha)
-	grandma := f.account()
-	f.exec(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from)
+	f.Exec(`INSERT INTO diary_signatures (pupil_id, week_start, account_id) VALUES ($1, '2026-11-23', $2)`, c.dasha, c.mum)
+	dad := f.Guardian(c.dasha)
+	grandma := f.Account()
+	f.Exec(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from)
 	        SELECT $1, $2, 'trusted', id, '2026-11-01' FROM account_links WHERE account_id = $3`, grandma, c.dasha, dad)
 
 	sunday := time.Date(2026, 11, 29, 19, 0, 0, 0, moscow)
@@ -287,16 +287,14 @@ func TestWeeklySummaries(t *testing.T) {
 func TestDigestOfTheDemoSchool(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := &fixture{t: t, db: diarytest.New(t)}
 	thursday := day("2026-11-26")
-	school, err := demo.Seed(ctx, f.db, thursday)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, school := diarytest.Demo(t, thursday)
+	f := &fixture{t: t, db: db,
+		school: diarytest.SchoolOf[diary.ClassID, diary.PersonID, diary.AccountID, diary.Role](t, db, demo.SchoolSourcedID)}
 	store := diary.NewStore(f.db)
-	mum := f.account()
+	mum := f.Account()
 	for _, p := range []string{demo.Dasha, demo.Maxim} {
-		f.link(mum, diary.PersonID(school.Pupils[p]), diary.RoleGuardian)
+		f.Link(mum, diary.PersonID(school.Pupils[p]), diary.RoleGuardian)
 	}
 	ds, err := store.Digests(ctx, []diary.AccountID{mum}, time.Date(2026, 11, 26, 19, 0, 0, 0, moscow))
 	if err != nil || len(ds) != 1 || len(ds[0].Children) != 2 {

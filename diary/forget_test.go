@@ -13,7 +13,7 @@ func TestForget(t *testing.T) {
 	ctx := context.Background()
 	pending, _ := f.store.Invite(ctx, f.mum, f.pupils[0])
 	f.plan(diary.Outgoing{Key: "digest:mum", Kind: diary.MessageDigest, Account: f.mum, ChatID: 1})
-	f.exec(`INSERT INTO conversations (account_id, flow, expires_at) VALUES ($1, 'x', now() + interval '1 hour')`, f.mum)
+	f.Exec(`INSERT INTO conversations (account_id, flow, expires_at) VALUES ($1, 'x', now() + interval '1 hour')`, f.mum)
 	f.now = time.Date(2026, 11, 28, 10, 0, 0, 0, moscow) // a Saturday: the week can be signed
 	if err := f.store.SignWeek(ctx, f.mum, f.pupils[0], day("2026-11-23")); err != nil {
 		t.Fatal(err)
@@ -22,7 +22,7 @@ func TestForget(t *testing.T) {
 	if err := f.db.QueryRow(ctx, `SELECT telegram_user_id FROM accounts WHERE id = $1`, f.mum).Scan(&user); err != nil {
 		t.Fatal(err)
 	}
-	f.exec(`INSERT INTO link_attempts (telegram_user_id, succeeded) VALUES ($1, true)`, user)
+	f.Exec(`INSERT INTO link_attempts (telegram_user_id, succeeded) VALUES ($1, true)`, user)
 
 	got, err := f.store.Forget(ctx, f.mum)
 	if err != nil {
@@ -54,7 +54,7 @@ func TestForget(t *testing.T) {
 	if _, err := f.store.PupilAccess(ctx, f.petya, f.pupils[0]); err != nil {
 		t.Errorf("the pupil lost access: %v", err)
 	}
-	_, err = f.store.Redeem(ctx, f.account(), 99, pending.Code)
+	_, err = f.store.Redeem(ctx, f.Account(), 99, pending.Code)
 	wantCode(t, err, diary.EINVALID)
 	if n := f.count(`SELECT count(*) FROM audit_log WHERE action = 'account.forget' AND account_id IS NULL`); n != 1 {
 		t.Errorf("%d audit rows of the forgetting", n)
@@ -70,14 +70,14 @@ func TestPurge(t *testing.T) {
 	// person, an account with nothing left, a fanned-out notice, a typed code.
 	old := f.now.Add(-100 * 24 * time.Hour)
 	sent := f.plan(diary.Outgoing{Key: "old", Kind: diary.MessageDigest, Account: f.dad, ChatID: 1})
-	f.exec(`UPDATE outbox SET status = 'sent', sent_at = $2, created_at = $2 WHERE id = $1`, sent, old)
+	f.Exec(`UPDATE outbox SET status = 'sent', sent_at = $2, created_at = $2 WHERE id = $1`, sent, old)
 	waiting := f.plan(diary.Outgoing{Key: "waiting", Kind: diary.MessageDigest, Account: f.dad, ChatID: 1})
-	f.exec(`UPDATE outbox SET created_at = $2 WHERE id = $1`, waiting, old)
-	f.exec(`UPDATE account_links SET revoked_at = $2, revoked_by = 'self' WHERE id = $1`, f.linkOf(f.mum), old)
-	f.exec(`UPDATE account_links SET revoked_at = $2, revoked_by = 'guardian' WHERE account_id = $1`, f.gran, old)
-	f.exec(`UPDATE accounts SET last_seen_at = $2 WHERE id IN ($1, $3)`, f.mum, old, f.gran)
-	f.exec(`UPDATE link_codes SET used_at = $1, created_at = $1::timestamptz - interval '1 day', expires_at = $1::timestamptz + interval '1 day'`, old)
-	f.exec(`INSERT INTO link_attempts (telegram_user_id, attempted_at, succeeded) VALUES (1, $1, false), (1, $2, false)`,
+	f.Exec(`UPDATE outbox SET created_at = $2 WHERE id = $1`, waiting, old)
+	f.Exec(`UPDATE account_links SET revoked_at = $2, revoked_by = 'self' WHERE id = $1`, f.linkOf(f.mum), old)
+	f.Exec(`UPDATE account_links SET revoked_at = $2, revoked_by = 'guardian' WHERE account_id = $1`, f.gran, old)
+	f.Exec(`UPDATE accounts SET last_seen_at = $2 WHERE id IN ($1, $3)`, f.mum, old, f.gran)
+	f.Exec(`UPDATE link_codes SET used_at = $1, created_at = $1::timestamptz - interval '1 day', expires_at = $1::timestamptz + interval '1 day'`, old)
+	f.Exec(`INSERT INTO link_attempts (telegram_user_id, attempted_at, succeeded) VALUES (1, $1, false), (1, $2, false)`,
 		f.now.Add(-25*time.Hour), f.now.Add(-time.Hour))
 
 	got, err := f.store.Purge(ctx, diary.DefaultRetention)

@@ -14,21 +14,21 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 func TestGradeReport(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	math7a, rus7a := f.section("7А Математика", "Математика"), f.section("7А Русский язык", "Русский язык")
-	term1, _ := f.terms()
-	dasha := f.pupil("Алёшина", "Дарья", math7a, rus7a)
-	mum := f.guardian(dasha)
-	f.grade(math7a, dasha, "2026-11-10", 5, 1)
-	f.grade(math7a, dasha, "2026-11-20", 3, 2) // a test weighs double
-	f.grade(rus7a, dasha, "2026-11-12", 4, 1)
-	f.grade(math7a, dasha, "2026-10-20", 2, 1) // term 1: outside November
-	f.exec(`INSERT INTO grades (class_id, pupil_id, session_id, kind, score, graded_on) VALUES ($1, $2, $3, 'term', 4, '2026-10-25')`,
+	math7a, rus7a := f.Section("7А Математика", "Математика"), f.Section("7А Русский язык", "Русский язык")
+	term1, _ := f.Terms()
+	dasha := f.Pupil("Алёшина", "Дарья", math7a, rus7a)
+	mum := f.Guardian(dasha)
+	f.Grade(math7a, dasha, "2026-11-10", 5, 1)
+	f.Grade(math7a, dasha, "2026-11-20", 3, 2) // a test weighs double
+	f.Grade(rus7a, dasha, "2026-11-12", 4, 1)
+	f.Grade(math7a, dasha, "2026-10-20", 2, 1) // term 1: outside November
+	f.Exec(`INSERT INTO grades (class_id, pupil_id, session_id, kind, score, graded_on) VALUES ($1, $2, $3, 'term', 4, '2026-10-25')`,
 		math7a, dasha, term1)
 	// Four more pupils with math grades: five in all, so 7А's math average shows;
 	// Russian has only Даша.
 	for i := range 4 {
-		p := f.pupil("Ученик", fmt.Sprint(i), math7a, rus7a)
-		f.grade(math7a, p, "2026-11-11", 4, 1)
+		p := f.Pupil("Ученик", fmt.Sprint(i), math7a, rus7a)
+		f.Grade(math7a, p, "2026-11-11", 4, 1)
 	}
 
 	r, err := f.store.Grades(ctx, f.access(mum, dasha), day("2026-11-01"), day("2026-11-30"))
@@ -81,19 +81,19 @@ func TestGradeReport(t *testing.T) {
 func TestClassAverageNeedsFivePupils(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	math7b := f.section("7Б Математика", "Математика")
-	petya := f.pupil("Ёлкин", "Пётр", math7b)
-	dad := f.guardian(petya)
-	f.grade(math7b, petya, "2026-11-10", 5, 1)
+	math7b := f.Section("7Б Математика", "Математика")
+	petya := f.Pupil("Ёлкин", "Пётр", math7b)
+	dad := f.Guardian(petya)
+	f.Grade(math7b, petya, "2026-11-10", 5, 1)
 	others := make([]diary.PersonID, 4)
 	for i := range others {
-		others[i] = f.pupil("Ученик", fmt.Sprint(i), math7b)
+		others[i] = f.Pupil("Ученик", fmt.Sprint(i), math7b)
 	}
 	for i, p := range others[:3] {
-		f.grade(math7b, p, "2026-11-10", float64(2+i), 1)
+		f.Grade(math7b, p, "2026-11-10", float64(2+i), 1)
 	}
 	// Many grades from few pupils do not count as many pupils.
-	f.grade(math7b, others[0], "2026-11-11", 2, 1)
+	f.Grade(math7b, others[0], "2026-11-11", 2, 1)
 
 	shown := func() bool {
 		r, err := f.store.Grades(ctx, f.access(dad, petya), day("2026-11-01"), day("2026-11-30"))
@@ -105,7 +105,7 @@ func TestClassAverageNeedsFivePupils(t *testing.T) {
 	if shown() {
 		t.Fatal("class average shown with 4 graded pupils")
 	}
-	f.grade(math7b, others[3], "2026-11-12", 4, 1)
+	f.Grade(math7b, others[3], "2026-11-12", 4, 1)
 	if !shown() {
 		t.Fatal("class average hidden with 5 graded pupils")
 	}

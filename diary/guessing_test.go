@@ -34,7 +34,7 @@ func TestHundredThousandGuessesFindNothing(t *testing.T) {
 	)
 	accounts := make([]diary.AccountID, users)
 	for i := range accounts {
-		accounts[i] = f.account()
+		accounts[i] = f.Account()
 	}
 	var (
 		done, checked, locked, linked atomic.Int64
@@ -95,7 +95,7 @@ SELECT coalesce(max(n), 0) FROM (
 	if err != nil || worst > diary.MaxCodeAttempts {
 		t.Errorf("a user had %d wrong codes checked within 15 minutes (%v), want at most %d", worst, err, diary.MaxCodeAttempts)
 	}
-	if _, err := f.store.Redeem(ctx, f.account(), 1, codes[0].Code); err != nil {
+	if _, err := f.store.Redeem(ctx, f.Account(), 1, codes[0].Code); err != nil {
 		t.Errorf("a code handed out no longer works: %v", err)
 	}
 }

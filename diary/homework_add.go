@@ -73,9 +73,8 @@ LIMIT 1`
 
 // NewHomework is homework a teacher sets for a section class.
 type NewHomework struct {
-	Class ClassID
-	Due   time.Time // zero: the class's next lesson
-	Text  string
+	Due  time.Time // zero: the class's next lesson
+	Text string
 }
 
 // AddedHomework is what AddHomework wrote.
@@ -85,48 +84,51 @@ type AddedHomework struct {
 	Notified bool // due today or tomorrow: pupils and families are told now
 }
 
-// AddHomework sets homework for a subject class the teacher teaches. Homework
-// due today or tomorrow is told to the class's pupils and families at once;
-// later homework shows in the diary and the evening digest.
-func (s *Store) AddHomework(ctx context.Context, account AccountID, h NewHomework) (AddedHomework, error) {
-	h.Text = strings.TrimSpace(h.Text)
-	if err := CheckHomeworkText(h.Text); err != nil {
+// AddHomework sets homework for the subject class of the teacher's access.
+// Homework due today or tomorrow is told to the class's pupils and families at
+// once; later homework shows in the diary and the evening digest.
+func (s *Store) AddHomework(ctx context.Context, a TeacherAccess, h NewHomework) (AddedHomework, error) {
+	if err := a.validClass(); err != nil {
 		return AddedHomework{}, err
 	}
-	a, err := s.TeacherClassAccess(ctx, account, h.Class)
-	if err != nil {
+	h.Text = strings.TrimSpace(h.Text)
+	if err := CheckHomeworkText(h.Text); err != nil {
 		return AddedHomework{}, err
 	}
 	today := s.Today(a.School)
 	added := AddedHomework{Due: h.Due}
 	if added.Due.IsZero() {
-		if added.Due, err = s.nextLesson(ctx, h.Class, today); err != nil {
+		var err error
+		if added.Due, err = s.nextLesson(ctx, a.Class, today); err != nil {
 			return AddedHomework{}, err
 		}
 	}
 	if err := CheckHomeworkDue(today, added.Due); err != nil {
 		return AddedHomework{}, err
 	}
-	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if err := s.stillTeaches(ctx, tx, a.LinkID, LessonRef{Class: a.Class}); err != nil {
+			return err
+		}
 		// Only a subject class has homework: a homeroom has no lessons of its own.
 		const q = `
 INSERT INTO assignments (class_id, kind, description, assigned_on, due_on, created_by, created_at, updated_at)
 SELECT id, 'homework', $2, $3, $4, $5, $6, $6 FROM classes WHERE id = $1 AND kind = 'section'
 RETURNING id`
-		err := tx.QueryRow(ctx, q, h.Class, h.Text, today, added.Due, a.Teacher.ID, s.Now()).Scan(&added.ID)
+		err := tx.QueryRow(ctx, q, a.Class, h.Text, today, added.Due, a.Teacher.ID, s.Now()).Scan(&added.ID)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return Errorf(EINVALID, "class %d is not a subject class", h.Class)
+			return Errorf(EINVALID, "class %d is not a subject class", a.Class)
 		}
 		if err != nil {
-			return fmt.Errorf("add homework to class %d: %w", h.Class, err)
+			return fmt.Errorf("add homework to class %d: %w", a.Class, err)
 		}
 		if added.Notified = !added.Due.After(today.AddDate(0, 0, 1)); added.Notified {
-			n := NewNotice{Kind: NoticeHomework, School: a.School.ID, Class: h.Class, Ref: added.ID, Author: a.Teacher.ID}
+			n := NewNotice{Kind: NoticeHomework, School: a.School.ID, Class: a.Class, Ref: added.ID, Author: a.Teacher.ID}
 			if _, err := s.addNotice(ctx, tx, n); err != nil {
 				return err
 			}
 		}
-		return s.audit(ctx, tx, AuditEntry{Account: account, Teacher: a.Teacher.ID, Action: "homework.add", Class: h.Class,
+		return s.audit(ctx, tx, AuditEntry{Account: a.Account, Teacher: a.Teacher.ID, Action: "homework.add", Class: a.Class,
 			Ref: added.ID, Detail: map[string]any{"due": added.Due.Format(time.DateOnly)}})
 	})
 	if err != nil {

@@ -41,16 +41,20 @@ type AddedLessonChange struct {
 	Notified bool // for today or tomorrow: pupils and families are told now
 }
 
-// AddLessonChange records a change to a lesson of a class the teacher teaches,
-// replacing an earlier change of the same lesson. A change for today or
-// tomorrow (or a lesson moved to one of them) is told to the class at once.
-func (s *Store) AddLessonChange(ctx context.Context, account AccountID, c NewLessonChange) (AddedLessonChange, error) {
-	c.Room, c.Note = strings.TrimSpace(c.Room), strings.TrimSpace(c.Note)
-	if err := c.checkFields(); err != nil {
+// AddLessonChange records a change to a lesson of the class of the teacher's
+// access (a change naming another class is refused), replacing an earlier
+// change of the same lesson. A change for today or tomorrow (or a lesson moved
+// to one of them) is told to the class at once.
+func (s *Store) AddLessonChange(ctx context.Context, a TeacherAccess, c NewLessonChange) (AddedLessonChange, error) {
+	if err := a.validClass(); err != nil {
 		return AddedLessonChange{}, err
 	}
-	a, err := s.TeacherClassAccess(ctx, account, c.Class)
-	if err != nil {
+	if c.Class != a.Class {
+		return AddedLessonChange{}, refuse(EFORBIDDEN, ReasonNotYourClass, nil, "a change to class %d with access to class %d",
+			c.Class, a.Class)
+	}
+	c.Room, c.Note = strings.TrimSpace(c.Room), strings.TrimSpace(c.Note)
+	if err := c.checkFields(); err != nil {
 		return AddedLessonChange{}, err
 	}
 	today := s.Today(a.School)
@@ -58,7 +62,10 @@ func (s *Store) AddLessonChange(ctx context.Context, account AccountID, c NewLes
 		return AddedLessonChange{}, err
 	}
 	var added AddedLessonChange
-	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if err := s.stillTeaches(ctx, tx, a.LinkID, LessonRef{Class: a.Class}); err != nil {
+			return err
+		}
 		if c.Kind == ChangeSubstitute {
 			if err := checkSubstitute(ctx, tx, a.School.ID, c.Substitute); err != nil {
 				return err
@@ -90,7 +97,7 @@ RETURNING id, xmax = 0`
 				return err
 			}
 		}
-		return s.audit(ctx, tx, AuditEntry{Account: account, Teacher: a.Teacher.ID, Action: "lesson.change", Class: c.Class,
+		return s.audit(ctx, tx, AuditEntry{Account: a.Account, Teacher: a.Teacher.ID, Action: "lesson.change", Class: c.Class,
 			Ref: added.ID, Detail: c.auditDetail()})
 	})
 	if err != nil {

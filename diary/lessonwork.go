@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // A teacher's work at a lesson: the lessons of their day, the class list of
@@ -44,94 +43,67 @@ func (l TeacherLesson) Ref() LessonRef {
 	return LessonRef{Class: l.Class, Date: l.Date, Period: l.Period}
 }
 
-// teacherLessonsSQL is the lessons of one day ($2): those of the timetable at
-// their slot, with their change, and those moved in from another day. Each
-// filter is off at 0: the lessons of a teacher ($1, as the timetable's teacher
-// or as the substitute), of a class ($3), at a period ($4).
-const teacherLessonsSQL = `
-WITH slots AS (
-    SELECT t.class_id, t.period, t.starts_at, t.ends_at, t.subject_id, t.room, t.teacher_id,
-           ch.kind, ch.substitute_teacher_id, ch.room AS new_room, ch.moved_to_date, ch.moved_to_period, ch.note,
-           NULL::date AS moved_from, NULL::smallint AS moved_from_period
-    FROM timetable_entries t
-    LEFT JOIN lesson_changes ch ON ch.class_id = t.class_id AND ch.lesson_date = $2::date AND ch.period = t.period
-    WHERE t.weekday = extract(isodow FROM $2::date)::smallint AND t.valid @> $2::date
-      AND ($3::bigint = 0 OR t.class_id = $3) AND ($4::int = 0 OR t.period = $4)
-    UNION ALL
-    SELECT ch.class_id, ch.moved_to_period, coalesce(bell.starts_at, t.starts_at), coalesce(bell.ends_at, t.ends_at),
-           t.subject_id, t.room, t.teacher_id,
-           'moved', ch.substitute_teacher_id, ch.room, NULL, NULL, ch.note, ch.lesson_date, ch.period
-    FROM lesson_changes ch
-    JOIN timetable_entries t ON t.class_id = ch.class_id AND t.period = ch.period
-         AND t.weekday = extract(isodow FROM ch.lesson_date)::smallint AND t.valid @> ch.lesson_date
-    LEFT JOIN LATERAL (SELECT b.starts_at, b.ends_at FROM timetable_entries b
-                       WHERE b.class_id = ch.class_id AND b.period = ch.moved_to_period AND b.valid @> ch.moved_to_date
-                       LIMIT 1) bell ON true
-    WHERE ch.kind = 'moved' AND ch.moved_to_date = $2::date
-      AND ($3::bigint = 0 OR ch.class_id = $3) AND ($4::int = 0 OR ch.moved_to_period = $4)
-)
-SELECT l.class_id, c.title, sub.name, l.period, l.starts_at, l.ends_at, l.room,
-       tp.id, tp.family_name, tp.given_name, tp.middle_name,
-       l.kind, sp.id, sp.family_name, sp.given_name, sp.middle_name,
-       l.new_room, l.moved_to_date, l.moved_to_period, l.note, l.moved_from, l.moved_from_period,
-       s.id, s.name, s.time_zone, s.grade_min, s.grade_max
-FROM slots l
+// lessonsOnSQL is the lessons of one day ($2) of the classes of my, which the
+// query that ends with it defines: those of the timetable at their slot, with
+// their change, and those moved in from another day. Each filter is off at 0:
+// the lessons of a teacher ($1, as the timetable's teacher or as the
+// substitute), at a period ($3).
+const lessonsOnSQL = `
+SELECT ` + lessonColumns + `,
+       c.title, s.id, s.name, s.time_zone, s.grade_min, s.grade_max
+FROM ` + lessonsFrom + `
 JOIN classes c ON c.id = l.class_id
 JOIN schools s ON s.id = c.school_id
-JOIN subjects sub ON sub.id = l.subject_id
-LEFT JOIN people tp ON tp.id = l.teacher_id
-LEFT JOIN people sp ON sp.id = l.substitute_teacher_id
-WHERE $1::bigint = 0 OR l.teacher_id = $1 OR l.substitute_teacher_id = $1
+WHERE ($1::bigint = 0 OR l.teacher_id = $1 OR l.substitute_teacher_id = $1) AND ($3::int = 0 OR l.period = $3)
 ORDER BY l.period, l.starts_at, c.title, l.moved_from NULLS FIRST`
 
-// lessonsOn runs teacherLessonsSQL.
+// teacherLessonsSQL is lessonsOnSQL of the classes the teacher ($1) has in the
+// timetable or substitutes at that day, lessonsOfClassSQL of one class ($4).
+// Two statements, so that PostgreSQL keeps a plan of each: a plan for both
+// would cost more than one made for the call, and it would plan every call.
+const (
+	teacherLessonsSQL = `
+WITH my AS (
+    SELECT 1 AS n, k.class_id, $2::date AS from_day, $2::date AS to_day FROM (
+        SELECT t.class_id FROM timetable_entries t WHERE t.teacher_id = $1::bigint
+        UNION
+        SELECT ch.class_id FROM lesson_changes ch
+        WHERE ch.substitute_teacher_id = $1 AND $2::date IN (ch.lesson_date, ch.moved_to_date)) k)` + lessonsOnSQL
+	lessonsOfClassSQL = `
+WITH my AS NOT MATERIALIZED (SELECT 1 AS n, $4::bigint AS class_id, $2::date AS from_day, $2::date AS to_day)` + lessonsOnSQL
+)
+
+// lessonsOn reads the lessons of a day of a class, or with class 0 of a
+// teacher; with a teacher and a class, the teacher's of the class; with a
+// period, those at the period.
 func (s *Store) lessonsOn(ctx context.Context, teacher PersonID, day time.Time, class ClassID, period int) ([]TeacherLesson, error) {
-	rows, _ := s.db.Query(ctx, teacherLessonsSQL, teacher, day, class, period)
-	lessons, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (TeacherLesson, error) {
-		return scanTeacherLesson(row, day)
-	})
+	query, args := teacherLessonsSQL, []any{teacher, day, period}
+	if class != 0 {
+		query, args = lessonsOfClassSQL, append(args, class)
+	}
+	rows, _ := s.db.Query(ctx, query, args...)
+	lessons, err := pgx.CollectRows(rows, scanTeacherLesson)
 	if err != nil {
 		return nil, fmt.Errorf("lessons of %s: %w", day.Format(time.DateOnly), err)
 	}
 	return lessons, nil
 }
 
-func scanTeacherLesson(row pgx.CollectableRow, day time.Time) (TeacherLesson, error) {
+// scanTeacherLesson reads a row of lessonsOnSQL: the lesson as its
+// teacher sees it, its class's title and its school.
+func scanTeacherLesson(row pgx.CollectableRow) (TeacherLesson, error) {
 	var (
-		l                     = TeacherLesson{Lesson: Lesson{Date: day}}
-		period                int16
-		starts, ends          pgtype.Time
-		teacher, sub          nullPerson
-		kind, room, note      *string
-		movedTo, movedFrom    *time.Time
-		movedPeriod, fromSlot *int16
-		zone                  string
-		gradeMin, gradeMax    int16
+		r                  lessonRow
+		l                  TeacherLesson
+		zone               string
+		gradeMin, gradeMax int16
 	)
-	err := row.Scan(&l.Class, &l.ClassTitle, &l.Subject, &period, &starts, &ends, &l.Room,
-		&teacher.id, &teacher.family, &teacher.given, &teacher.middle,
-		&kind, &sub.id, &sub.family, &sub.given, &sub.middle,
-		&room, &movedTo, &movedPeriod, &note, &movedFrom, &fromSlot,
-		&l.School.ID, &l.School.Name, &zone, &gradeMin, &gradeMax)
+	err := row.Scan(append(r.dest(), &l.ClassTitle, &l.School.ID, &l.School.Name, &zone, &gradeMin, &gradeMax)...)
 	if err != nil {
 		return l, err
 	}
-	l.Period, l.Starts, l.Ends = int(period), clock(starts), clock(ends)
-	l.Teacher = teacher.person()
+	l.Lesson = r.lesson()
 	l.School.GradeMin, l.School.GradeMax = int(gradeMin), int(gradeMax)
-	if kind != nil {
-		c := &LessonChange{Kind: ChangeKind(*kind), Substitute: sub.person(), Room: deref(room), Note: deref(note)}
-		if movedTo != nil && movedPeriod != nil {
-			c.MovedTo, c.MovedToPeriod = *movedTo, int(*movedPeriod)
-		}
-		if movedFrom != nil && fromSlot != nil {
-			c.MovedFrom, c.MovedFromPeriod = *movedFrom, int(*fromSlot)
-		}
-		l.Change = c
-		if c.Room != "" {
-			l.Room = c.Room
-		}
-	}
 	l.School.Location, err = location(zone)
 	return l, err
 }
@@ -155,35 +127,35 @@ func (s *Store) ClassLessons(ctx context.Context, a TeacherAccess, day time.Time
 	return s.lessonsOn(ctx, 0, day, a.Class, 0)
 }
 
-// lessonAccess answers "may this teacher act at this lesson?": the lesson must
-// be held at that slot, and the teacher must teach its class or substitute at
-// it. A class the teacher has nothing to do with is EFORBIDDEN whether or not
-// the lesson exists.
-func (s *Store) lessonAccess(ctx context.Context, account AccountID, ref LessonRef) (TeacherAccess, TeacherLesson, error) {
+// LessonAccess answers "may this teacher act at this lesson now?": the lesson
+// must be held at that slot, and the teacher must teach its class or
+// substitute at it. A class the teacher has nothing to do with is EFORBIDDEN
+// whether or not the lesson exists. The value it makes is what the class list
+// and the marks of the lesson take.
+func (s *Store) LessonAccess(ctx context.Context, account AccountID, ref LessonRef) (LessonAccess, error) {
 	if err := ref.check(); err != nil {
-		return TeacherAccess{}, TeacherLesson{}, err
+		return LessonAccess{}, err
 	}
 	a, classes, err := s.TeacherClasses(ctx, account)
 	if err != nil {
-		return TeacherAccess{}, TeacherLesson{}, err
+		return LessonAccess{}, err
 	}
 	lessons, err := s.lessonsOn(ctx, 0, ref.Date, ref.Class, ref.Period)
 	if err != nil {
-		return TeacherAccess{}, TeacherLesson{}, err
+		return LessonAccess{}, err
 	}
 	teaches := slices.ContainsFunc(classes, func(c TeacherClass) bool { return c.ID == ref.Class })
 	i := slices.IndexFunc(lessons, func(l TeacherLesson) bool { return l.Held() })
 	switch {
 	case i >= 0 && (teaches || substitutes(lessons[i], a.Teacher.ID)):
 	case !teaches:
-		return TeacherAccess{}, TeacherLesson{}, refuse(EFORBIDDEN, ReasonNotYourClass, nil, "teacher %d does not teach class %d",
+		return LessonAccess{}, refuse(EFORBIDDEN, ReasonNotYourClass, nil, "teacher %d does not teach class %d",
 			a.Teacher.ID, ref.Class)
 	default:
-		return TeacherAccess{}, TeacherLesson{}, Errorf(ENOTFOUND, "class %d has no lesson held at period %d on %s",
+		return LessonAccess{}, Errorf(ENOTFOUND, "class %d has no lesson held at period %d on %s",
 			ref.Class, ref.Period, ref.Date.Format(time.DateOnly))
 	}
-	a.Class, a.School = ref.Class, lessons[i].School
-	return a, lessons[i], nil
+	return LessonAccess{Account: account, LinkID: a.LinkID, Teacher: a.Teacher, Lesson: lessons[i], checked: true}, nil
 }
 
 func substitutes(l TeacherLesson, teacher PersonID) bool {
@@ -192,7 +164,6 @@ func substitutes(l TeacherLesson, teacher PersonID) bool {
 
 // Roster is the class list of one lesson with what each pupil got there.
 type Roster struct {
-	Access TeacherAccess // Access.School has the grading scale
 	Lesson TeacherLesson
 	Pupils []RosterPupil // in Russian alphabetical order
 }
@@ -219,11 +190,11 @@ WHERE e.class_id = $1 AND e.role = 'student' AND e.active
 ORDER BY p.family_name, p.given_name, p.middle_name, p.id`
 
 // ClassRoster returns the class list of a lesson the teacher may act at.
-func (s *Store) ClassRoster(ctx context.Context, account AccountID, ref LessonRef) (Roster, error) {
-	a, l, err := s.lessonAccess(ctx, account, ref)
-	if err != nil {
+func (s *Store) ClassRoster(ctx context.Context, a LessonAccess) (Roster, error) {
+	if err := a.valid(); err != nil {
 		return Roster{}, err
 	}
+	ref := a.Lesson.Ref()
 	rows, _ := s.db.Query(ctx, rosterSQL, ref.Class, ref.Date, ref.Period)
 	pupils, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (RosterPupil, error) {
 		var p RosterPupil
@@ -233,5 +204,5 @@ func (s *Store) ClassRoster(ctx context.Context, account AccountID, ref LessonRe
 	if err != nil {
 		return Roster{}, fmt.Errorf("roster of class %d: %w", ref.Class, err)
 	}
-	return Roster{Access: a, Lesson: l, Pupils: pupils}, nil
+	return Roster{Lesson: a.Lesson, Pupils: pupils}, nil
 }

@@ -22,23 +22,23 @@ type teaching struct {
 
 func newTeaching(t *testing.T) *teaching {
 	f := &teaching{fixture: newFixture(t), pupils: map[string]diary.PersonID{}}
-	f.c7a, f.c7b = f.homeroom("7А"), f.homeroom("7Б")
-	f.math7a, f.rus7b = f.section("7А Математика", "Математика"), f.section("7Б Русский язык", "Русский язык")
-	f.ivanova = f.teacher("Иванова", "Мария", f.c7a, f.math7a)
-	f.petrova = f.teacher("Петрова", "Анна", f.c7b, f.rus7b)
-	f.ivanovaAcc, f.petrovaAcc = f.account(), f.account()
-	f.link(f.ivanovaAcc, f.ivanova, diary.RoleTeacher)
-	f.link(f.petrovaAcc, f.petrova, diary.RoleTeacher)
+	f.c7a, f.c7b = f.Homeroom("7А"), f.Homeroom("7Б")
+	f.math7a, f.rus7b = f.Section("7А Математика", "Математика"), f.Section("7Б Русский язык", "Русский язык")
+	f.ivanova = f.Teacher("Иванова", "Мария", f.c7a, f.math7a)
+	f.petrova = f.Teacher("Петрова", "Анна", f.c7b, f.rus7b)
+	f.ivanovaAcc, f.petrovaAcc = f.Account(), f.Account()
+	f.Link(f.ivanovaAcc, f.ivanova, diary.RoleTeacher)
+	f.Link(f.petrovaAcc, f.petrova, diary.RoleTeacher)
 	// Out of alphabetical order on purpose; Ё sorts right after Е.
 	for _, name := range []string{"Ёлкин", "Алёшина", "Егорова", "Борисов"} {
-		f.pupils[name] = f.pupil(name, "Имя", f.c7a, f.math7a)
+		f.pupils[name] = f.Pupil(name, "Имя", f.c7a, f.math7a)
 	}
-	f.maxim = f.pupil("Алёшин", "Максим", f.c7b, f.rus7b)
-	f.lesson(f.math7a, 5, 1, "08:30", "09:15", "Математика", f.ivanova, "214")
-	f.lesson(f.math7a, 5, 2, "09:25", "10:10", "Математика", f.ivanova, "214")
-	f.lesson(f.math7a, 6, 1, "08:30", "09:15", "Математика", f.ivanova, "214")
-	f.lesson(f.math7a, 1, 1, "08:30", "09:15", "Математика", f.ivanova, "214")
-	f.lesson(f.rus7b, 5, 3, "10:30", "11:15", "Русский язык", f.petrova, "301")
+	f.maxim = f.Pupil("Алёшин", "Максим", f.c7b, f.rus7b)
+	f.Lesson(f.math7a, 5, 1, "08:30", "09:15", "Математика", f.ivanova, "214")
+	f.Lesson(f.math7a, 5, 2, "09:25", "10:10", "Математика", f.ivanova, "214")
+	f.Lesson(f.math7a, 6, 1, "08:30", "09:15", "Математика", f.ivanova, "214")
+	f.Lesson(f.math7a, 1, 1, "08:30", "09:15", "Математика", f.ivanova, "214")
+	f.Lesson(f.rus7b, 5, 3, "10:30", "11:15", "Русский язык", f.petrova, "301")
 	return f
 }
 
@@ -61,10 +61,10 @@ func TestTeacherLessons(t *testing.T) {
 	ctx := context.Background()
 	// Period 2 is cancelled; Иванова stands in for Петрова at 7Б's period 3;
 	// Monday's lesson moves to Friday period 4.
-	f.exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind) VALUES ($1, $2, 2, 'cancelled')`, f.math7a, friday)
-	f.exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, substitute_teacher_id) VALUES ($1, $2, 3, 'substitute', $3)`,
+	f.Exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind) VALUES ($1, $2, 2, 'cancelled')`, f.math7a, friday)
+	f.Exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, substitute_teacher_id) VALUES ($1, $2, 3, 'substitute', $3)`,
 		f.rus7b, friday, f.ivanova)
-	f.exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, moved_to_date, moved_to_period) VALUES ($1, '2026-11-30', 1, 'moved', $2, 4)`,
+	f.Exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, moved_to_date, moved_to_period) VALUES ($1, '2026-11-30', 1, 'moved', $2, 4)`,
 		f.math7a, friday)
 
 	lessons, err := f.store.TeacherLessons(ctx, f.ivanovaAcc, friday)
@@ -90,31 +90,31 @@ func TestTeacherLessons(t *testing.T) {
 	}
 
 	// The substitute may mark at the lesson she stands in for, not at 7Б's others.
-	if err := f.store.SetGrade(ctx, f.ivanovaAcc, diary.LessonRef{Class: f.rus7b, Date: friday, Period: 3}, f.maxim, 5); err != nil {
+	if err := f.store.SetGrade(ctx, f.atLesson(f.ivanovaAcc, diary.LessonRef{Class: f.rus7b, Date: friday, Period: 3}), f.maxim, 5); err != nil {
 		t.Errorf("substitute's grade: %v", err)
 	}
-	_, err = f.store.ClassRoster(ctx, f.ivanovaAcc, diary.LessonRef{Class: f.rus7b, Date: friday.AddDate(0, 0, -7), Period: 3})
+	_, err = f.store.LessonAccess(ctx, f.ivanovaAcc, diary.LessonRef{Class: f.rus7b, Date: friday.AddDate(0, 0, -7), Period: 3})
 	wantCode(t, err, diary.EFORBIDDEN)
 	// Nobody marks at a cancelled lesson.
-	err = f.store.SetGrade(ctx, f.ivanovaAcc, diary.LessonRef{Class: f.math7a, Date: friday, Period: 2}, f.pupils["Борисов"], 5)
+	_, err = f.store.LessonAccess(ctx, f.ivanovaAcc, diary.LessonRef{Class: f.math7a, Date: friday, Period: 2})
 	wantCode(t, err, diary.ENOTFOUND)
 }
 
 func TestClassRoster(t *testing.T) {
 	f := newTeaching(t)
 	ctx := context.Background()
-	ref := diary.LessonRef{Class: f.math7a, Date: friday, Period: 1}
-	if err := f.store.SetGrade(ctx, f.ivanovaAcc, ref, f.pupils["Егорова"], 4); err != nil {
+	a := f.atLesson(f.ivanovaAcc, diary.LessonRef{Class: f.math7a, Date: friday, Period: 1})
+	if err := f.store.SetGrade(ctx, a, f.pupils["Егорова"], 4); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.store.SetAttendance(ctx, f.ivanovaAcc, ref, f.pupils["Ёлкин"], diary.Late); err != nil {
+	if err := f.store.SetAttendance(ctx, a, f.pupils["Ёлкин"], diary.Late); err != nil {
 		t.Fatal(err)
 	}
 	// A grade at the other lesson of the day is not this lesson's.
-	if err := f.store.SetGrade(ctx, f.ivanovaAcc, diary.LessonRef{Class: f.math7a, Date: friday, Period: 2}, f.pupils["Ёлкин"], 2); err != nil {
+	if err := f.store.SetGrade(ctx, f.atLesson(f.ivanovaAcc, diary.LessonRef{Class: f.math7a, Date: friday, Period: 2}), f.pupils["Ёлкин"], 2); err != nil {
 		t.Fatal(err)
 	}
-	r, err := f.store.ClassRoster(ctx, f.ivanovaAcc, ref)
+	r, err := f.store.ClassRoster(ctx, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,8 +134,8 @@ func TestClassRoster(t *testing.T) {
 	if r.Pupils[2].Grade != 4 || r.Pupils[3].Grade != 0 || r.Pupils[3].Attendance != diary.Late {
 		t.Errorf("marks: %+v", r.Pupils)
 	}
-	if r.Access.School.GradeMin != 1 || r.Access.School.GradeMax != 5 || r.Lesson.ClassTitle != "7А Математика" {
-		t.Errorf("roster of %+v at %+v", r.Access.School, r.Lesson)
+	if a.Lesson.School.GradeMin != 1 || a.Lesson.School.GradeMax != 5 || r.Lesson.ClassTitle != "7А Математика" {
+		t.Errorf("roster of %+v at %+v", a.Lesson.School, r.Lesson)
 	}
 }
 
@@ -145,10 +145,10 @@ func TestClassRoster(t *testing.T) {
 func TestGradeUndo(t *testing.T) {
 	f := newTeaching(t)
 	ctx := context.Background()
-	ref := diary.LessonRef{Class: f.math7a, Date: friday, Period: 1}
+	a := f.atLesson(f.ivanovaAcc, diary.LessonRef{Class: f.math7a, Date: friday, Period: 1})
 	pupil := f.pupils["Борисов"]
 	for _, score := range []int{5, 4} {
-		if err := f.store.SetGrade(ctx, f.ivanovaAcc, ref, pupil, score); err != nil {
+		if err := f.store.SetGrade(ctx, a, pupil, score); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -162,7 +162,7 @@ func TestGradeUndo(t *testing.T) {
 	if !due.Equal(f.now.Add(diary.GradeGrace)) {
 		t.Errorf("grade notice due %v, want %v", due, f.now.Add(diary.GradeGrace))
 	}
-	if err := f.store.ClearGrade(ctx, f.ivanovaAcc, ref, pupil); err != nil {
+	if err := f.store.ClearGrade(ctx, a, pupil); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.written(); got != [5]int{0, 0, 0, 0, 3} {
@@ -170,11 +170,11 @@ func TestGradeUndo(t *testing.T) {
 	}
 
 	// Once the notice went out, the undo removes the grade and says nothing.
-	if err := f.store.SetGrade(ctx, f.ivanovaAcc, ref, pupil, 3); err != nil {
+	if err := f.store.SetGrade(ctx, a, pupil, 3); err != nil {
 		t.Fatal(err)
 	}
-	f.exec(`UPDATE notices SET fanned_out_at = now(), recipients = 2`)
-	if err := f.store.ClearGrade(ctx, f.ivanovaAcc, ref, pupil); err != nil {
+	f.Exec(`UPDATE notices SET fanned_out_at = now(), recipients = 2`)
+	if err := f.store.ClearGrade(ctx, a, pupil); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.written(); got != [5]int{0, 0, 0, 1, 5} {
@@ -188,42 +188,45 @@ func TestGradeUndo(t *testing.T) {
 func TestMarksRefused(t *testing.T) {
 	f := newTeaching(t)
 	ctx := context.Background()
-	ref := diary.LessonRef{Class: f.math7a, Date: friday, Period: 1}
+	a := f.atLesson(f.ivanovaAcc, diary.LessonRef{Class: f.math7a, Date: friday, Period: 1})
 	ref7b := diary.LessonRef{Class: f.rus7b, Date: friday, Period: 3}
+	lessonAccess := func(acc diary.AccountID, ref diary.LessonRef) error {
+		_, err := f.store.LessonAccess(ctx, acc, ref)
+		return err
+	}
 	for name, err := range map[string]error{
-		"grade above the scale":  f.store.SetGrade(ctx, f.ivanovaAcc, ref, f.pupils["Борисов"], 6),
-		"grade below the scale":  f.store.SetGrade(ctx, f.ivanovaAcc, ref, f.pupils["Борисов"], 0),
-		"a lesson still to come": f.store.SetGrade(ctx, f.ivanovaAcc, diary.LessonRef{Class: f.math7a, Date: friday.AddDate(0, 0, 1), Period: 1}, f.pupils["Борисов"], 5),
-		"an unknown status":      f.store.SetAttendance(ctx, f.ivanovaAcc, ref, f.pupils["Борисов"], "asleep"),
+		"grade above the scale": f.store.SetGrade(ctx, a, f.pupils["Борисов"], 6),
+		"grade below the scale": f.store.SetGrade(ctx, a, f.pupils["Борисов"], 0),
+		"a lesson still to come": f.store.SetGrade(ctx, f.atLesson(f.ivanovaAcc, diary.LessonRef{Class: f.math7a, Date: friday.AddDate(0, 0, 1), Period: 1}),
+			f.pupils["Борисов"], 5),
+		"an unknown status": f.store.SetAttendance(ctx, a, f.pupils["Борисов"], "asleep"),
 		"an empty remark": func() error {
-			_, err := f.store.AddRemark(ctx, f.ivanovaAcc, ref, f.pupils["Борисов"], diary.Praise, "  ")
+			_, err := f.store.AddRemark(ctx, a, f.pupils["Борисов"], diary.Praise, "  ")
 			return err
 		}(),
 		"an unknown remark kind": func() error {
-			_, err := f.store.AddRemark(ctx, f.ivanovaAcc, ref, f.pupils["Борисов"], "hug", "ok")
+			_, err := f.store.AddRemark(ctx, a, f.pupils["Борисов"], "hug", "ok")
 			return err
 		}(),
-		"no lesson at the period": f.store.SetGrade(ctx, f.ivanovaAcc, diary.LessonRef{Class: f.math7a, Date: friday, Period: 6}, f.pupils["Борисов"], 5),
+		"no lesson at the period": lessonAccess(f.ivanovaAcc, diary.LessonRef{Class: f.math7a, Date: friday, Period: 6}),
+		"no period of a day":      lessonAccess(f.ivanovaAcc, diary.LessonRef{Class: f.math7a, Date: friday, Period: diary.MaxPeriod + 1}),
 	} {
 		if code := diary.ErrorCode(err); code != diary.EINVALID && code != diary.ENOTFOUND {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	for name, err := range map[string]error{
-		"another class's lesson":  f.store.SetGrade(ctx, f.ivanovaAcc, ref7b, f.maxim, 5),
-		"another class's pupil":   f.store.SetGrade(ctx, f.ivanovaAcc, ref, f.maxim, 5),
-		"another class's absence": f.store.SetAttendance(ctx, f.ivanovaAcc, ref7b, f.maxim, diary.Absent),
-		"another class's roster":  func() error { _, err := f.store.ClassRoster(ctx, f.ivanovaAcc, ref7b); return err }(),
+		"another class's lesson": lessonAccess(f.ivanovaAcc, ref7b),
+		"another class's pupil":  f.store.SetGrade(ctx, a, f.maxim, 5),
 		"another class's remark": func() error {
-			_, err := f.store.AddRemark(ctx, f.ivanovaAcc, ref7b, f.maxim, diary.Warning, "x")
+			_, err := f.store.AddRemark(ctx, a, f.maxim, diary.Warning, "x")
 			return err
 		}(),
-		"a parent's account": f.store.SetGrade(ctx, f.guardian(f.pupils["Борисов"]), ref, f.pupils["Борисов"], 5),
-		"a homework for 7Б": func() error {
-			_, err := f.store.AddHomework(ctx, f.ivanovaAcc, diary.NewHomework{Class: f.rus7b, Text: "§1"})
+		"a parent's account": lessonAccess(f.Guardian(f.pupils["Борисов"]), a.Lesson.Ref()),
+		"7А maths' access changing 7Б's lesson": func() error {
+			_, err := f.store.AddLessonChange(ctx, f.teaching(f.ivanovaAcc, f.math7a), cancel(ref7b))
 			return err
 		}(),
-		"a lesson change for 7Б":   func() error { _, err := f.store.AddLessonChange(ctx, f.ivanovaAcc, cancel(ref7b)); return err }(),
 		"a roster of 7Б's lessons": func() error { _, err := f.store.TeacherClassAccess(ctx, f.ivanovaAcc, f.rus7b); return err }(),
 	} {
 		if diary.ErrorCode(err) != diary.EFORBIDDEN {
@@ -243,9 +246,10 @@ func TestLessonAttendanceAndRemarks(t *testing.T) {
 	f := newTeaching(t)
 	ctx := context.Background()
 	ref := diary.LessonRef{Class: f.math7a, Date: friday, Period: 1}
+	a := f.atLesson(f.ivanovaAcc, ref)
 	pupil := f.pupils["Алёшина"]
 	for _, status := range []string{diary.Absent, diary.Late} {
-		if err := f.store.SetAttendance(ctx, f.ivanovaAcc, ref, pupil, status); err != nil {
+		if err := f.store.SetAttendance(ctx, a, pupil, status); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -253,21 +257,27 @@ func TestLessonAttendanceAndRemarks(t *testing.T) {
 	if err := f.db.QueryRow(ctx, `SELECT action FROM notices WHERE kind = 'attendance'`).Scan(&action); err != nil || action != "new" {
 		t.Errorf("one pending attendance notice, new: %q, %v", action, err)
 	}
-	id, err := f.store.AddRemark(ctx, f.ivanovaAcc, ref, pupil, diary.Praise, " Отличный ответ ")
+	id, err := f.store.AddRemark(ctx, a, pupil, diary.Praise, " Отличный ответ ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := f.written(); got != [5]int{0, 1, 1, 2, 3} {
 		t.Errorf("grades, marks, remarks, notices, audit = %v", got)
 	}
-	// Another teacher's undo of a remark she did not give does nothing.
-	if err := f.store.UndoRemark(ctx, f.petrovaAcc, ref, pupil, id); diary.ErrorCode(err) != diary.EFORBIDDEN {
+	// Another teacher's undo of a remark she did not give does nothing: at
+	// this lesson, Петрова stands in for Иванова.
+	f.Exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, substitute_teacher_id) VALUES ($1, $2, 1, 'substitute', $3)`,
+		f.math7a, friday, f.petrova)
+	if err := f.store.UndoRemark(ctx, f.atLesson(f.petrovaAcc, ref), pupil, id); err != nil {
 		t.Errorf("Петрова's undo: %v", err)
 	}
-	if err := f.store.UndoRemark(ctx, f.ivanovaAcc, ref, pupil, id); err != nil {
+	if got := f.written(); got != [5]int{0, 1, 1, 2, 3} {
+		t.Errorf("after Петрова's undo: grades, marks, remarks, notices, audit = %v", got)
+	}
+	if err := f.store.UndoRemark(ctx, a, pupil, id); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.store.SetAttendance(ctx, f.ivanovaAcc, ref, pupil, ""); err != nil {
+	if err := f.store.SetAttendance(ctx, a, pupil, ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.written(); got != [5]int{0, 0, 0, 0, 5} {
@@ -291,10 +301,11 @@ func TestAddHomework(t *testing.T) {
 		t.Fatalf("next lesson %v, %v", next, err)
 	}
 	// Saturday's lesson cancelled, Monday's moved away: the next is Friday's.
-	f.exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind) VALUES ($1, '2026-11-28', 1, 'cancelled')`, f.math7a)
-	f.exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, moved_to_date, moved_to_period)
+	f.Exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind) VALUES ($1, '2026-11-28', 1, 'cancelled')`, f.math7a)
+	f.Exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind, moved_to_date, moved_to_period)
 	        VALUES ($1, '2026-11-30', 1, 'moved', '2026-12-02', 3)`, f.math7a)
-	added, err := f.store.AddHomework(ctx, f.ivanovaAcc, diary.NewHomework{Class: f.math7a, Text: " §12, упр. 5 "})
+	maths := f.teaching(f.ivanovaAcc, f.math7a)
+	added, err := f.store.AddHomework(ctx, maths, diary.NewHomework{Text: " §12, упр. 5 "})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,20 +319,24 @@ func TestAddHomework(t *testing.T) {
 		t.Errorf("homework row: %q by %d, %v", text, by, err)
 	}
 	// Due tomorrow: told to the class now.
-	soon, err := f.store.AddHomework(ctx, f.ivanovaAcc, diary.NewHomework{Class: f.math7a, Due: friday.AddDate(0, 0, 1), Text: "Задачи"})
+	soon, err := f.store.AddHomework(ctx, maths, diary.NewHomework{Due: friday.AddDate(0, 0, 1), Text: "Задачи"})
 	if err != nil || !soon.Notified {
 		t.Fatalf("homework for tomorrow: %+v, %v", soon, err)
 	}
 	if got := f.count(`SELECT count(*) FROM notices WHERE kind = 'homework' AND ref_id = $1 AND class_id = $2`, soon.ID, f.math7a); got != 1 {
 		t.Errorf("%d homework notices", got)
 	}
-	for name, h := range map[string]diary.NewHomework{
-		"no text":          {Class: f.math7a, Text: " "},
-		"due yesterday":    {Class: f.math7a, Due: friday.AddDate(0, 0, -1), Text: "x"},
-		"due in half year": {Class: f.math7a, Due: friday.AddDate(0, 6, 0), Text: "x"},
-		"a homeroom":       {Class: f.c7a, Due: friday, Text: "x"},
+	homeroom := f.teaching(f.ivanovaAcc, f.c7a)
+	for name, c := range map[string]struct {
+		class diary.TeacherAccess
+		h     diary.NewHomework
+	}{
+		"no text":          {maths, diary.NewHomework{Text: " "}},
+		"due yesterday":    {maths, diary.NewHomework{Due: friday.AddDate(0, 0, -1), Text: "x"}},
+		"due in half year": {maths, diary.NewHomework{Due: friday.AddDate(0, 6, 0), Text: "x"}},
+		"a homeroom":       {homeroom, diary.NewHomework{Due: friday, Text: "x"}},
 	} {
-		if _, err := f.store.AddHomework(ctx, f.ivanovaAcc, h); diary.ErrorCode(err) != diary.EINVALID {
+		if _, err := f.store.AddHomework(ctx, c.class, c.h); diary.ErrorCode(err) != diary.EINVALID {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -334,12 +349,13 @@ func TestAddLessonChange(t *testing.T) {
 	f := newTeaching(t)
 	ctx := context.Background()
 	saturday := diary.LessonRef{Class: f.math7a, Date: day("2026-11-28"), Period: 1}
-	added, err := f.store.AddLessonChange(ctx, f.ivanovaAcc, diary.NewLessonChange{LessonRef: saturday, Kind: diary.ChangeRoom, Room: " 305 "})
+	maths := f.teaching(f.ivanovaAcc, f.math7a)
+	added, err := f.store.AddLessonChange(ctx, maths, diary.NewLessonChange{LessonRef: saturday, Kind: diary.ChangeRoom, Room: " 305 "})
 	if err != nil || !added.Notified {
 		t.Fatalf("change for tomorrow: %+v, %v", added, err)
 	}
 	// Changed again before the notice went out: one notice, one change.
-	again, err := f.store.AddLessonChange(ctx, f.ivanovaAcc, diary.NewLessonChange{LessonRef: saturday, Kind: diary.ChangeSubstitute,
+	again, err := f.store.AddLessonChange(ctx, maths, diary.NewLessonChange{LessonRef: saturday, Kind: diary.ChangeSubstitute,
 		Substitute: f.petrova})
 	if err != nil || again.ID != added.ID {
 		t.Fatalf("second change: %+v, %v", again, err)
@@ -348,7 +364,7 @@ func TestAddLessonChange(t *testing.T) {
 		t.Errorf("%d schedule notices for tomorrow", got)
 	}
 	nextFriday := diary.LessonRef{Class: f.math7a, Date: friday.AddDate(0, 0, 7), Period: 2}
-	later, err := f.store.AddLessonChange(ctx, f.ivanovaAcc, diary.NewLessonChange{LessonRef: nextFriday, Kind: diary.ChangeMoved,
+	later, err := f.store.AddLessonChange(ctx, maths, diary.NewLessonChange{LessonRef: nextFriday, Kind: diary.ChangeMoved,
 		MovedTo: nextFriday.Date, MovedToPeriod: 5})
 	if err != nil || later.Notified {
 		t.Fatalf("change for next week: %+v, %v", later, err)
@@ -356,7 +372,7 @@ func TestAddLessonChange(t *testing.T) {
 	if got := f.count(`SELECT count(*) FROM notices WHERE ref_id = $1`, later.ID); got != 0 {
 		t.Errorf("a change for next week wrote %d notices", got)
 	}
-	lessons, err := f.store.ClassLessons(ctx, f.teaching(f.ivanovaAcc, f.math7a), nextFriday.Date)
+	lessons, err := f.store.ClassLessons(ctx, maths, nextFriday.Date)
 	if err != nil || len(lessons) != 3 || lessons[2].Period != 5 || !lessons[2].Held() || lessons[1].Held() {
 		t.Errorf("next Friday's lessons after the move: %+v, %v", lessons, err)
 	}
@@ -373,14 +389,14 @@ func TestAddLessonChange(t *testing.T) {
 		"an unknown kind":         {LessonRef: saturday, Kind: "postponed"},
 		"a substitute of 7Б only": {LessonRef: saturday, Kind: diary.ChangeSubstitute, Substitute: f.maxim},
 	} {
-		if _, err := f.store.AddLessonChange(ctx, f.ivanovaAcc, c); diary.ErrorCode(err) != diary.EINVALID {
+		if _, err := f.store.AddLessonChange(ctx, maths, c); diary.ErrorCode(err) != diary.EINVALID {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	if got := f.count(`SELECT count(*) FROM lesson_changes`); got != 2 {
 		t.Errorf("%d lesson changes", got)
 	}
-	found, err := f.store.FindTeachers(ctx, f.teaching(f.ivanovaAcc, f.math7a), "пЕт")
+	found, err := f.store.FindTeachers(ctx, maths, "пЕт")
 	if err != nil || len(found) != 1 || found[0].ID != f.petrova {
 		t.Errorf("find Петрова: %+v, %v", found, err)
 	}

@@ -31,13 +31,13 @@ type linkedFamily struct {
 func newLinkedFamily(t *testing.T) linkedFamily {
 	f, pupils := codeClass(t)
 	ctx := context.Background()
-	lf := linkedFamily{fixture: f, pupils: pupils, mum: f.guardian(pupils[0]), petya: f.account(), dad: f.guardian(pupils[1])}
-	f.link(lf.petya, pupils[0], diary.RoleStudent)
+	lf := linkedFamily{fixture: f, pupils: pupils, mum: f.Guardian(pupils[0]), petya: f.Account(), dad: f.Guardian(pupils[1])}
+	f.Link(lf.petya, pupils[0], diary.RoleStudent)
 	invite, err := f.store.Invite(ctx, lf.mum, pupils[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	lf.gran = f.account()
+	lf.gran = f.Account()
 	if _, err := f.store.Redeem(ctx, lf.gran, 4242, invite.Code); err != nil {
 		t.Fatal(err)
 	}
@@ -45,9 +45,9 @@ func newLinkedFamily(t *testing.T) linkedFamily {
 	if err := f.db.QueryRow(ctx, `SELECT id FROM classes WHERE sourced_id = '7А'`).Scan(&class); err != nil {
 		t.Fatal(err)
 	}
-	lf.teacher = f.teacher("Иванова", "Мария", class)
-	lf.teach = f.account()
-	f.link(lf.teach, lf.teacher, diary.RoleTeacher)
+	lf.teacher = f.Teacher("Иванова", "Мария", class)
+	lf.teach = f.Account()
+	f.Link(lf.teach, lf.teacher, diary.RoleTeacher)
 	return lf
 }
 
@@ -120,7 +120,7 @@ func TestRevokeLinks(t *testing.T) {
 		if _, err := f.store.PupilAccess(ctx, f.petya, f.pupils[0]); err != nil {
 			t.Errorf("pupil lost access: %v", err)
 		}
-		_, err = f.store.Redeem(ctx, f.account(), 777, pending.Code)
+		_, err = f.store.Redeem(ctx, f.Account(), 777, pending.Code)
 		wantCode(t, err, diary.EINVALID)
 		// What the person is told, and only them.
 		ended, err := f.store.LinkEndedBySchool(ctx, f.mum, mumLink)
@@ -157,7 +157,7 @@ func TestRevokeLinks(t *testing.T) {
 			t.Fatalf("revocation = %d links, %d codes", len(r.Links), r.CodesVoided)
 		}
 		for _, c := range codes {
-			_, err := f.store.Redeem(ctx, f.account(), int64(c.Person.ID)+5000, c.Code)
+			_, err := f.store.Redeem(ctx, f.Account(), int64(c.Person.ID)+5000, c.Code)
 			if c.Person.ID == f.pupils[0] {
 				wantCode(t, err, diary.EINVALID)
 			} else if err != nil {
@@ -185,7 +185,7 @@ func TestRevokeLinks(t *testing.T) {
 func TestUnlinkTeacher(t *testing.T) {
 	f := newLinkedFamily(t)
 	ctx := context.Background()
-	f.exec(`UPDATE accounts SET acting_as = 'teacher' WHERE id = $1`, f.teach)
+	f.Exec(`UPDATE accounts SET acting_as = 'teacher' WHERE id = $1`, f.teach)
 	if err := f.store.UnlinkTeacher(ctx, f.teach); err != nil {
 		t.Fatal(err)
 	}

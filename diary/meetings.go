@@ -60,31 +60,32 @@ func checkLength(reason Reason, what, text string, max int) error {
 
 // NewMeeting is a parent meeting a teacher calls.
 type NewMeeting struct {
-	Class  ClassID
 	Title  string // how the invitation names it: "Родительское собрание 7А"
 	Starts time.Time
 	Place  string
 	Agenda string
 }
 
-// CreateMeeting calls a parent meeting of a class the account's teacher
-// teaches, and invites the class's families; it returns the event's id.
-func (s *Store) CreateMeeting(ctx context.Context, account AccountID, m NewMeeting) (int64, error) {
+// CreateMeeting calls a parent meeting of the class of the teacher's access,
+// and invites the class's families; it returns the event's id.
+func (s *Store) CreateMeeting(ctx context.Context, t TeacherAccess, m NewMeeting) (int64, error) {
+	if err := t.validClass(); err != nil {
+		return 0, err
+	}
 	if err := errors.Join(checkLength(ReasonMeetingPlaceLength, "meeting title", m.Title, maxMeetingTitleLength), CheckMeetingStart(s.Now(), m.Starts),
 		CheckMeetingPlace(m.Place), CheckMeetingAgenda(m.Agenda)); err != nil {
 		return 0, err
 	}
-	t, err := s.TeacherClassAccess(ctx, account, m.Class)
-	if err != nil {
-		return 0, err
-	}
 	var id int64
-	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if err := s.stillTeaches(ctx, tx, t.LinkID, LessonRef{Class: t.Class}); err != nil {
+			return err
+		}
 		now := s.Now()
 		err := tx.QueryRow(ctx, `
 INSERT INTO events (school_id, class_id, kind, title, agenda, place, starts_at, created_by, created_at, updated_at)
 VALUES ($1, $2, 'meeting', $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
-			t.School.ID, m.Class, strings.TrimSpace(m.Title), strings.TrimSpace(m.Agenda), strings.TrimSpace(m.Place),
+			t.School.ID, t.Class, strings.TrimSpace(m.Title), strings.TrimSpace(m.Agenda), strings.TrimSpace(m.Place),
 			m.Starts, t.Teacher.ID, now).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("insert meeting: %w", err)
@@ -92,7 +93,7 @@ VALUES ($1, $2, 'meeting', $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
 		return s.tellMeeting(ctx, tx, t, id, ActionNew, "meeting.create", map[string]any{"starts_at": m.Starts.UTC()})
 	})
 	if err != nil {
-		return 0, fmt.Errorf("call a meeting of class %d by account %d: %w", m.Class, account, err)
+		return 0, fmt.Errorf("call a meeting of class %d by account %d: %w", t.Class, t.Account, err)
 	}
 	return id, nil
 }
@@ -104,11 +105,16 @@ type MeetingChange struct {
 	Place  string
 }
 
-// ChangeMeeting moves a meeting or changes its place, and tells everyone
-// invited. A cancelled meeting is ECONFLICT; one that has begun, EINVALID.
-func (s *Store) ChangeMeeting(ctx context.Context, account AccountID, id int64, c MeetingChange) error {
+// ChangeMeeting moves the meeting of the teacher's access or changes its
+// place, and tells everyone invited. A cancelled meeting is ECONFLICT; one
+// that has begun, EINVALID.
+func (s *Store) ChangeMeeting(ctx context.Context, a MeetingAccess, c MeetingChange) error {
+	if err := a.open(s.Now()); err != nil {
+		return err
+	}
+	m := a.Meeting
 	if c.Starts.IsZero() && c.Place == "" {
-		return Errorf(EINVALID, "meeting %d: nothing to change", id)
+		return Errorf(EINVALID, "meeting %d: nothing to change", m.ID)
 	}
 	if !c.Starts.IsZero() {
 		if err := CheckMeetingStart(s.Now(), c.Starts); err != nil {
@@ -120,50 +126,50 @@ func (s *Store) ChangeMeeting(ctx context.Context, account AccountID, id int64, 
 			return err
 		}
 	}
-	t, m, err := s.openMeeting(ctx, account, id)
-	if err != nil {
-		return err
-	}
 	detail := map[string]any{"place_changed": c.Place != ""}
 	if !c.Starts.IsZero() {
 		detail["starts_at"], detail["was"] = c.Starts.UTC(), m.Starts.UTC()
 	}
-	return s.updateMeeting(ctx, t, id, ActionChanged, "meeting.change", detail, `
+	return s.updateMeeting(ctx, a, ActionChanged, "meeting.change", detail, `
 UPDATE events SET starts_at = coalesce($2, starts_at), place = coalesce(nullif($3, ''), place), updated_at = $4
-WHERE id = $1 AND cancelled_at IS NULL`, id, nullTime(c.Starts), strings.TrimSpace(c.Place), s.Now())
+WHERE id = $1 AND cancelled_at IS NULL`, m.ID, nullTime(c.Starts), strings.TrimSpace(c.Place), s.Now())
 }
 
-// CancelMeeting cancels a meeting and tells everyone invited. One cancelled
-// already is ECONFLICT.
-func (s *Store) CancelMeeting(ctx context.Context, account AccountID, id int64) error {
-	t, _, err := s.openMeeting(ctx, account, id)
-	if err != nil {
+// CancelMeeting cancels the meeting of the teacher's access and tells
+// everyone invited. One cancelled already is ECONFLICT.
+func (s *Store) CancelMeeting(ctx context.Context, a MeetingAccess) error {
+	if err := a.open(s.Now()); err != nil {
 		return err
 	}
-	return s.updateMeeting(ctx, t, id, ActionCancelled, "meeting.cancel", nil,
-		`UPDATE events SET cancelled_at = $2, updated_at = $2 WHERE id = $1 AND cancelled_at IS NULL`, id, s.Now())
+	return s.updateMeeting(ctx, a, ActionCancelled, "meeting.cancel", nil,
+		`UPDATE events SET cancelled_at = $2, updated_at = $2 WHERE id = $1 AND cancelled_at IS NULL`, a.Meeting.ID, s.Now())
 }
 
-// openMeeting is the meeting if the account's teacher may change it: it is
-// theirs to act on, not cancelled and not begun.
-func (s *Store) openMeeting(ctx context.Context, account AccountID, id int64) (TeacherAccess, Meeting, error) {
-	t, m, err := s.meetingAccess(ctx, account, id)
-	switch {
+// open refuses a change to a meeting the access rule did not let the teacher
+// at, or one cancelled or begun when it did.
+func (a MeetingAccess) open(now time.Time) error {
+	m := a.Meeting
+	switch err := a.valid(); {
 	case err != nil:
-		return TeacherAccess{}, Meeting{}, err
+		return err
 	case m.Cancelled:
-		return TeacherAccess{}, Meeting{}, refuse(ECONFLICT, ReasonMeetingCancelled, nil, "meeting %d is cancelled", id)
-	case !m.Starts.After(s.Now()):
-		return TeacherAccess{}, Meeting{}, refuse(EINVALID, ReasonMeetingBegun, nil, "meeting %d has begun", id)
+		return refuse(ECONFLICT, ReasonMeetingCancelled, nil, "meeting %d is cancelled", m.ID)
+	case !m.Starts.After(now):
+		return refuse(EINVALID, ReasonMeetingBegun, nil, "meeting %d has begun", m.ID)
 	}
-	return t, m, nil
+	return nil
 }
 
 // updateMeeting runs the update of a meeting (which must touch it: a meeting
-// cancelled meanwhile is ECONFLICT) with its notice and audit record.
-func (s *Store) updateMeeting(ctx context.Context, t TeacherAccess, id int64, action NoticeAction, audit string,
+// cancelled meanwhile is ECONFLICT) with its notice and audit record, if the
+// teacher still teaches its class.
+func (s *Store) updateMeeting(ctx context.Context, a MeetingAccess, action NoticeAction, audit string,
 	detail map[string]any, update string, args ...any) error {
+	t, id := a.Access, a.Meeting.ID
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if err := s.stillTeaches(ctx, tx, t.LinkID, LessonRef{Class: t.Class}); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, update, args...)
 		if err != nil {
 			return fmt.Errorf("update meeting: %w", err)
@@ -222,28 +228,26 @@ func scanMeeting(row pgx.CollectableRow) (Meeting, error) {
 	return m, err
 }
 
-// TeacherMeeting is one meeting, if the account's teacher teaches its class.
-func (s *Store) TeacherMeeting(ctx context.Context, account AccountID, id int64) (Meeting, error) {
-	_, m, err := s.meetingAccess(ctx, account, id)
-	return m, err
-}
-
-func (s *Store) meetingAccess(ctx context.Context, account AccountID, id int64) (TeacherAccess, Meeting, error) {
+// MeetingAccess answers "may this teacher change this meeting now?": they
+// must teach its class (TeacherClassAccess). The value it makes holds the
+// meeting, to show, and is what ChangeMeeting and CancelMeeting take: a
+// request that only names a meeting checks once, for both.
+func (s *Store) MeetingAccess(ctx context.Context, account AccountID, id int64) (MeetingAccess, error) {
 	rows, _ := s.db.Query(ctx, `SELECT `+meetingColumns+` FROM events e JOIN classes c ON c.id = e.class_id
 	                            WHERE e.id = $1 AND e.kind = 'meeting'`, id)
 	m, err := pgx.CollectExactlyOneRow(rows, scanMeeting)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return TeacherAccess{}, Meeting{}, Errorf(ENOTFOUND, "meeting %d", id)
+		return MeetingAccess{}, Errorf(ENOTFOUND, "meeting %d", id)
 	}
 	if err != nil {
-		return TeacherAccess{}, Meeting{}, fmt.Errorf("read meeting %d: %w", id, err)
+		return MeetingAccess{}, fmt.Errorf("read meeting %d: %w", id, err)
 	}
 	t, err := s.TeacherClassAccess(ctx, account, m.ClassID)
 	if err != nil {
-		return TeacherAccess{}, Meeting{}, err
+		return MeetingAccess{}, err
 	}
 	m.School = t.School
-	return t, m, nil
+	return MeetingAccess{Access: t, Meeting: m, checked: true}, nil
 }
 
 // Queries of TeacherMeetings, on the teacher's classes $1 at now $2.

@@ -22,7 +22,7 @@ func (f *fixture) meetingNotice(event int64) (action string, class diary.ClassID
 
 func (f *classroom) meeting(account diary.AccountID, class diary.ClassID) int64 {
 	f.t.Helper()
-	id, err := f.store.CreateMeeting(context.Background(), account, diary.NewMeeting{Class: class, Title: "Родительское собрание",
+	id, err := f.store.CreateMeeting(context.Background(), f.teaching(account, class), diary.NewMeeting{Title: "Родительское собрание",
 		Starts: time.Date(2026, 12, 3, 18, 30, 0, 0, moscow), Place: "Кабинет 214", Agenda: "Итоги четверти"})
 	if err != nil {
 		f.t.Fatal(err)
@@ -54,25 +54,25 @@ func TestCreateMeeting(t *testing.T) {
 func TestMeetingRefusedWritesNothing(t *testing.T) {
 	f := newClassroom(t)
 	ctx := context.Background()
-	good := diary.NewMeeting{Class: f.c7a, Title: "Собрание", Starts: f.now.Add(24 * time.Hour), Place: "214"}
-	for name, c := range map[string]struct {
-		account diary.AccountID
-		edit    func(m *diary.NewMeeting)
-		code    diary.Code
-	}{
-		"another class": {f.volkova, func(m *diary.NewMeeting) { m.Class = f.c7b }, diary.EFORBIDDEN},
-		"not a teacher": {f.mum, func(*diary.NewMeeting) {}, diary.EFORBIDDEN},
-		"in the past":   {f.ivanova, func(m *diary.NewMeeting) { m.Starts = f.now.Add(-time.Minute) }, diary.EINVALID},
-		"too far ahead": {f.ivanova, func(m *diary.NewMeeting) { m.Starts = f.now.AddDate(2, 0, 0) }, diary.EINVALID},
-		"no place":      {f.ivanova, func(m *diary.NewMeeting) { m.Place = " " }, diary.EINVALID},
+	good := diary.NewMeeting{Title: "Собрание", Starts: f.now.Add(24 * time.Hour), Place: "214"}
+	c7a := f.teaching(f.ivanova, f.c7a)
+	for name, edit := range map[string]func(m *diary.NewMeeting){
+		"in the past":   func(m *diary.NewMeeting) { m.Starts = f.now.Add(-time.Minute) },
+		"too far ahead": func(m *diary.NewMeeting) { m.Starts = f.now.AddDate(2, 0, 0) },
+		"no place":      func(m *diary.NewMeeting) { m.Place = " " },
 	} {
 		m := good
-		c.edit(&m)
-		_, err := f.store.CreateMeeting(ctx, c.account, m)
-		if diary.ErrorCode(err) != c.code {
-			t.Errorf("%s: %v, want %s", name, err, c.code)
+		edit(&m)
+		_, err := f.store.CreateMeeting(ctx, c7a, m)
+		if diary.ErrorCode(err) != diary.EINVALID {
+			t.Errorf("%s: %v, want %s", name, err, diary.EINVALID)
 		}
 	}
+	// Another class's teacher, or a parent, gets no access to call one.
+	_, err := f.store.TeacherClassAccess(ctx, f.volkova, f.c7b)
+	wantCode(t, err, diary.EFORBIDDEN)
+	_, err = f.store.TeacherClassAccess(ctx, f.mum, f.c7a)
+	wantCode(t, err, diary.EFORBIDDEN)
 	if n := f.count(`SELECT count(*) FROM events`); n != 0 {
 		t.Errorf("%d events written", n)
 	}
@@ -83,51 +83,53 @@ func TestChangeAndCancelMeeting(t *testing.T) {
 	f := newClassroom(t)
 	ctx := context.Background()
 	id := f.meeting(f.ivanova, f.c7a)
-	f.exec(`UPDATE notices SET fanned_out_at = now(), recipients = 2`) // the invitation went out
+	f.Exec(`UPDATE notices SET fanned_out_at = now(), recipients = 2`) // the invitation went out
 
 	// Волкова teaches 7А too: she may move it; she may not touch a 7Б meeting.
 	later := time.Date(2026, 12, 4, 19, 0, 0, 0, moscow)
-	if err := f.store.ChangeMeeting(ctx, f.volkova, id, diary.MeetingChange{Starts: later}); err != nil {
+	if err := f.store.ChangeMeeting(ctx, f.meetingAccess(f.volkova, id), diary.MeetingChange{Starts: later}); err != nil {
 		t.Fatal(err)
 	}
-	m, err := f.store.TeacherMeeting(ctx, f.ivanova, id)
-	if err != nil || !m.Starts.Equal(later) || m.Place != "Кабинет 214" {
+	a, err := f.store.MeetingAccess(ctx, f.ivanova, id)
+	if m := a.Meeting; err != nil || !m.Starts.Equal(later) || m.Place != "Кабинет 214" {
 		t.Errorf("after the move: %+v, %v", m, err)
 	}
 	if action, _, _ := f.meetingNotice(id); action != "changed" {
 		t.Errorf("move told as %q", action)
 	}
-	if err := f.store.ChangeMeeting(ctx, f.ivanova, id, diary.MeetingChange{Place: "Актовый зал"}); err != nil {
+	if err := f.store.ChangeMeeting(ctx, a, diary.MeetingChange{Place: "Актовый зал"}); err != nil {
 		t.Fatal(err)
 	}
-	if m, _ := f.store.TeacherMeeting(ctx, f.ivanova, id); m.Place != "Актовый зал" || !m.Starts.Equal(later) {
+	if m := f.meetingAccess(f.ivanova, id).Meeting; m.Place != "Актовый зал" || !m.Starts.Equal(later) {
 		t.Errorf("after the new place: %+v", m)
 	}
 
 	other := f.meeting(f.ivanova, f.c7b)
 	before := f.count(`SELECT count(*) FROM audit_log`)
-	wantCode(t, f.store.CancelMeeting(ctx, f.volkova, other), diary.EFORBIDDEN)
-	wantCode(t, f.store.ChangeMeeting(ctx, f.volkova, other, diary.MeetingChange{Place: "x"}), diary.EFORBIDDEN)
-	wantCode(t, f.store.ChangeMeeting(ctx, f.ivanova, id, diary.MeetingChange{Starts: f.now.Add(-time.Hour)}), diary.EINVALID)
-	wantCode(t, f.store.CancelMeeting(ctx, f.ivanova, 999999), diary.ENOTFOUND)
+	_, err = f.store.MeetingAccess(ctx, f.volkova, other)
+	wantCode(t, err, diary.EFORBIDDEN)
+	wantCode(t, f.store.ChangeMeeting(ctx, a, diary.MeetingChange{Starts: f.now.Add(-time.Hour)}), diary.EINVALID)
+	_, err = f.store.MeetingAccess(ctx, f.ivanova, 999999)
+	wantCode(t, err, diary.ENOTFOUND)
 	if n := f.count(`SELECT count(*) FROM audit_log`); n != before {
 		t.Errorf("refused changes wrote %d audit records", n-before)
 	}
 
-	if err := f.store.CancelMeeting(ctx, f.ivanova, id); err != nil {
+	if err := f.store.CancelMeeting(ctx, a); err != nil {
 		t.Fatal(err)
 	}
 	if action, class, toPupils := f.meetingNotice(id); action != "cancelled" || class != f.c7a || toPupils {
 		t.Errorf("cancel told as %q to class %d, pupils %v", action, class, toPupils)
 	}
-	wantCode(t, f.store.CancelMeeting(ctx, f.ivanova, id), diary.ECONFLICT)
-	wantCode(t, f.store.ChangeMeeting(ctx, f.ivanova, id, diary.MeetingChange{Place: "x"}), diary.ECONFLICT)
+	// Cancelled: neither the access taken before nor one taken after changes it.
+	wantCode(t, f.store.CancelMeeting(ctx, a), diary.ECONFLICT)
+	wantCode(t, f.store.ChangeMeeting(ctx, f.meetingAccess(f.ivanova, id), diary.MeetingChange{Place: "x"}), diary.ECONFLICT)
 	var actions []string
 	rows, _ := f.db.Query(ctx, `SELECT action FROM audit_log WHERE ref_id = $1 ORDER BY id`, id)
 	for rows.Next() {
-		var a string
-		_ = rows.Scan(&a)
-		actions = append(actions, a)
+		var action string
+		_ = rows.Scan(&action)
+		actions = append(actions, action)
 	}
 	if want := "[meeting.create meeting.change meeting.change meeting.cancel]"; fmt.Sprint(actions) != want {
 		t.Errorf("audit %s, want %s", fmt.Sprint(actions), want)
@@ -139,9 +141,9 @@ func TestTeacherMeetingsAnswers(t *testing.T) {
 	ctx := context.Background()
 	id := f.meeting(f.ivanova, f.c7a)
 	f.meeting(f.ivanova, f.c7b)
-	f.exec(`INSERT INTO event_rsvps (event_id, account_id, answer) VALUES ($1, $2, 'yes')`, id, f.mum)
-	past := f.id(`INSERT INTO events (school_id, class_id, kind, title, starts_at) VALUES ($1, $2, 'meeting', 'Было', $3) RETURNING id`,
-		f.school, f.c7a, f.now.Add(-48*time.Hour))
+	f.Exec(`INSERT INTO event_rsvps (event_id, account_id, answer) VALUES ($1, $2, 'yes')`, id, f.mum)
+	past := f.Insert(`INSERT INTO events (school_id, class_id, kind, title, starts_at) VALUES ($1, $2, 'meeting', 'Было', $3) RETURNING id`,
+		f.ID, f.c7a, f.now.Add(-48*time.Hour))
 
 	meetings, err := f.store.TeacherMeetings(ctx, f.volkova)
 	if err != nil || len(meetings) != 1 || meetings[0].ID != id || meetings[0].ID == past {
@@ -160,7 +162,7 @@ func TestTeacherMeetingsAnswers(t *testing.T) {
 	if meetings[0].School.Location == nil || meetings[0].Class != "7А" {
 		t.Errorf("meeting lacks its school zone or class: %+v", meetings[0])
 	}
-	f.exec(`INSERT INTO event_rsvps (event_id, account_id, answer) VALUES ($1, $2, 'no')`, id, f.granny)
+	f.Exec(`INSERT INTO event_rsvps (event_id, account_id, answer) VALUES ($1, $2, 'no')`, id, f.granny)
 	meetings, _ = f.store.TeacherMeetings(ctx, f.ivanova)
 	if len(meetings) != 2 || meetings[0].Families[0].No != 1 || meetings[0].Families[0].Unanswered != 0 {
 		t.Errorf("Иванова's meetings after granny said no: %+v", meetings)
@@ -175,7 +177,7 @@ func TestTeacherMeetingsAnswers(t *testing.T) {
 func TestMeetingCancelledBeforeAnyoneHeard(t *testing.T) {
 	f := newClassroom(t)
 	id := f.meeting(f.ivanova, f.c7a)
-	if err := f.store.CancelMeeting(context.Background(), f.ivanova, id); err != nil {
+	if err := f.store.CancelMeeting(context.Background(), f.meetingAccess(f.ivanova, id)); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.count(`SELECT count(*) FROM notices WHERE ref_id = $1`, id); n != 0 {

@@ -16,9 +16,9 @@ func (f *fixture) noticeTo(kind diary.NoticeKind, class diary.ClassID, pupil dia
 	if kind == diary.NoticeAnnouncement {
 		body = "Текст"
 	}
-	id := f.id(`INSERT INTO notices (kind, school_id, class_id, pupil_id, body, to_pupils, created_at, due_at)
+	id := f.Insert(`INSERT INTO notices (kind, school_id, class_id, pupil_id, body, to_pupils, created_at, due_at)
 	            VALUES ($1, $2, nullif($3, 0), nullif($4, 0), $5, $6, $7, $7) RETURNING id`,
-		kind, f.school, class, pupil, body, toPupils, f.now)
+		kind, f.ID, class, pupil, body, toPupils, f.now)
 	n, err := f.store.LoadNotice(context.Background(), id)
 	if err != nil {
 		f.t.Fatal(err)
@@ -48,26 +48,26 @@ func (f *fixture) recipients(n diary.Notice, page int) []diary.AccountID {
 func TestNoticeRecipients(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	c7a, c7b := f.homeroom("7А"), f.homeroom("7Б")
-	dasha, petya, maxim := f.pupil("Алёшина", "Дарья", c7a), f.pupil("Ёлкин", "Пётр", c7a), f.pupil("Алёшин", "Максим", c7b)
-	mother := f.guardian(dasha)
-	f.link(mother, maxim, diary.RoleGuardian) // Дарья's and Максим's
-	petyasMother := f.guardian(petya)
-	grandma := f.account()
-	f.exec(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from)
+	c7a, c7b := f.Homeroom("7А"), f.Homeroom("7Б")
+	dasha, petya, maxim := f.Pupil("Алёшина", "Дарья", c7a), f.Pupil("Ёлкин", "Пётр", c7a), f.Pupil("Алёшин", "Максим", c7b)
+	mother := f.Guardian(dasha)
+	f.Link(mother, maxim, diary.RoleGuardian) // Дарья's and Максим's
+	petyasMother := f.Guardian(petya)
+	grandma := f.Account()
+	f.Exec(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from)
 	        SELECT $1, $2, 'trusted', l.id, '2026-09-01' FROM account_links l WHERE l.account_id = $3`, grandma, petya, petyasMother)
-	herself := f.account()
-	f.link(herself, dasha, diary.RoleStudent)
-	maxims := f.guardian(maxim)
-	blocked := f.guardian(petya)
+	herself := f.Account()
+	f.Link(herself, dasha, diary.RoleStudent)
+	maxims := f.Guardian(maxim)
+	blocked := f.Guardian(petya)
 	if err := f.store.MarkBlocked(ctx, blocked); err != nil {
 		t.Fatal(err)
 	}
-	revoked := f.guardian(dasha)
+	revoked := f.Guardian(dasha)
 	if err := f.store.Unlink(ctx, revoked, dasha); err != nil {
 		t.Fatal(err)
 	}
-	noMeetings := f.guardian(dasha)
+	noMeetings := f.Guardian(dasha)
 	st := diary.Settings{DigestTime: 19 * 60, QuietFrom: 22 * 60, QuietTo: 7 * 60, Grades: true}
 	if err := f.store.SaveSettings(ctx, noMeetings, st); err != nil {
 		t.Fatal(err)
@@ -100,17 +100,17 @@ func TestNoticeRecipients(t *testing.T) {
 
 func TestLoadNoticeOfUndoneGradeIsGone(t *testing.T) {
 	f := newFixture(t)
-	c := f.section("7А Математика", "Математика")
-	p := f.pupil("Алёшина", "Дарья", c)
-	f.grade(c, p, "2026-11-27", 5, 1)
-	grade := f.id(`SELECT id FROM grades`)
-	id := f.id(`INSERT INTO notices (kind, school_id, class_id, pupil_id, ref_id) VALUES ('grade', $1, $2, $3, $4) RETURNING id`,
-		f.school, c, p, grade)
+	c := f.Section("7А Математика", "Математика")
+	p := f.Pupil("Алёшина", "Дарья", c)
+	f.Grade(c, p, "2026-11-27", 5, 1)
+	grade := f.Insert(`SELECT id FROM grades`)
+	id := f.Insert(`INSERT INTO notices (kind, school_id, class_id, pupil_id, ref_id) VALUES ('grade', $1, $2, $3, $4) RETURNING id`,
+		f.ID, c, p, grade)
 	n, err := f.store.LoadNotice(context.Background(), id)
 	if err != nil || n.Gone || n.Grade == nil || n.Grade.Score != 5 || n.Grade.Subject != "Математика" {
 		t.Fatalf("before the undo: %+v, %v", n, err)
 	}
-	f.exec(`DELETE FROM grades WHERE id = $1`, grade)
+	f.Exec(`DELETE FROM grades WHERE id = $1`, grade)
 	if n, err := f.store.LoadNotice(context.Background(), id); err != nil || !n.Gone {
 		t.Errorf("after the undo: gone %v, %v", n.Gone, err)
 	}
@@ -119,18 +119,18 @@ func TestLoadNoticeOfUndoneGradeIsGone(t *testing.T) {
 func TestAnswerMeeting(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	c7a, c7b := f.homeroom("7А"), f.homeroom("7Б")
-	dasha, maxim := f.pupil("Алёшина", "Дарья", c7a), f.pupil("Алёшин", "Максим", c7b)
-	mother, other := f.guardian(dasha), f.guardian(maxim)
-	herself, grandma := f.account(), f.account()
-	f.link(herself, dasha, diary.RoleStudent)
-	f.id(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from)
+	c7a, c7b := f.Homeroom("7А"), f.Homeroom("7Б")
+	dasha, maxim := f.Pupil("Алёшина", "Дарья", c7a), f.Pupil("Алёшин", "Максим", c7b)
+	mother, other := f.Guardian(dasha), f.Guardian(maxim)
+	herself, grandma := f.Account(), f.Account()
+	f.Link(herself, dasha, diary.RoleStudent)
+	f.Insert(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from)
 	      SELECT $1, $2, 'trusted', id, '2026-09-01' FROM account_links WHERE account_id = $3 AND person_id = $2
 	      RETURNING id`, grandma, dasha, mother) // invited by her mother: reads the diary, never writes in it
 	meeting := func(starts string, cancelled bool) int64 {
-		return f.id(`INSERT INTO events (school_id, class_id, kind, title, starts_at, cancelled_at)
+		return f.Insert(`INSERT INTO events (school_id, class_id, kind, title, starts_at, cancelled_at)
 		             VALUES ($1, $2, 'meeting', 'Собрание', $3, CASE WHEN $4 THEN now() END) RETURNING id`,
-			f.school, c7a, starts, cancelled)
+			f.ID, c7a, starts, cancelled)
 	}
 	next := meeting("2026-12-02 18:30+03", false)
 	if err := f.store.AnswerMeeting(ctx, mother, next, true); err != nil {

@@ -45,7 +45,7 @@ func (f *fixture) outboxRow(id int64) (state, reason string, attempts, uncertain
 func TestPlanWritesEachKeyOnce(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	acc := f.account()
+	acc := f.Account()
 	m := diary.Outgoing{Key: "digest:1:2026-11-27", Kind: diary.MessageDigest, Account: acc, ChatID: 1001, About: f.now,
 		Due: f.now.Add(9 * time.Hour), Expires: f.now.Add(11 * time.Hour)}
 	id := f.plan(m)
@@ -73,7 +73,7 @@ func TestPlanWritesEachKeyOnce(t *testing.T) {
 func TestClaimMessageOnceUntilReleasedOrLeaseOver(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	id := f.plan(diary.Outgoing{Key: "digest:1:2026-11-27", Kind: diary.MessageDigest, Account: f.account(), ChatID: 1001})
+	id := f.plan(diary.Outgoing{Key: "digest:1:2026-11-27", Kind: diary.MessageDigest, Account: f.Account(), ChatID: 1001})
 
 	if c := f.claimMessage(id); !c.Claimed || c.TookOver {
 		t.Fatalf("first claim: %+v", c)
@@ -202,8 +202,8 @@ func TestOutboxToSweep(t *testing.T) {
 func TestNoticeProgressCountsTheOutbox(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	c := f.homeroom("7А")
-	id := f.id(`INSERT INTO notices (kind, school_id, class_id, body) VALUES ('announcement', $1, $2, 'Текст') RETURNING id`, f.school, c)
+	c := f.Homeroom("7А")
+	id := f.Insert(`INSERT INTO notices (kind, school_id, class_id, body) VALUES ('announcement', $1, $2, 'Текст') RETURNING id`, f.ID, c)
 	for i, outcome := range []string{"sent", "sent", "dropped", "failed", "retry", "sending"} {
 		m := f.plan(diary.Outgoing{Key: fmt.Sprintf("notice:%d:%d", id, i), Kind: diary.MessageNotice, Ref: id, ChatID: int64(i)})
 		f.claimMessage(m)

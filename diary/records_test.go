@@ -10,12 +10,12 @@ func TestAttendanceAndRemarks(t *testing.T) {
 	c := newClass7A(t)
 	f := c.fixture
 	ctx := context.Background()
-	f.exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status, excused, reason) VALUES
+	f.Exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status, excused, reason) VALUES
 	        ($1, $2, '2026-11-20', NULL, 'absent', true, 'болезнь'),
 	        ($1, $2, '2026-11-27', 2, 'absent', false, ''),
 	        ($1, $2, '2026-11-27', 1, 'late', false, ''),
 	        ($1, $3, '2026-11-27', 3, 'absent', false, '')`, c.homeroom, c.dasha, c.petya)
-	f.exec(`INSERT INTO remarks (pupil_id, kind, body, given_on) VALUES ($1, 'warning', 'Нет сменной обуви', '2026-11-24'),
+	f.Exec(`INSERT INTO remarks (pupil_id, kind, body, given_on) VALUES ($1, 'warning', 'Нет сменной обуви', '2026-11-24'),
 	        ($2, 'warning', 'Чужое замечание', '2026-11-24')`, c.dasha, c.petya)
 
 	r, err := f.store.Attendance(ctx, f.access(c.mum, c.dasha), day("2026-11-01"), day("2026-11-30"))
@@ -45,11 +45,11 @@ func TestUpcomingEvents(t *testing.T) {
 	c := newClass7A(t)
 	f := c.fixture
 	ctx := context.Background()
-	c7b := f.homeroom("7Б")
+	c7b := f.Homeroom("7Б")
 	add := func(class any, title, starts string, cancelled bool) int64 {
-		return f.id(`INSERT INTO events (school_id, class_id, kind, title, starts_at, cancelled_at)
+		return f.Insert(`INSERT INTO events (school_id, class_id, kind, title, starts_at, cancelled_at)
 		              VALUES ($1, $2, 'meeting', $3, $4, CASE WHEN $5 THEN now() END) RETURNING id`,
-			f.school, class, title, starts, cancelled)
+			f.ID, class, title, starts, cancelled)
 	}
 	meeting := add(c.homeroom, "Родительское собрание 7А", "2026-12-03 18:00+03", false)
 	add(nil, "Новогодний концерт", "2026-12-25 12:00+03", false)
@@ -57,7 +57,7 @@ func TestUpcomingEvents(t *testing.T) {
 	add(c.homeroom, "Экскурсия", "2026-12-05 09:00+03", true)
 	add(c.homeroom, "Прошедшее собрание", "2026-11-20 18:00+03", false)
 	add(c.homeroom, "Весной", "2027-04-01 18:00+03", false)
-	f.exec(`INSERT INTO event_rsvps (event_id, account_id, answer) VALUES ($1, $2, 'yes')`, meeting, c.mum)
+	f.Exec(`INSERT INTO event_rsvps (event_id, account_id, answer) VALUES ($1, $2, 'yes')`, meeting, c.mum)
 
 	l, err := f.store.UpcomingEvents(ctx, f.access(c.mum, c.dasha), 31*24*time.Hour)
 	if err != nil {
@@ -81,17 +81,17 @@ func TestMissedTopics(t *testing.T) {
 	ctx := context.Background()
 	// Ill all Friday the 20th: every lesson is missed, with its topic and the
 	// homework set there.
-	f.exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status, excused) VALUES ($1, $2, '2026-11-20', NULL, 'absent', true)`,
+	f.Exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status, excused) VALUES ($1, $2, '2026-11-20', NULL, 'absent', true)`,
 		c.homeroom, c.dasha)
-	f.exec(`INSERT INTO lesson_topics (class_id, lesson_date, period, topic) VALUES ($1, '2026-11-20', 1, 'Дроби'), ($2, '2026-11-20', 2, 'Причастия')`,
+	f.Exec(`INSERT INTO lesson_topics (class_id, lesson_date, period, topic) VALUES ($1, '2026-11-20', 1, 'Дроби'), ($2, '2026-11-20', 2, 'Причастия')`,
 		c.math, c.russian)
-	f.homework(c.math, "2026-11-20", "2026-11-24", "§11, № 3")
-	f.exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind) VALUES ($1, '2026-11-20', 3, 'cancelled')`, c.english)
+	f.Homework(c.math, "2026-11-20", "2026-11-24", "§11, № 3")
+	f.Exec(`INSERT INTO lesson_changes (class_id, lesson_date, period, kind) VALUES ($1, '2026-11-20', 3, 'cancelled')`, c.english)
 	// Away from one lesson on Thursday the 26th.
-	f.exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status) VALUES ($1, $2, '2026-11-26', 4, 'absent')`,
+	f.Exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status) VALUES ($1, $2, '2026-11-26', 4, 'absent')`,
 		c.history, c.dasha)
 	// Late is not missed.
-	f.exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status) VALUES ($1, $2, '2026-11-27', 1, 'late')`,
+	f.Exec(`INSERT INTO attendance (class_id, pupil_id, lesson_date, period, status) VALUES ($1, $2, '2026-11-27', 1, 'late')`,
 		c.math, c.dasha)
 
 	r, err := f.store.Missed(ctx, f.access(c.mum, c.dasha), day("2026-11-16"), day("2026-11-29"))

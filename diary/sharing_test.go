@@ -14,12 +14,12 @@ import (
 func TestSharing(t *testing.T) {
 	f, pupils := codeClass(t)
 	ctx := context.Background()
-	mum, dad := f.account(), f.account()
-	f.link(mum, pupils[0], diary.RoleGuardian)
-	f.link(dad, pupils[0], diary.RoleGuardian)
+	mum, dad := f.Account(), f.Account()
+	f.Link(mum, pupils[0], diary.RoleGuardian)
+	f.Link(dad, pupils[0], diary.RoleGuardian)
 	invite, _ := f.store.Invite(ctx, mum, pupils[0])
 	forgotten, _ := f.store.Invite(ctx, mum, pupils[0])
-	grandma := f.account()
+	grandma := f.Account()
 	if _, err := f.store.Redeem(ctx, grandma, 901, invite.Code); err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestSharing(t *testing.T) {
 	if err := f.store.CancelInvitation(ctx, mum, pupils[0], sh.Pending[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.store.Redeem(ctx, f.account(), 902, forgotten.Code)
+	_, err = f.store.Redeem(ctx, f.Account(), 902, forgotten.Code)
 	wantCode(t, err, diary.EINVALID)
 	if sh, _ := f.store.Sharing(ctx, mum, pupils[0]); len(sh.Trusted)+len(sh.Pending) != 0 {
 		t.Errorf("after revoking and cancelling: %+v", sh)
@@ -67,7 +67,7 @@ func TestSharing(t *testing.T) {
 func TestSignWeek(t *testing.T) {
 	f, pupils := codeClass(t)
 	ctx := context.Background()
-	mum := f.guardian(pupils[0])
+	mum := f.Guardian(pupils[0])
 	friday := day("2026-11-27")
 	last := diary.WeekToSign(friday)
 	if !last.Equal(day("2026-11-16")) {
@@ -87,11 +87,11 @@ func TestSignWeek(t *testing.T) {
 	if err := f.store.SignWeek(ctx, mum, pupils[0], day("2026-11-23")); err != nil {
 		t.Errorf("signing the week on its Saturday: %v", err)
 	}
-	self := f.account()
-	f.link(self, pupils[0], diary.RoleStudent)
+	self := f.Account()
+	f.Link(self, pupils[0], diary.RoleStudent)
 	wantCode(t, f.store.SignWeek(ctx, self, pupils[0], last), diary.EFORBIDDEN)
-	grandma := f.account() // invited by mum: reads the diary, never signs it
-	f.id(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from)
+	grandma := f.Account() // invited by mum: reads the diary, never signs it
+	f.Insert(`INSERT INTO account_links (account_id, person_id, role, granted_by, valid_from)
 	      SELECT $1, $2, 'trusted', id, '2026-09-01' FROM account_links WHERE account_id = $3 AND person_id = $2
 	      RETURNING id`, grandma, pupils[0], mum)
 	wantCode(t, f.store.SignWeek(ctx, grandma, pupils[0], day("2026-11-09")), diary.EFORBIDDEN)

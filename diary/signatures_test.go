@@ -14,7 +14,7 @@ func TestClassSignatures(t *testing.T) {
 	if err := f.store.SignWeek(ctx, f.mum, f.dasha, monday); err != nil {
 		t.Fatal(err)
 	}
-	f.exec(`INSERT INTO diary_signatures (pupil_id, week_start, account_id) VALUES ($1, '2026-11-09', $2)`, f.petya, f.mum)
+	f.Exec(`INSERT INTO diary_signatures (pupil_id, week_start, account_id) VALUES ($1, '2026-11-09', $2)`, f.petya, f.mum)
 
 	list, err := f.store.ClassSignatures(ctx, f.teaching(f.ivanova, f.c7a), monday)
 	if err != nil || len(list) != 3 {

@@ -11,11 +11,11 @@ import (
 func TestIssueTeacherCodes(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	c7a, c7b := f.homeroom("7А"), f.homeroom("7Б")
-	ivanova := f.teacher("Иванова", "Мария", c7b, c7a, f.section("7А Физика", "Физика"))
-	f.teacher("Волкова", "Елена", f.section("7Б Физика", "Физика"))
-	f.exec(`UPDATE people SET active = false WHERE id = $1`, f.teacher("Ушедшая", "Анна"))
-	f.pupil("Ёлкин", "Пётр", c7a)
+	c7a, c7b := f.Homeroom("7А"), f.Homeroom("7Б")
+	ivanova := f.Teacher("Иванова", "Мария", c7b, c7a, f.Section("7А Физика", "Физика"))
+	f.Teacher("Волкова", "Елена", f.Section("7Б Физика", "Физика"))
+	f.Exec(`UPDATE people SET active = false WHERE id = $1`, f.Teacher("Ушедшая", "Анна"))
+	f.Pupil("Ёлкин", "Пётр", c7a)
 
 	codes, err := f.store.IssueTeacherCodes(ctx, "s1", 72*time.Hour)
 	if err != nil || len(codes) != 2 {
@@ -30,8 +30,8 @@ func TestIssueTeacherCodes(t *testing.T) {
 	}
 	// The code links the teacher's own account, and she acts on her classes
 	// until the end of their school year, as every link does.
-	f.terms()
-	acc := f.account()
+	f.Terms()
+	acc := f.Account()
 	r, err := f.store.Redeem(ctx, acc, 4242, codes[1].Code)
 	if err != nil || r.Role != diary.RoleTeacher || r.Person.ID != ivanova ||
 		!r.Until.Equal(time.Date(2027, 6, 1, 0, 0, 0, 0, moscow)) {
@@ -50,7 +50,7 @@ func TestIssueTeacherCodes(t *testing.T) {
 	wantCode(t, err, diary.ENOTFOUND)
 	_, err = f.store.IssueTeacherCodes(ctx, "s1", 0)
 	wantCode(t, err, diary.EINVALID)
-	f.exec(`INSERT INTO schools (sourced_id, name) VALUES ('s2', 'Пустая')`)
+	f.Exec(`INSERT INTO schools (sourced_id, name) VALUES ('s2', 'Пустая')`)
 	if codes, err := f.store.IssueTeacherCodes(ctx, "s2", time.Hour); err != nil || len(codes) != 0 {
 		t.Errorf("a school without teachers: %+v, %v", codes, err)
 	}

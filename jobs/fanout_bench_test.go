@@ -48,42 +48,11 @@ func openSchoolBench(b *testing.B) *schoolBench {
 	ctx := context.Background()
 	s := &schoolBench{b: b, url: diarytest.NewURL(b), now: time.Date(2026, 11, 26, 12, 0, 0, 0, mustZone("Europe/Moscow"))}
 	s.store, s.db = s.openStore()
-	if _, err := demo.Seed(ctx, s.db, diary.Date(s.now, mustZone("Europe/Moscow"))); err != nil {
+	diarytest.SeedDemo(b, s.db, diary.Date(s.now, mustZone("Europe/Moscow")))
+	// Guardians with Telegram ids (and chats) 2_000_000 + 10·i + 0 and + 1.
+	bulk := diarytest.Bulk{School: demo.SchoolSourcedID, Classes: schoolClasses, Pupils: schoolPupils, FirstChat: 2_000_000, Prefix: "bench-"}
+	if err := diarytest.AddBulk(ctx, s.db, bulk); err != nil {
 		b.Fatal(err)
-	}
-	// Set-based, as addFamilies: pupils i = 1..n in classes of n/classes,
-	// guardians with Telegram ids (and chats) 2_000_000 + 10·i + 0 and + 1.
-	steps := []struct {
-		sql  string
-		args []any
-	}{
-		{`INSERT INTO classes (sourced_id, school_id, title, kind)
-		  SELECT 'bench-class-' || k, s.id, 'Класс ' || k, 'homeroom'
-		  FROM generate_series(1, $1::int) k, schools s WHERE s.sourced_id = 'demo-school'`, []any{schoolClasses}},
-		{`INSERT INTO people (sourced_id, school_id, role, family_name, given_name)
-		  SELECT 'bench-pupil-' || i, s.id, 'student', 'Ученик', 'Номер ' || i
-		  FROM generate_series(1, $1::int) i, schools s WHERE s.sourced_id = 'demo-school'`, []any{schoolPupils}},
-		{`INSERT INTO enrollments (class_id, person_id, role)
-		  SELECT c.id, p.id, 'student' FROM generate_series(1, $1::int) i
-		  JOIN people p ON p.sourced_id = 'bench-pupil-' || i
-		  JOIN classes c ON c.sourced_id = 'bench-class-' || (1 + (i - 1) / ($1::int / $2::int))`, []any{schoolPupils, schoolClasses}},
-		{`INSERT INTO accounts (telegram_user_id, chat_id)
-		  SELECT 2000000 + 10 * i + g, 2000000 + 10 * i + g FROM generate_series(1, $1::int) i, generate_series(0, 1) g`, []any{schoolPupils}},
-		{`INSERT INTO account_links (account_id, role, person_id, valid_from)
-		  SELECT a.id, 'guardian', p.id, '2026-09-01' FROM generate_series(1, $1::int) i
-		  CROSS JOIN generate_series(0, 1) g
-		  JOIN accounts a ON a.telegram_user_id = 2000000 + 10 * i + g
-		  JOIN people p ON p.sourced_id = 'bench-pupil-' || i`, []any{schoolPupils}},
-		// Statistics on what was just filled, as a school's database that has
-		// lived a while has them. Not on the empty outbox: planned
-		// as empty, pgx's cached UPDATE of a send's outcome got a generic plan
-		// that scans the whole outbox, and each op was slower than the last.
-		{`ANALYZE classes, people, enrollments, accounts, account_links`, nil},
-	}
-	for _, step := range steps {
-		if _, err := s.db.Exec(ctx, step.sql, step.args...); err != nil {
-			b.Fatalf("%s: %v", step.sql, err)
-		}
 	}
 	if err := s.db.QueryRow(ctx, `SELECT id FROM schools WHERE sourced_id = 'demo-school'`).Scan(&s.school); err != nil {
 		b.Fatal(err)
@@ -107,9 +76,8 @@ func (s *schoolBench) openStore() (*diary.Store, *pgxpool.Pool) {
 // announce writes an announcement to the whole school's families, as a
 // teacher's /announce does, not yet fanned out.
 func (s *schoolBench) announce(body string) int64 {
-	var id int64
-	err := s.db.QueryRow(context.Background(), `INSERT INTO notices (kind, school_id, body, to_pupils, created_at, due_at)
-		VALUES ('announcement', $1, $2, false, $3, $3) RETURNING id`, s.school, body, s.now).Scan(&id)
+	id, err := diarytest.AddNotice(context.Background(), s.db,
+		diarytest.Notice{Kind: "announcement", School: demo.SchoolSourcedID, Body: body, At: s.now})
 	if err != nil {
 		s.b.Fatal(err)
 	}
@@ -314,31 +282,8 @@ func (s *schoolBench) addOtherSchools(n int) {
 	if n == 0 {
 		return
 	}
-	ctx := context.Background()
-	steps := []string{
-		`INSERT INTO schools (sourced_id, name) SELECT 'other-school-' || k, 'Школа №' || (k + 1) FROM generate_series(1, $1::int) k`,
-		`INSERT INTO people (sourced_id, school_id, role, family_name, given_name)
-		 SELECT 'other-pupil-' || i, s.id, 'student', 'Ученик', 'Номер ' || i
-		 FROM generate_series(1, $1::int * $2::int) i JOIN schools s ON s.sourced_id = 'other-school-' || (1 + (i - 1) / $2::int)`,
-		`INSERT INTO accounts (telegram_user_id, chat_id)
-		 SELECT 10000000 + 10 * i + g, 10000000 + 10 * i + g FROM generate_series(1, $1::int * $2::int) i, generate_series(0, 1) g`,
-		`INSERT INTO account_links (account_id, role, person_id, valid_from)
-		 SELECT a.id, 'guardian', p.id, '2026-09-01' FROM generate_series(1, $1::int * $2::int) i
-		 CROSS JOIN generate_series(0, 1) g
-		 JOIN accounts a ON a.telegram_user_id = 10000000 + 10 * i + g
-		 JOIN people p ON p.sourced_id = 'other-pupil-' || i`,
-		`ANALYZE schools, people, accounts, account_links`,
-	}
-	for i, step := range steps {
-		args := []any{n, schoolPupils}
-		switch i {
-		case 0:
-			args = args[:1]
-		case len(steps) - 1:
-			args = nil
-		}
-		if _, err := s.db.Exec(ctx, step, args...); err != nil {
-			s.b.Fatalf("%s: %v", step, err)
-		}
+	other := diarytest.Bulk{Schools: n, Classes: 1, Pupils: schoolPupils, FirstChat: 10_000_000, Prefix: "other-"}
+	if err := diarytest.AddBulk(context.Background(), s.db, other); err != nil {
+		s.b.Fatal(err)
 	}
 }

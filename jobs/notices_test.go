@@ -32,24 +32,37 @@ func (r *rig) addFamilies(class string, size int) []int64 {
 // /announce does, and starts its fan-out.
 func (r *rig) announce(class, body string, urgent bool) int64 {
 	r.t.Helper()
-	return r.notice(`INSERT INTO notices (kind, school_id, class_id, body, to_pupils, urgent, created_at, due_at)
-		SELECT 'announcement', c.school_id, c.id, $3, false, $4, $1, $1 FROM classes c WHERE c.sourced_id = $2 RETURNING id`,
-		class, body, urgent)
+	return r.notice(diarytest.Notice{Kind: "announcement", Class: class, Body: body, Urgent: urgent})
 }
 
-// notice writes a notice with a query of the pinned time ($1) and args, and
-// starts the fan-out.
-func (r *rig) notice(query string, args ...any) int64 {
+// notice writes a notice at the pinned time and starts the fan-out.
+func (r *rig) notice(n diarytest.Notice) int64 {
 	r.t.Helper()
 	ctx := context.Background()
-	var id int64
-	if err := r.db.QueryRow(ctx, query, append([]any{*r.now.Load()}, args...)...).Scan(&id); err != nil {
+	n.At = *r.now.Load()
+	id, err := diarytest.AddNotice(ctx, r.db, n)
+	if err != nil {
 		r.t.Fatal(err)
 	}
 	if err := r.enqueue.NoticesDue(ctx); err != nil {
 		r.t.Fatal(err)
 	}
 	return id
+}
+
+// meetingNotice writes the invitation to the demo school's meeting and
+// starts its fan-out; it returns the meeting's id.
+func (r *rig) meetingNotice() int64 {
+	r.t.Helper()
+	var event int64
+	var class string
+	err := r.db.QueryRow(context.Background(), `SELECT e.id, c.sourced_id FROM events e JOIN classes c ON c.id = e.class_id
+		WHERE e.kind = 'meeting'`).Scan(&event, &class)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.notice(diarytest.Notice{Kind: "meeting", Class: class, Ref: event})
+	return event
 }
 
 // A worker stopped in the middle of an announcement to 500 parents, then
@@ -108,7 +121,7 @@ func TestGradeNotice(t *testing.T) {
 	r.linkAs(demo.Dasha, 402, diary.RoleStudent)
 	r.link(demo.Petya, 403)
 	r.startWorker()
-	grade := func() int64 { return r.grade(demo.Dasha, demo.Class7A, 5, "Отличная работа") }
+	grade := func() diarytest.Notice { return r.grade(demo.Dasha, demo.Class7A, 5, "Отличная работа") }
 	r.gradeNotice(grade())
 	r.settle()
 
@@ -135,7 +148,7 @@ func TestGradeNotice(t *testing.T) {
 	// Undone before it went out: the notice finds no grade and sends nothing.
 	undone := grade()
 	id := r.gradeNotice(undone)
-	if _, err := r.db.Exec(ctx, `DELETE FROM grades WHERE id = $1`, undone); err != nil {
+	if _, err := r.db.Exec(ctx, `DELETE FROM grades WHERE id = $1`, undone.Ref); err != nil {
 		t.Fatal(err)
 	}
 	r.settle()
@@ -158,8 +171,7 @@ func TestSwitchedOffKindIsNotSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.startWorker()
-	r.notice(`INSERT INTO notices (kind, school_id, class_id, ref_id, to_pupils, created_at, due_at)
-		SELECT 'meeting', e.school_id, e.class_id, e.id, false, $1, $1 FROM events e WHERE e.kind = 'meeting' RETURNING id`)
+	r.meetingNotice()
 	r.announce(demo.Class7A, "Собрание в пятницу", false)
 	r.settle()
 	if sent := r.fake.Sent(501); len(sent) != 1 || !strings.Contains(sent[0].Text, "Собрание в пятницу") {
@@ -187,12 +199,7 @@ func TestMeetingInvitationHasRSVPButtons(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.startWorker()
-	var event int64
-	if err := r.db.QueryRow(context.Background(), `SELECT id FROM events WHERE kind = 'meeting'`).Scan(&event); err != nil {
-		t.Fatal(err)
-	}
-	r.notice(`INSERT INTO notices (kind, school_id, class_id, ref_id, to_pupils, created_at, due_at)
-		SELECT 'meeting', e.school_id, e.class_id, e.id, false, $1, $1 FROM events e WHERE e.id = $2 RETURNING id`, event)
+	event := r.meetingNotice()
 	r.settle()
 	sent := r.fake.Sent(601)
 	if len(sent) != 1 || !strings.Contains(sent[0].Text, "Родительское собрание") || !strings.Contains(sent[0].Text, "Кабинет 214") {
@@ -273,9 +280,8 @@ func TestAnnouncementReportCountsDeliveries(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.startWorker()
-	r.notice(`INSERT INTO notices (kind, school_id, class_id, body, to_pupils, report_chat_id, report_message_id, created_at, due_at)
-		SELECT 'announcement', c.school_id, c.id, 'Экскурсия в музей', false, $3, $4, $1, $1
-		FROM classes c WHERE c.sourced_id = $2 RETURNING id`, demo.Class7A, teacher.ChatID, preview.ID)
+	r.notice(diarytest.Notice{Kind: "announcement", Class: demo.Class7A, Body: "Экскурсия в музей",
+		Report: [2]int64{teacher.ChatID, int64(preview.ID)}})
 	want := "Доставлено 2 из 2"
 	err = r.fake.WaitFor(15*time.Second, func() bool {
 		m, ok := r.fake.LastMessage(teacher.ChatID)

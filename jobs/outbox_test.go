@@ -19,25 +19,20 @@ import (
 )
 
 // grade gives a demo pupil a grade in the first subject class of their
-// homeroom, with a comment, and returns its id.
-func (r *rig) grade(pupil, class string, score int, comment string) int64 {
+// homeroom, with a comment, and returns its notice, not yet written.
+func (r *rig) grade(pupil, class string, score int, comment string) diarytest.Notice {
 	r.t.Helper()
-	var id int64
-	err := r.db.QueryRow(context.Background(), `INSERT INTO grades (class_id, pupil_id, score, graded_on, comment)
-		SELECT c.id, p.id, $3, '2026-11-26', $4 FROM classes c, people p
-		WHERE c.sourced_id = $1 AND p.sourced_id = $2 RETURNING id`, class+"-0", pupil, score, comment).Scan(&id)
+	n, err := diarytest.AddGrade(context.Background(), r.db, class+"-0", pupil, score, "2026-11-26", comment)
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	return id
+	return n
 }
 
 // gradeNotice writes the notice of a grade, as setting it does, and starts its fan-out.
-func (r *rig) gradeNotice(grade int64) int64 {
+func (r *rig) gradeNotice(n diarytest.Notice) int64 {
 	r.t.Helper()
-	return r.notice(`INSERT INTO notices (kind, school_id, class_id, pupil_id, ref_id, created_at, due_at)
-		SELECT 'grade', c.school_id, g.class_id, g.pupil_id, g.id, $1, $1
-		FROM grades g JOIN classes c ON c.id = g.class_id WHERE g.id = $2 RETURNING id`, grade)
+	return r.notice(n)
 }
 
 // outbox returns each notice message's state and reason, by chat.
@@ -86,9 +81,9 @@ func TestHeldGradeIsCheckedAndRenderedWhenSent(t *testing.T) {
 	for _, q := range []string{
 		`UPDATE account_links SET revoked_at = now(), revoked_by = 'school' WHERE account_id = ` + fmt.Sprint(revoked),
 		`UPDATE account_links SET valid_until = '2037-11-27 02:00+03' WHERE account_id = ` + fmt.Sprint(expired),
-		`UPDATE grades SET score = 3, comment = 'Исправлено после пересдачи' WHERE id = ` + fmt.Sprint(petya),
+		`UPDATE grades SET score = 3, comment = 'Исправлено после пересдачи' WHERE id = ` + fmt.Sprint(petya.Ref),
 		`UPDATE accounts SET language = 'en' WHERE id = ` + fmt.Sprint(changed),
-		`DELETE FROM grades WHERE id = ` + fmt.Sprint(maxim),
+		`DELETE FROM grades WHERE id = ` + fmt.Sprint(maxim.Ref),
 	} {
 		if _, err := r.db.Exec(ctx, q); err != nil {
 			t.Fatal(err)

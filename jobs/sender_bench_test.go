@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/jobs"
 )
 
@@ -39,15 +41,27 @@ func BenchmarkSenderUnlimited(b *testing.B) {
 // and reports messages per second.
 func benchSend(b *testing.B, h *harness, cfg jobs.SenderConfig, workers int) {
 	ctx := context.Background()
-	if _, err := h.db.Exec(ctx, `INSERT INTO accounts (telegram_user_id, chat_id) SELECT g, g FROM generate_series(1, $1) g`, benchChats); err != nil {
+	if err := diarytest.AddAccounts(ctx, h.db, benchChats); err != nil {
 		b.Fatal(err)
 	}
 	// b.N messages planned in the outbox, to the chats in turn.
-	rows, err := h.db.Query(ctx, `
-INSERT INTO outbox (dedup_key, kind, account_id, chat_id)
-SELECT 'notice:' || g, 'notice', a.id, a.chat_id
-FROM generate_series(1, $1) g JOIN accounts a ON a.telegram_user_id = g % $2 + 1
-RETURNING id, kind, account_id, chat_id`, b.N, benchChats)
+	rows, _ := h.db.Query(ctx, `SELECT id, chat_id FROM accounts ORDER BY telegram_user_id`)
+	accounts, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct {
+		ID   diary.AccountID
+		Chat int64
+	}])
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := make([]diary.Outgoing, b.N)
+	for i := range out {
+		a := accounts[(i+1)%len(accounts)]
+		out[i] = diary.Outgoing{Key: fmt.Sprint("notice:", i+1), Kind: diary.MessageNotice, Account: a.ID, ChatID: a.Chat}
+	}
+	if _, err := h.store.Plan(ctx, out); err != nil {
+		b.Fatal(err)
+	}
+	rows, err = h.db.Query(ctx, `SELECT id, kind, account_id, chat_id FROM outbox ORDER BY id`)
 	if err != nil {
 		b.Fatal(err)
 	}

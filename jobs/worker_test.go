@@ -45,16 +45,13 @@ type rig struct {
 func newRig(t *testing.T, now time.Time) *rig {
 	t.Helper()
 	t.Parallel()
-	ctx := context.Background()
 	r := &rig{t: t, db: diarytest.New(t), fake: bottest.New(workerToken), queue: jobstest.Asynq(t),
 		accounts: map[string]diary.AccountID{}}
 	t.Cleanup(r.fake.Close)
 	r.store = diary.NewStore(r.db)
 	r.setNow(now)
 	r.store.SetClock(func() time.Time { return *r.now.Load() })
-	if _, err := demo.Seed(ctx, r.db, diary.Date(now, mustZone("Europe/Moscow"))); err != nil {
-		t.Fatal(err)
-	}
+	diarytest.SeedDemo(t, r.db, diary.Date(now, mustZone("Europe/Moscow")))
 	client := asynq.NewClient(r.queue)
 	t.Cleanup(func() { client.Close() })
 	r.enqueue = jobs.NewEnqueuer(client)

@@ -53,6 +53,7 @@ var views = map[string]func(p *locales.Printer) string{
 	"marks":          marksText,
 	"teacher":        teacherText,
 	"previews":       previewsText,
+	"family":         familyText,
 }
 
 func TestGolden(t *testing.T) {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
-	"github.com/dnevnik/dnevnik/samples/demo"
 )
 
 // The demo seeds an empty database and chats in the terminal: the parent links
@@ -88,9 +87,7 @@ func TestDemoRefusesASchool(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	if _, err := demo.Seed(context.Background(), pool, time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
+	diarytest.SeedDemo(t, pool, time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC))
 	code, _, stderr := dnevnik(t, map[string]string{"DATABASE_URL": url}, "demo")
 	if code != exitFailure || !strings.Contains(stderr, "the database already has a school in it") {
 		t.Errorf("exit %d, stderr %q", code, stderr)

@@ -121,9 +121,7 @@ func newScene(t *testing.T, pupils int) *scene {
 		}
 	})
 	s.store = diary.NewStore(s.db)
-	if _, err := demo.Seed(ctx, s.db, diary.Date(time.Now(), moscow)); err != nil {
-		t.Fatal(err)
-	}
+	diarytest.SeedDemo(t, s.db, diary.Date(time.Now(), moscow))
 	if s.chats, err = diarytest.AddFamilies(ctx, s.db, []string{demo.Class7A, demo.Class7A + "-0"}, pupils, 1_000_000); err != nil {
 		t.Fatal(err)
 	}
