@@ -9,7 +9,7 @@ import (
 
 // The lessons of a set of classes over days, defined once for the pupils' diary
 // (lessonsSQL, days.go) and the teachers' lessons (lessonsOnSQL,
-// lessonwork.go): each defines my and reads lessonColumns from lessonsFrom.
+// teacher_lessons.go): each defines my and reads lessonColumns from lessonsFrom.
 
 // classLessons is the lessons of the classes in my (n, class_id, from_day,
 // to_day), each class over its own days, with n carried through: those of the
