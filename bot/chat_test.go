@@ -48,6 +48,7 @@ type world struct {
 	now    time.Time
 	stop   func() // stops the bot and waits for it
 
+	linkReads linkReads     // the statements that read account links: the access rule's
 	handled   atomic.Int64  // updates the bot has finished with
 	failed    atomic.Int64  // of which ended in an error (a bug, or Telegram refusing us)
 	handledCh chan struct{} // signalled after each; holds one pending signal
@@ -57,11 +58,19 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	t.Parallel()
 	ctx := context.Background()
-	w := &world{t: t, db: diarytest.New(t), fake: bottest.New(token), now: thursday, handledCh: make(chan struct{}, 1)}
+	w := &world{t: t, fake: bottest.New(token), now: thursday, handledCh: make(chan struct{}, 1)}
+	cfg, err := pgxpool.ParseConfig(diarytest.NewURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.Tracer = &w.linkReads
+	if w.db, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.db.Close)
 	t.Cleanup(w.fake.Close)
 	w.store = diary.NewStore(w.db)
 	w.store.SetClock(func() time.Time { return w.now })
-	var err error
 	w.school = diarytest.SeedDemo(t, w.db, diary.Date(thursday, thursday.Location()))
 	w.bot, err = bot.New(ctx, w.store, bot.Options{Token: token, APIURL: w.fake.URL(), PollTimeout: 2 * time.Second,
 		Logger: diarytest.Logger(t, w.db, token),
