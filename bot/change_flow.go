@@ -193,10 +193,10 @@ func (r *request) changeFlow(ctx context.Context, raw json.RawMessage, text stri
 func (r *request) findSubstitute(ctx context.Context, c diary.TeacherClass, st changeState, name string) error {
 	found, err := r.b.store.FindTeachers(ctx, c.Access, name)
 	switch {
-	case diary.ErrorCode(err) == diary.EINVALID || err == nil && len(found) == 0:
-		return r.say(ctx, r.p.T("change_no_teacher"))
 	case err != nil:
 		return r.fail(ctx, err)
+	case len(found) == 0:
+		return r.say(ctx, r.p.T("change_no_teacher"))
 	case len(found) == 1:
 		return r.pickSubstitute(ctx, c, st, found[0])
 	}

@@ -172,6 +172,21 @@ func TestLessonChangeNextWeekTellsNoOne(t *testing.T) {
 	if got := w.teacherWrites(); got != [7]int64{0, 0, 0, 0, 1, 0, 1} {
 		t.Errorf("after the refused move: %v", got)
 	}
+	// A substitute no teacher's name could be, and one not in the school: the
+	// same answer, and the step waits for another name.
+	classes = ivanova.say("/change")[0]
+	ivanova.press(classes, "7А Математика")
+	lessons = ivanova.say("4.12")[0]
+	kinds, _ = ivanova.press(lessons, "1. 08:30 Математика")
+	ivanova.press(kinds, "Замена учителя")
+	for _, name := range []string{strings.Repeat("Щ", 65), "Несуществующая"} {
+		if got := ivanova.say(name)[0].Text; !strings.Contains(got, "Не нашёл учителя") {
+			t.Errorf("substitute %.20q…: %q", name, got)
+		}
+	}
+	if preview := ivanova.say("Петрова")[0].Text; !strings.Contains(preview, "Петрова") {
+		t.Errorf("a substitute found after them: %q", preview)
+	}
 }
 
 // Волкова teaches 7А only: she is not offered 7Б, and a forged but validly

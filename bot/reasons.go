@@ -40,6 +40,7 @@ var reasonMessages = map[diary.Reason]reasonMessage{
 	diary.ReasonChangeDateOut:       {id: "change_date_out", count: "Count"},
 	diary.ReasonChangeInvalid:       {id: "change_invalid"},
 	diary.ReasonPeriodOut:           {id: "change_period_out", count: "Max"},
+	diary.ReasonTeacherName:         {id: "change_no_teacher"},
 	diary.ReasonMeetingPlaceLength:  {id: "meeting_bad_place"},
 	diary.ReasonMeetingAgendaLength: {id: "meeting_bad_agenda"},
 	diary.ReasonMeetingNotAhead:     {id: "meeting_not_ahead"},

@@ -64,6 +64,7 @@ const (
 	ReasonChangeDateOut       Reason = "change_date_out"
 	ReasonChangeInvalid       Reason = "change_invalid" // the lesson or the slot it moves to is not free or not there
 	ReasonPeriodOut           Reason = "period_out"     // a period past the day's last; Args: Max
+	ReasonTeacherName         Reason = "teacher_name"   // a substitute's name no teacher could have
 	ReasonMeetingPlaceLength  Reason = "meeting_place_length"
 	ReasonMeetingAgendaLength Reason = "meeting_agenda_length"
 	ReasonMeetingNotAhead     Reason = "meeting_not_ahead" // Args: When, the start refused (in the school's zone)

@@ -255,7 +255,7 @@ func (s *Store) FindTeachers(ctx context.Context, a TeacherAccess, name string) 
 		return nil, err
 	}
 	name = strings.TrimSpace(name)
-	if err := checkLength(ReasonChangeInvalid, "teacher name", name, 64); err != nil {
+	if err := checkLength(ReasonTeacherName, "teacher name", name, 64); err != nil {
 		return nil, err
 	}
 	// lower() of the column follows its ICU collation; the database's own may
