@@ -84,18 +84,9 @@ func New(ctx context.Context, store Diary, o Options) (*Bot, error) {
 	if workers <= 0 {
 		workers = 8
 	}
-	opts := []tg.Option{
-		tg.WithDefaultHandler(b.handle),
-		tg.WithNotAsyncHandlers(),
-		tg.WithWorkers(workers),
-		tg.WithSkipGetMe(), // called below, with the caller's context
-		tg.WithErrorsHandler(func(err error) { b.log.Warn("telegram client", "err", err) }),
-	}
-	if o.APIURL != "" {
-		opts = append(opts, tg.WithServerURL(o.APIURL))
-	}
-	pollTimeout := cmp.Or(o.PollTimeout, defaultPollTimeout)
-	opts = append(opts, tg.WithHTTPClient(pollTimeout, telegram.NewHTTPClient(pollTimeout)))
+	// getMe is called below, with the caller's context.
+	opts := append(telegram.ClientOptions(o.APIURL, cmp.Or(o.PollTimeout, defaultPollTimeout), b.log),
+		tg.WithDefaultHandler(b.handle), tg.WithNotAsyncHandlers(), tg.WithWorkers(workers))
 	client, err := tg.New(o.Token, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("telegram client: %w", err)

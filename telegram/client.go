@@ -1,8 +1,11 @@
 package telegram
 
 import (
+	"log/slog"
 	"net/http"
 	"time"
+
+	tg "github.com/go-telegram/bot"
 )
 
 // MessageLimit is the most characters to put in one message: Telegram's 4096,
@@ -24,4 +27,22 @@ func NewHTTPClient(pollTimeout time.Duration) *http.Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 100
 	return &http.Client{Transport: transport, Timeout: pollTimeout + requestTimeout}
+}
+
+// ClientOptions are what every Telegram client of ours is made with: the Bot
+// API at apiURL ("" for Telegram's own), the HTTP client for pollTimeout
+// (NewHTTPClient), no getMe of the library's (it ignores the context; a
+// caller that needs it calls it), and the library's own errors logged
+// through log, in the process's LOG_FORMAT and LOG_LEVEL: by default the
+// library prints them as text with the log package.
+func ClientOptions(apiURL string, pollTimeout time.Duration, log *slog.Logger) []tg.Option {
+	opts := []tg.Option{
+		tg.WithSkipGetMe(),
+		tg.WithHTTPClient(pollTimeout, NewHTTPClient(pollTimeout)),
+		tg.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", err) }),
+	}
+	if apiURL != "" {
+		opts = append(opts, tg.WithServerURL(apiURL))
+	}
+	return opts
 }

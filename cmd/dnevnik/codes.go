@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/dnevnik/dnevnik/bot"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/locales"
+	"github.com/dnevnik/dnevnik/telegram"
 )
 
 // codesOptions are the flags of `dnevnik codes`.
@@ -63,7 +65,7 @@ func (o *codesOptions) run(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	// Ask Telegram before issuing, so that a failure leaves no unprinted codes.
-	username, err := o.botUsername(ctx, e.cfg)
+	username, err := o.botUsername(ctx, e.cfg, e.log)
 	if err != nil {
 		return err
 	}
@@ -145,7 +147,7 @@ const getMeTimeout = 15 * time.Second
 
 // botUsername is --bot, or else the username Telegram reports for
 // TELEGRAM_TOKEN, so that printing offline needs no token.
-func (o *codesOptions) botUsername(ctx context.Context, cfg config) (string, error) {
+func (o *codesOptions) botUsername(ctx context.Context, cfg config, log *slog.Logger) (string, error) {
 	if o.bot != "" {
 		return o.bot, nil
 	}
@@ -157,8 +159,7 @@ func (o *codesOptions) botUsername(ctx context.Context, cfg config) (string, err
 		}
 		return "", usageError{strings.Join(lines, "; ") + " (or pass --bot USERNAME to print without asking Telegram)"}
 	}
-	// bot.New's own getMe ignores ctx and drops the answer: skip it, call it here.
-	b, err := tg.New(api.Token, tg.WithServerURL(api.APIURL), tg.WithSkipGetMe())
+	b, err := tg.New(api.Token, telegram.ClientOptions(api.APIURL, 0, log)...)
 	if err != nil {
 		return "", fmt.Errorf("telegram client: %w", err)
 	}

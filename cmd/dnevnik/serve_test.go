@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -19,12 +20,13 @@ import (
 )
 
 // dnevnik serve runs the bot, the worker and the scheduler on real PostgreSQL and
-// Redis, answers /healthz and /metrics, and stops cleanly on a signal.
+// Redis, answers /healthz and /metrics, and stops cleanly on a signal; with
+// LOG_FORMAT=json every line it logs is JSON.
 func TestServe(t *testing.T) {
 	t.Parallel()
 	fake, env := liveEnv(t, "424242:SERVE-token-for-the-fake-api-00")
 	addr, metricsAddr := freeAddr(t), freeAddr(t)
-	env["HTTP_ADDR"], env["METRICS_ADDR"], env["SHUTDOWN_TIMEOUT"] = addr, metricsAddr, "10s"
+	env["HTTP_ADDR"], env["METRICS_ADDR"], env["SHUTDOWN_TIMEOUT"], env["LOG_FORMAT"] = addr, metricsAddr, "10s", "json"
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
@@ -77,6 +79,11 @@ func TestServe(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+	for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("LOG_FORMAT=json, but a line is not JSON: %q", line)
+		}
 	}
 }
 

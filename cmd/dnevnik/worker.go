@@ -131,8 +131,7 @@ type workerParts struct {
 // startWorker starts the task server and, in g, the scheduler, and returns
 // the enqueuer of its tasks. stop waits for the tasks in flight.
 func startWorker(ctx context.Context, g *errgroup.Group, e *env, w workerParts) (_ *jobs.Enqueuer, stop func(), err error) {
-	client, err := tg.New(w.token, tg.WithServerURL(w.apiURL), tg.WithSkipGetMe(),
-		tg.WithHTTPClient(0, telegram.NewHTTPClient(0)))
+	client, err := tg.New(w.token, telegram.ClientOptions(w.apiURL, 0, e.log)...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("telegram client: %w", err)
 	}
