@@ -30,8 +30,14 @@ type Options struct {
 	Token         string
 	APIURL        string // the Bot API server; empty: Telegram's
 	WebhookSecret string // checked on every webhook request; required for webhook mode
-	Workers       int    // updates handled at once; 0: 8
-	Logger        *slog.Logger
+	// MaxConnections is how many connections Telegram may open at once to post
+	// updates to the webhook (setWebhook's max_connections); 0: Telegram's 40.
+	MaxConnections int
+	// Workers is how many updates are handled at once, in both modes: polling
+	// fetches no more while they are busy and as many wait; a webhook request
+	// waits for one. 0: 8.
+	Workers int
+	Logger  *slog.Logger
 	// PollTimeout is how long one getUpdates waits; 0: a minute.
 	PollTimeout time.Duration
 	// AfterUpdate, if set, is called when an update has been handled, with how
@@ -62,6 +68,8 @@ type Bot struct {
 	after    func(kind string, took time.Duration, err error)
 	braked   func() // a code check slowed down by a flood; may be nil
 	notices  Notifier
+	maxConns int
+	slots    chan struct{} // one per update a webhook request may handle at once
 }
 
 // defaultPollTimeout is how long one getUpdates waits without
@@ -76,7 +84,7 @@ const handlerTimeout = 30 * time.Second
 // a webhook.
 func New(ctx context.Context, store Diary, o Options) (*Bot, error) {
 	b := &Bot{store: store, log: o.Logger, secret: o.WebhookSecret, codec: telegram.NewCodec(o.Token), after: o.AfterUpdate,
-		braked: o.CodeBrake, notices: o.Notices}
+		braked: o.CodeBrake, notices: o.Notices, maxConns: o.MaxConnections}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
@@ -84,9 +92,11 @@ func New(ctx context.Context, store Diary, o Options) (*Bot, error) {
 	if workers <= 0 {
 		workers = 8
 	}
+	b.slots = make(chan struct{}, workers)
 	// getMe is called below, with the caller's context.
 	opts := append(telegram.ClientOptions(o.APIURL, cmp.Or(o.PollTimeout, defaultPollTimeout), b.log),
-		tg.WithDefaultHandler(b.handle), tg.WithNotAsyncHandlers(), tg.WithWorkers(workers))
+		tg.WithDefaultHandler(b.handle), tg.WithNotAsyncHandlers(), tg.WithWorkers(workers),
+		tg.WithUpdatesChannelCap(workers)) // polling fetches no more while workers updates wait
 	client, err := tg.New(o.Token, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("telegram client: %w", err)
@@ -125,7 +135,7 @@ func (b *Bot) RegisterWebhook(ctx context.Context, url string) error {
 	if b.secret == "" {
 		return errors.New("webhook mode needs a secret token")
 	}
-	_, err := b.client.SetWebhook(ctx, &tg.SetWebhookParams{URL: url, SecretToken: b.secret})
+	_, err := b.client.SetWebhook(ctx, &tg.SetWebhookParams{URL: url, SecretToken: b.secret, MaxConnections: b.maxConns})
 	if err != nil {
 		return fmt.Errorf("register webhook (setWebhook): %w", err)
 	}
@@ -153,6 +163,15 @@ func (b *Bot) WebhookHandler() http.Handler {
 		var upd models.Update
 		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&upd); err != nil {
 			http.Error(w, "bad update", http.StatusBadRequest)
+			return
+		}
+		// At most Workers at once; one that Telegram gives up on while it waits
+		// is not handled, and Telegram posts it again.
+		select {
+		case b.slots <- struct{}{}:
+			defer func() { <-b.slots }()
+		case <-r.Context().Done():
+			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
 		// Not the request's context: a handler should finish even if Telegram

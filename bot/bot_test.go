@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -340,6 +342,72 @@ func TestWebhook(t *testing.T) {
 	// Answered only after handling: the reply is already there.
 	if sent := w.fake.Sent(700); len(sent) != 1 || !strings.Contains(sent[0].Text, "Электронный дневник") {
 		t.Errorf("after the webhook answered: %+v", sent)
+	}
+	// Registered with the max_connections the bot chose; Telegram's 40 unless set.
+	if err := hooked.RegisterWebhook(ctx, srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	if calls := w.fake.Calls("setWebhook"); len(calls) != 1 || calls[0].Params["max_connections"] != "" {
+		t.Errorf("setWebhook without MaxConnections: %+v", calls)
+	}
+	limited, err := bot.New(ctx, w.store, bot.Options{Token: token, APIURL: w.fake.URL(), WebhookSecret: "s3cret-Token_1",
+		MaxConnections: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := limited.RegisterWebhook(ctx, srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	if calls := w.fake.Calls("setWebhook"); len(calls) != 2 || calls[1].Params["max_connections"] != "12" {
+		t.Errorf("setWebhook with MaxConnections 12: %+v", calls)
+	}
+}
+
+// A webhook handles at most Workers updates at once: with two workers and a
+// Bot API that takes 300 ms to answer, six updates posted together take three
+// rounds; each is answered, none lost.
+func TestWebhookHandlesAtMostWorkersAtOnce(t *testing.T) {
+	w := newWorld(t)
+	w.stop() // this test feeds updates by webhook instead
+	ctx := context.Background()
+	hooked, err := bot.New(ctx, w.store, bot.Options{Token: token, APIURL: w.fake.URL(), WebhookSecret: "s3cret", Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(hooked.WebhookHandler())
+	defer srv.Close()
+	const updates, delay = 6, 300 * time.Millisecond
+	w.fake.FailNext("sendMessage", updates, bottest.Delayed(delay))
+	start := time.Now()
+	var posted sync.WaitGroup
+	for i := range updates {
+		posted.Go(func() {
+			user := 800 + i
+			body := fmt.Sprintf(`{"update_id": %d, "message": {"message_id": 1, "date": 1, "text": "/help",
+				"from": {"id": %d, "is_bot": false, "first_name": "Ольга", "language_code": "ru"},
+				"chat": {"id": %d, "type": "private"}}}`, i+1, user, user)
+			req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("update %d: %d", i+1, resp.StatusCode)
+			}
+		})
+	}
+	posted.Wait()
+	// A lower bound: a slow machine makes it longer, never shorter.
+	if took := time.Since(start); took < 3*delay*9/10 {
+		t.Errorf("six updates took %v with two workers and %v a call: more than two at once", took, delay)
+	}
+	for i := range updates {
+		if n := len(w.fake.Sent(int64(800 + i))); n != 1 {
+			t.Errorf("user %d got %d answers", 800+i, n)
+		}
 	}
 }
 

@@ -35,7 +35,8 @@ func botCommand() command {
 // have finished.
 func runBot(ctx context.Context, e *env, store *diary.Store) error {
 	t := e.cfg.Telegram
-	b, err := bot.New(ctx, store, bot.Options{Token: t.Token, APIURL: t.APIURL, WebhookSecret: t.WebhookSecret, Logger: e.log})
+	b, err := bot.New(ctx, store, bot.Options{Token: t.Token, APIURL: t.APIURL, WebhookSecret: t.WebhookSecret,
+		MaxConnections: t.WebhookConnections, Logger: e.log})
 	if err != nil {
 		return err
 	}

@@ -42,6 +42,9 @@ type telegramConfig struct {
 	APIURL        string
 	WebhookURL    string // empty: long polling
 	WebhookSecret string
+	// WebhookConnections is setWebhook's max_connections: how many updates
+	// Telegram posts at once.
+	WebhookConnections int
 	// SendRate is the messages per second all worker processes together send;
 	// PaidBroadcast lifts Telegram's limit (paid per message) up to 1000/s.
 	SendRate      float64

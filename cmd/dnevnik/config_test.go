@@ -86,6 +86,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 			[]string{`SHUTDOWN_TIMEOUT is "0s"; it must be longer than zero`}},
 		{"bad log level and format", 0, map[string]string{"LOG_LEVEL": "loud", "LOG_FORMAT": "xml"},
 			[]string{`LOG_LEVEL is "loud"`, `LOG_FORMAT is "xml"; it must be one of text, json`}},
+		{"webhook connections out of range", needWebhook, map[string]string{"TELEGRAM_WEBHOOK_MAX_CONNECTIONS": "500"},
+			[]string{`TELEGRAM_WEBHOOK_MAX_CONNECTIONS is "500"; it must be a whole number from 1 to 100`}},
 		{"missing redis", needRedis, nil,
 			[]string{"REDIS_URL is not set"}},
 		{"malformed redis URL", needRedis, map[string]string{"REDIS_URL": "http://redis:6379"},

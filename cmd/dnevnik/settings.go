@@ -87,6 +87,12 @@ var settings = []setting{
 				r.fail("TELEGRAM_WEBHOOK_SECRET", "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
 			}
 		}},
+	{name: "TELEGRAM_WEBHOOK_MAX_CONNECTIONS", def: "`40`", needs: needWebhook,
+		meaning: "how many updates Telegram may post to the webhook at once (`max_connections`, 1 to 100); " +
+			"the bot handles 8 at a time and the others wait",
+		read: func(r *envReader, c *config, _ bool) {
+			c.Telegram.WebhookConnections = r.wholeNumber("TELEGRAM_WEBHOOK_MAX_CONNECTIONS", 40, 100)
+		}},
 	{name: "HTTP_ADDR", def: "empty (no listener); required with a webhook", needs: needHTTP,
 		meaning: "where the webhook and `/healthz` listen, e.g. `:8080`",
 		read:    func(r *envReader, c *config, _ bool) { c.HTTPAddr = r.listenAddr("HTTP_ADDR", "") }},

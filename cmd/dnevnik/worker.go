@@ -95,7 +95,8 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	defer stop()
 	g.Go(func() error { return watchQueues(ctx, asynq.NewInspector(queue), metrics) })
 	if withBot {
-		b, err := bot.New(ctx, store, bot.Options{Token: t.Token, APIURL: t.APIURL, WebhookSecret: t.WebhookSecret, Logger: e.log,
+		b, err := bot.New(ctx, store, bot.Options{Token: t.Token, APIURL: t.APIURL, WebhookSecret: t.WebhookSecret,
+			MaxConnections: t.WebhookConnections, Logger: e.log,
 			AfterUpdate: metrics.Update, CodeBrake: metrics.CodeBrake, Notices: enqueue})
 		if err != nil {
 			return err
