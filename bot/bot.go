@@ -35,7 +35,7 @@ type Options struct {
 	MaxConnections int
 	// Workers is how many updates are handled at once, in both modes: polling
 	// fetches no more while they are busy and as many wait; a webhook request
-	// waits for one. 0: 8.
+	// waits for one. 0: DefaultWorkers.
 	Workers int
 	Logger  *slog.Logger
 	// PollTimeout is how long one getUpdates waits; 0: a minute.
@@ -72,6 +72,9 @@ type Bot struct {
 	slots    chan struct{} // one per update a webhook request may handle at once
 }
 
+// DefaultWorkers is how many updates a bot handles at once unless told.
+const DefaultWorkers = 8
+
 // defaultPollTimeout is how long one getUpdates waits without
 // Options.PollTimeout: go-telegram/bot's default.
 const defaultPollTimeout = time.Minute
@@ -90,7 +93,7 @@ func New(ctx context.Context, store Diary, o Options) (*Bot, error) {
 	}
 	workers := o.Workers
 	if workers <= 0 {
-		workers = 8
+		workers = DefaultWorkers
 	}
 	b.slots = make(chan struct{}, workers)
 	// getMe is called below, with the caller's context.

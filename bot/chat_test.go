@@ -59,19 +59,12 @@ func newWorld(t *testing.T) *world {
 	t.Parallel()
 	ctx := context.Background()
 	w := &world{t: t, fake: bottest.New(token), now: thursday, handledCh: make(chan struct{}, 1)}
-	cfg, err := pgxpool.ParseConfig(diarytest.NewURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ConnConfig.Tracer = &w.linkReads
-	if w.db, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.db.Close)
+	w.db = diarytest.Traced(t, diarytest.New(t), &w.linkReads)
 	t.Cleanup(w.fake.Close)
 	w.store = diary.NewStore(w.db)
 	w.store.SetClock(func() time.Time { return w.now })
 	w.school = diarytest.SeedDemo(t, w.db, diary.Date(thursday, thursday.Location()))
+	var err error
 	w.bot, err = bot.New(ctx, w.store, bot.Options{Token: token, APIURL: w.fake.URL(), PollTimeout: 2 * time.Second,
 		Logger: diarytest.Logger(t, w.db, token),
 		AfterUpdate: func(_ string, _ time.Duration, err error) {

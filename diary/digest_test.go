@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/diary/diarytest"
@@ -155,7 +154,7 @@ func TestDigestQueriesDoNotGrowWithTheBatch(t *testing.T) {
 		accounts = append(accounts, f.Guardian(f.Pupil("Ученик", "Новый", c.homeroom, c.math)))
 	}
 	counter := &queryCounter{}
-	store := tracedStore(t, f.db, counter)
+	store := diary.NewStore(diarytest.Traced(t, f.db, counter))
 	ctx := context.Background()
 	count := func(compose func([]diary.AccountID) (int, error), batch []diary.AccountID) int64 {
 		counter.n.Store(0)
@@ -202,19 +201,6 @@ func (c *queryCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatc
 }
 
 func (c *queryCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
-
-// tracedStore is a store on the database of db whose connections report to tracer.
-func tracedStore(t *testing.T, db *pgxpool.Pool, tracer *queryCounter) *diary.Store {
-	t.Helper()
-	cfg := db.Config().Copy()
-	cfg.ConnConfig.Tracer = tracer
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return diary.NewStore(pool)
-}
 
 func TestWeeklySummaries(t *testing.T) {
 	c := newTwoSchools(t)

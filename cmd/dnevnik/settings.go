@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/dnevnik/dnevnik/bot"
 	"github.com/dnevnik/dnevnik/diary"
 )
 
@@ -88,8 +89,8 @@ var settings = []setting{
 			}
 		}},
 	{name: "TELEGRAM_WEBHOOK_MAX_CONNECTIONS", def: "`40`", needs: needWebhook,
-		meaning: "how many updates Telegram may post to the webhook at once (`max_connections`, 1 to 100); " +
-			"the bot handles 8 at a time and the others wait",
+		meaning: fmt.Sprintf("how many updates Telegram may post to the webhook at once (`max_connections`, 1 to 100); "+
+			"the bot handles %d at a time and the others wait", bot.DefaultWorkers),
 		read: func(r *envReader, c *config, _ bool) {
 			c.Telegram.WebhookConnections = r.wholeNumber("TELEGRAM_WEBHOOK_MAX_CONNECTIONS", 40, 100)
 		}},

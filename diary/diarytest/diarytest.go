@@ -39,6 +39,20 @@ func New(t testing.TB) *pgxpool.Pool {
 	return pool
 }
 
+// Traced returns another pool on db's database whose connections report every
+// statement to tracer: for tests that count what a request asks of PostgreSQL.
+func Traced(t testing.TB, db *pgxpool.Pool, tracer pgx.QueryTracer) *pgxpool.Pool {
+	t.Helper()
+	cfg := db.Config().Copy()
+	cfg.ConnConfig.Tracer = tracer
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("diarytest: open traced pool: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
 // NewURL returns the URL of a fresh, migrated database of the test's own, for tests
 // that run the binary's commands.
 func NewURL(t testing.TB) string {
