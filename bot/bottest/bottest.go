@@ -63,6 +63,7 @@ type Server struct {
 	faults         map[string][]*queuedFault
 	chaos          *chaos // random faults of sendMessage; nil: none
 	limit          rateLimit
+	latency        time.Duration // Telegram's round trip; see SetLatency
 }
 
 // handlers are the Bot API methods the fake knows, by name.
@@ -128,8 +129,13 @@ func (s *Server) Close() {
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := s.bind(r.Context())
 	defer cancel()
+	half := s.roundTrip() / 2
+	if wait(ctx, half) != nil {
+		return // the client gave up on the way
+	}
 	call := Call{Time: time.Now()}
 	result, err := s.serve(ctx, r, &call)
+	_ = wait(ctx, half) // the answer's way back; a client gone meanwhile reads nothing
 
 	resp := response{OK: err == nil, Result: result}
 	call.Status = http.StatusOK

@@ -313,6 +313,26 @@ func TestDelayedAnswer(t *testing.T) {
 	}
 }
 
+func TestLatencyIsARoundTrip(t *testing.T) {
+	fake := newFake(t)
+	b := newBot(t, fake)
+	const rtt = 80 * time.Millisecond
+	fake.SetLatency(rtt)
+	start := time.Now()
+	if err := send(context.Background(), b, parent.ID, "hi"); err != nil {
+		t.Fatal(err)
+	}
+	answered := time.Since(start)
+	calls := fake.Calls("sendMessage")
+	if answered < rtt || len(calls) != 1 {
+		t.Fatalf("answered after %v, %d calls", answered, len(calls))
+	}
+	// The message counts at Telegram halfway: what the rate limit sees.
+	if arrived := calls[0].Time.Sub(start); arrived < rtt/2 || arrived > answered-rtt/2 {
+		t.Errorf("arrived %v after the send, answered after %v", arrived, answered)
+	}
+}
+
 func TestRateLimit(t *testing.T) {
 	fake := newFake(t)
 	b := newBot(t, fake)

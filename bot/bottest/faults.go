@@ -2,6 +2,7 @@ package bottest
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -94,10 +95,8 @@ func (s *Server) applyFault(req *request, method string) (lost bool, err error) 
 			return false, nil
 		}
 	}
-	select {
-	case <-time.After(f.Delay):
-	case <-req.ctx.Done():
-		return false, fmt.Errorf("delayed answer: %w", req.ctx.Err())
+	if err := wait(req.ctx, f.Delay); err != nil {
+		return false, fmt.Errorf("delayed answer: %w", err)
 	}
 	if f.Status == 0 {
 		return f.Lost, nil
@@ -141,6 +140,37 @@ func (s *Server) SetRateLimit(overall, perChat int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.limit = rateLimit{overall: overall, perChat: perChat}
+}
+
+// SetLatency makes every call take d longer, half on the way in (before the
+// call takes effect and counts against the rate limit) and half on the way
+// back, as Telegram's round trip over a real network does (about 100 ms); 0
+// answers at once.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
+func (s *Server) roundTrip() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.latency
+}
+
+// wait waits for d, or less if ctx ends first.
+func wait(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Throttled counts the calls answered 429, by a fault or by the rate limit.
