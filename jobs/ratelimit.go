@@ -6,100 +6,92 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 )
 
-// The rate limits are github.com/go-redis/redis_rate. The limit holds for all
-// worker processes together, so its state must live where they all see it:
-// Redis, which they share already. redis_rate keeps one GCRA timestamp per key
-// there and checks and moves it in one Lua script, so a check is one atomic
-// round trip with no lock, no counter to refill and no clock of our own (the
-// script reads Redis's). It is the go-redis project's limiter, on the go-redis
-// v9 client asynq already brings in. An in-process limiter such as
-// golang.org/x/time/rate would let N processes send N times the rate.
+// The rate limits hold for all worker processes together, so their state
+// lives where they all see it: Redis, which they share already. An
+// in-process limiter such as golang.org/x/time/rate would let N processes
+// send N times the rate.
+//
+// Each limit is one timestamp in Redis: when its next slot is free. A send
+// books the global slot and its chat's slot in one script, one round trip:
+// the slot goes to the caller, who sleeps until it is due, and the next
+// caller books the one after. Nobody polls: a booked slot is kept however
+// late its taker wakes, so the slots stay one interval apart at the limit's
+// full rate. (go-redis/redis_rate, used before, can only be asked "may I now";
+// the waiting senders asked again and again, 80 Redis commands a message at
+// 25 a second, and its two separate limits could take a global slot for a
+// chat that was busy.)
 
-// Keys of the limits; redis_rate prefixes them with "rate:".
+// The keys share one hash tag: a script may touch several keys on a Redis
+// Cluster only when they hash to one slot.
 const (
-	globalRateKey = "dnevnik:global"
-	chatRateKey   = "dnevnik:chat:"
+	globalRateKey = "{dnevnik:rate}:global"
+	chatRateKey   = "{dnevnik:rate}:chat:"
 )
+
+// bookScript books the next global slot for a chat. KEYS: the global limit,
+// the chat's; ARGV: their intervals in microseconds, 0 for no limit. It
+// answers {1, wait}: booked, due in wait µs; or {0, wait}: the chat is busy
+// for wait µs more, and nothing was booked. The clock is Redis's, the one
+// every process shares.
+var bookScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local every, chatEvery = tonumber(ARGV[1]), tonumber(ARGV[2])
+local slot = now
+if every > 0 then
+  slot = math.max(slot, tonumber(redis.call('GET', KEYS[1]) or 0))
+end
+if chatEvery > 0 then
+  local free = tonumber(redis.call('GET', KEYS[2]) or 0)
+  if free > slot then
+    return {0, free - now}
+  end
+  redis.call('SET', KEYS[2], slot + chatEvery, 'PX', math.ceil((slot + chatEvery - now) / 1000) + 1)
+end
+if every > 0 then
+  redis.call('SET', KEYS[1], slot + every, 'PX', math.ceil((slot + every - now) / 1000) + 1000)
+end
+return {1, slot - now}
+`)
 
 // rateLimiter paces sends: the whole bot's rate and each chat's interval.
 type rateLimiter struct {
-	redis  *redis_rate.Limiter
-	global *redis_rate.Limit // nil: no limit
-	chat   *redis_rate.Limit // nil: no limit
+	rdb       redis.UniversalClient
+	every     string // the global interval in µs, "0" for none
+	chatEvery string // the chat interval in µs, "0" for none
 }
 
 func newRateLimiter(rdb redis.UniversalClient, globalInterval, chatInterval time.Duration) *rateLimiter {
-	return &rateLimiter{redis: redis_rate.NewLimiter(rdb), global: oneEvery(globalInterval, 2), chat: oneEvery(chatInterval, 1)}
+	return &rateLimiter{rdb: rdb, every: micros(globalInterval), chatEvery: micros(chatInterval)}
 }
 
-// oneEvery is a limit of one send per interval, nil for an interval of 0 or
-// less. Its burst is how many slots may be taken at once: 1 takes a slot only
-// when it is due; 2 also reserves the next one, whose taker then waits for its
-// time (see reserve). Either way sends go one interval apart: Telegram counts
-// the sends within any one second, and a burst after a pause would go over.
-func oneEvery(interval time.Duration, burst int) *redis_rate.Limit {
-	if interval <= 0 {
-		return nil
-	}
-	return &redis_rate.Limit{Rate: 1, Burst: burst, Period: interval}
+// micros is an interval as the script takes it: 0 for none.
+func micros(d time.Duration) string {
+	return strconv.FormatInt(max(d.Microseconds(), 0), 10)
 }
 
-// wait blocks until a message may go to the chat, or ctx ends. It reserves a
-// slot of the global limit and, once that is due, takes the chat's, so that
-// the message goes at both slots' time; a global slot that comes while the
-// chat is busy goes unused, which only slows the bot down a little.
+// wait blocks until a message may go to the chat, or ctx ends: it books the
+// message's slot and sleeps until it is due. A chat still busy (its last
+// message less than an interval ago) books nothing, so no global slot goes
+// unused: it asks again when the chat is free.
 func (l *rateLimiter) wait(ctx context.Context, chatID int64) error {
-	chatKey := chatRateKey + strconv.FormatInt(chatID, 10)
+	keys := []string{globalRateKey, chatRateKey + strconv.FormatInt(chatID, 10)}
 	for {
-		if err := l.reserve(ctx, globalRateKey, l.global); err != nil {
-			return err
-		}
-		taken, retry, err := l.take(ctx, chatKey, l.chat)
-		if err != nil || taken {
-			return err
-		}
-		if err := sleep(ctx, retry); err != nil {
-			return err
-		}
-	}
-}
-
-// reserve takes the next slot of the limit and waits until it is due.
-// Reserving ahead keeps the limit's full rate however late a waiting sender
-// wakes: the slots stay one interval apart, and a late taker of a slot
-// reserved in time does not push the next one back.
-func (l *rateLimiter) reserve(ctx context.Context, key string, limit *redis_rate.Limit) error {
-	for {
-		taken, wait, err := l.take(ctx, key, limit)
+		res, err := bookScript.Run(ctx, l.rdb, keys, l.every, l.chatEvery).Int64Slice()
 		if err != nil {
+			return fmt.Errorf("rate limit: %w", err)
+		}
+		if len(res) != 2 {
+			return fmt.Errorf("rate limit: the script answered %v", res)
+		}
+		booked, wait := res[0] == 1, time.Duration(res[1])*time.Microsecond
+		if err := sleep(ctx, wait); err != nil || booked {
 			return err
 		}
-		if err := sleep(ctx, wait); err != nil || taken {
-			return err
-		}
 	}
-}
-
-// take asks the limit for a slot. Taken, wait is how long until the slot is
-// due (0 unless it was reserved ahead); refused, how long until one may be
-// asked for again.
-func (l *rateLimiter) take(ctx context.Context, key string, limit *redis_rate.Limit) (taken bool, wait time.Duration, err error) {
-	if limit == nil {
-		return true, 0, nil
-	}
-	res, err := l.redis.Allow(ctx, key, *limit)
-	if err != nil {
-		return false, 0, fmt.Errorf("rate limit %s: %w", key, err)
-	}
-	if res.Allowed > 0 {
-		// Taking the slot moved the limit's state one interval past it, to ResetAfter.
-		return true, res.ResetAfter - limit.Period, nil
-	}
-	return false, res.RetryAfter, nil
 }
 
 // sleep waits for d, or less if ctx ends first.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dnevnik/dnevnik/bot"
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/jobs"
 )
 
 // setting is one environment variable, declared once: loadConfig reads it
@@ -120,15 +121,13 @@ var settings = []setting{
 	{name: "TELEGRAM_PAID_BROADCAST", def: "`false`", needs: needSending,
 		meaning: "send with `allow_paid_broadcast` (Telegram charges per message above 30/s)",
 		read:    func(r *envReader, c *config, _ bool) { c.Telegram.PaidBroadcast = r.boolean("TELEGRAM_PAID_BROADCAST") }},
-	{name: "TELEGRAM_SEND_RATE", def: "`25`", needs: needSending,
+	{name: "TELEGRAM_SEND_RATE", def: "`29.27`, `975.6` with paid broadcast", needs: needSending,
 		meaning: "messages per second all worker processes send together; at most 30 (Telegram's limit), 1000 with " +
-			"paid broadcast",
+			"paid broadcast. The default keeps 2.5 % under the limit, which Telegram counts within any one second " +
+			"(BENCHMARKS.md)",
 		read: func(r *envReader, c *config, _ bool) { // after TELEGRAM_PAID_BROADCAST, which lifts the limit
-			maxRate := 30.0 // Telegram's free limit for a bot
-			if c.Telegram.PaidBroadcast {
-				maxRate = 1000
-			}
-			c.Telegram.SendRate = r.number("TELEGRAM_SEND_RATE", 25, maxRate)
+			paid := c.Telegram.PaidBroadcast
+			c.Telegram.SendRate = r.number("TELEGRAM_SEND_RATE", jobs.DefaultRate(paid), jobs.Limit(paid))
 		}},
 	{name: "LOG_LEVEL", def: "`info`", meaning: "`debug`, `info`, `warn` or `error`",
 		read: func(r *envReader, c *config, _ bool) { c.LogLevel = r.logLevel("LOG_LEVEL", slog.LevelInfo) }},

@@ -142,7 +142,7 @@ func startWorker(ctx context.Context, g *errgroup.Group, e *env, w workerParts) 
 	enqueue := jobs.NewEnqueuer(enqueuer)
 	worker := jobs.NewWorker(w.store, telegram.NewCodec(w.token), sender, enqueue, w.metrics, e.log)
 	server := asynq.NewServer(w.queue, worker.ServerConfig(asynq.Config{
-		Concurrency:     20,
+		Concurrency:     sender.Concurrency(),
 		ShutdownTimeout: e.cfg.ShutdownTimeout * 8 / 10,
 		Logger:          asynqLogger{e.log},
 	}))
