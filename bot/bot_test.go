@@ -411,6 +411,50 @@ func TestWebhookHandlesAtMostWorkersAtOnce(t *testing.T) {
 	}
 }
 
+// Polling, the bot fetches no more updates while its workers are busy and
+// as many wait: the rest stay with Telegram, which keeps them for a day,
+// rather than piling up in the bot's memory.
+func TestPollingFetchesNoMoreWhileBusy(t *testing.T) {
+	w := newWorld(t)
+	w.stop() // this test polls with a bot of its own
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	polling, err := bot.New(ctx, w.store, bot.Options{Token: token, APIURL: w.fake.URL(), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// More than one getUpdates brings (100), each answer slow.
+	const updates = 120
+	for i := range updates {
+		w.fake.SendText(bottest.User{ID: int64(900 + i), FirstName: "Ольга", LanguageCode: "ru"}, "/help")
+	}
+	w.fake.FailNext("sendMessage", updates, bottest.Delayed(20*time.Millisecond))
+	sent := w.fake.Subscribe()
+	go func() { _ = polling.Poll(ctx) }()
+
+	answered := 0
+	for c := range sent {
+		if c.Method != "sendMessage" {
+			continue
+		}
+		if answered++; answered == 10 {
+			// Two in handlers, two waiting: the first hundred are still being
+			// handed out, and the next are not fetched.
+			if n := len(w.fake.Calls("getUpdates")); n != 1 {
+				t.Errorf("%d getUpdates after 10 answers", n)
+			}
+		}
+		if answered == updates {
+			break
+		}
+	}
+	for i := range updates {
+		if n := len(w.fake.Sent(int64(900 + i))); n != 1 {
+			t.Errorf("user %d got %d answers", 900+i, n)
+		}
+	}
+}
+
 // While the database is away every update is answered at once, "temporarily
 // unavailable" in the person's language, and nothing else is said.
 func TestDatabaseAwayAnswersUnavailable(t *testing.T) {

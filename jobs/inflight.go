@@ -51,7 +51,7 @@ func (f *inFlight) bound() int {
 	if f.rate <= 0 {
 		return f.most
 	}
-	return min(f.most, int(math.Ceil(f.rate*f.took.Seconds()*headroom))+spare)
+	return min(f.most, int(math.Round(f.rate*f.took.Seconds()*headroom))+spare)
 }
 
 // acquire waits until one more send may start, or ctx ends. Sends start in

@@ -7,11 +7,14 @@ import (
 	"net/http"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/diary"
@@ -50,13 +53,31 @@ func BenchmarkSenderPaidBroadcast(b *testing.B) {
 // worker would run tasks, and reports the rate as a share of Telegram's limit.
 func benchAtLimit(b *testing.B, h *harness, cfg jobs.SenderConfig, limit float64) {
 	s := h.sender(cfg)
+	rdb := redis.NewClient(h.redis)
+	defer rdb.Close()
+	before := redisCommands(b, rdb)
 	rate := benchSend(b, h, s, s.Concurrency())
+	b.ReportMetric(float64(redisCommands(b, rdb)-before)/float64(b.N), "redis-cmds/msg")
 	b.ReportMetric(100*rate/limit, "%limit")
 	b.ReportMetric(spare(h.fake, int(limit)).Seconds()*1000, "spare-ms")
 	b.ReportMetric(float64(h.fake.Throttled()), "429s")
 	if n := h.fake.Throttled(); n > 0 {
 		b.Errorf("Telegram refused %d sends with 429", n)
 	}
+}
+
+// redisCommands is how many commands the Redis server has run.
+func redisCommands(b *testing.B, rdb *redis.Client) int64 {
+	info, err := rdb.Info(context.Background(), "stats").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, after, _ := strings.Cut(info, "total_commands_processed:")
+	n, err := strconv.ParseInt(strings.TrimSpace(strings.SplitN(after, "\n", 2)[0]), 10, 64)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
 }
 
 // spare is how close the sends came to a 429: the least time past a second
