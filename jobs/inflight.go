@@ -31,8 +31,8 @@ type inFlight struct {
 
 const (
 	// firstSendTime is what a send is assumed to take before one is measured:
-	// more than Telegram's usual round trip, so that the first sends start wide.
-	firstSendTime = 250 * time.Millisecond
+	// Telegram's usual round trip.
+	firstSendTime = 100 * time.Millisecond
 	// headroom is how many times the rate × the time a send takes may be in
 	// flight, and spare how many more: a round trip slower than the average
 	// must not slow the rate down.

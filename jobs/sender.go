@@ -136,6 +136,34 @@ const (
 	maxConcurrency = 2000 // paid broadcasts at 1000 a second over a round trip of up to 2 s
 )
 
+// Turn waits until one more message may be under way (inFlight) and returns
+// the context to send it in and the function that ends the turn. The worker
+// takes the turn before it reads and composes the message, so that messages
+// waiting for their turn cost the database nothing; Send takes one itself
+// when ctx holds none.
+func (s *Sender) Turn(ctx context.Context) (context.Context, func(), error) {
+	if err := s.inFlight.acquire(ctx); err != nil {
+		return ctx, nil, err
+	}
+	t := &turn{start: time.Now()}
+	return context.WithValue(ctx, turnKey{}, t), func() { s.inFlight.release(time.Since(t.start) - t.waited) }, nil
+}
+
+// turn is one message under way: what it took is measured from its start,
+// less its waits for the rate limits, which the bound itself makes longer.
+type turn struct {
+	start  time.Time
+	waited time.Duration
+}
+
+type turnKey struct{}
+
+// turnIn is the turn ctx holds, or nil.
+func turnIn(ctx context.Context) *turn {
+	t, _ := ctx.Value(turnKey{}).(*turn)
+	return t
+}
+
 // Result is what became of a message.
 type Result int
 
@@ -192,11 +220,18 @@ func (s *Sender) Send(ctx context.Context, m diary.OutboxMessage, msg Message) (
 	}
 	// The claim waits for its turn: a claimed message waiting for its slot
 	// would be uncertain if the worker died.
-	if err := s.inFlight.acquire(ctx); err != nil {
-		return Outcome{}, err
+	t := turnIn(ctx)
+	if t == nil {
+		var (
+			end func()
+			err error
+		)
+		if ctx, end, err = s.Turn(ctx); err != nil {
+			return Outcome{}, err
+		}
+		defer end()
+		t = turnIn(ctx)
 	}
-	start, waited := time.Now(), time.Duration(0)
-	defer func() { s.inFlight.release(time.Since(start) - waited) }()
 	claim, err := s.store.ClaimMessage(ctx, m.ID, m.ChatID)
 	if err != nil {
 		return Outcome{}, err
@@ -213,7 +248,7 @@ func (s *Sender) Send(ctx context.Context, m diary.OutboxMessage, msg Message) (
 	}
 	ctx, cancel := context.WithTimeout(ctx, maxSendTime)
 	defer cancel()
-	ids, uncertain, err := s.sendParts(ctx, m, msg.Keyboard, parts, claim.PartsSent, &waited)
+	ids, uncertain, err := s.sendParts(ctx, m, msg.Keyboard, parts, claim.PartsSent, t)
 	if err != nil {
 		return s.failed(ctx, m, err, uncertain)
 	}
@@ -251,14 +286,14 @@ func (s *Sender) Edit(ctx context.Context, chatID int64, messageID int, text str
 // sendParts sends the parts of a claimed message in order from the first
 // one an earlier attempt did not send, and returns the ids of those sent now.
 // When it fails, uncertain tells whether the part it failed on may have
-// reached Telegram. It adds the time it waited for the rate limits to waited.
-func (s *Sender) sendParts(ctx context.Context, m diary.OutboxMessage, kb *models.InlineKeyboardMarkup, parts []string, first int, waited *time.Duration) (ids []int, uncertain bool, err error) {
+// reached Telegram. The time it waits for the rate limits is not the turn's.
+func (s *Sender) sendParts(ctx context.Context, m diary.OutboxMessage, kb *models.InlineKeyboardMarkup, parts []string, first int, t *turn) (ids []int, uncertain bool, err error) {
 	for i := first; i < len(parts); i++ {
 		// Right before the call: what comes between the slot and the request
 		// (a database round trip) would let two sends land closer than the limits.
-		t := time.Now()
+		waitStart := time.Now()
 		err := s.limits.wait(ctx, m.ChatID)
-		*waited += time.Since(t)
+		t.waited += time.Since(waitStart)
 		if err != nil {
 			return nil, false, err
 		}

@@ -82,6 +82,11 @@ func (w *Worker) handleSend(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
+	ctx, end, err := w.sender.Turn(ctx)
+	if err != nil {
+		return err
+	}
+	defer end()
 	kind, err := w.send(ctx, p.Message)
 	if err != nil && IsFailure(err) && lastTry(ctx) && !errors.Is(err, asynq.SkipRetry) {
 		w.metrics.countFailed(kind, reasonRetries)
