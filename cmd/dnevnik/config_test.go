@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dnevnik/dnevnik/jobs"
 )
 
 func envFrom(vars map[string]string) func(string) string {
@@ -33,7 +36,7 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	if cfg.Telegram.APIURL != "https://api.telegram.org" || cfg.Telegram.WebhookURL != "" ||
 		cfg.HTTPAddr != "" || cfg.MetricsAddr != "127.0.0.1:9090" || cfg.LogFormat != "text" || cfg.LogLevel.String() != "INFO" ||
-		cfg.ShutdownTimeout != 30*time.Second || cfg.Telegram.SendRate != 25 || cfg.Telegram.PaidBroadcast {
+		cfg.ShutdownTimeout != 30*time.Second || cfg.Telegram.SendRate != jobs.DefaultRate(false) || cfg.Telegram.PaidBroadcast {
 		t.Errorf("defaults: %+v", cfg)
 	}
 }
@@ -174,6 +177,11 @@ func TestPaidBroadcastRaisesTheRateLimit(t *testing.T) {
 		"TELEGRAM_PAID_BROADCAST": "true", "TELEGRAM_SEND_RATE": "500"}), telegramAll)
 	if len(errs) > 0 || !cfg.Telegram.PaidBroadcast || cfg.Telegram.SendRate != 500 {
 		t.Errorf("config %+v, errors %v", cfg.Telegram, errs)
+	}
+	// Unless set, the rate is the paid limit's less the margin (jobs.DefaultRate), not the free one's.
+	cfg, errs = loadConfig(envFrom(map[string]string{"TELEGRAM_TOKEN": goodToken, "TELEGRAM_PAID_BROADCAST": "true"}), telegramAll)
+	if len(errs) > 0 || math.Abs(cfg.Telegram.SendRate-975.6) > 0.1 {
+		t.Errorf("paid broadcast's default rate %v, errors %v", cfg.Telegram.SendRate, errs)
 	}
 }
 
