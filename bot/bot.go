@@ -70,7 +70,12 @@ type Bot struct {
 	notices  Notifier
 	maxConns int
 	slots    chan struct{} // one per update a webhook request may handle at once
+	admitted chan struct{} // one per webhook request handled or waiting for a slot
 }
+
+// telegramMaxConnections is Telegram's max_connections when setWebhook
+// names none.
+const telegramMaxConnections = 40
 
 // DefaultWorkers is how many updates a bot handles at once unless told.
 const DefaultWorkers = 8
@@ -96,6 +101,10 @@ func New(ctx context.Context, store Diary, o Options) (*Bot, error) {
 		workers = DefaultWorkers
 	}
 	b.slots = make(chan struct{}, workers)
+	// As many requests as Telegram opens connections may wait; beyond them a
+	// poster that is not Telegram (or a Telegram told otherwise) is refused at
+	// once rather than held in memory.
+	b.admitted = make(chan struct{}, max(workers, cmp.Or(o.MaxConnections, telegramMaxConnections)))
 	// getMe is called below, with the caller's context.
 	opts := append(telegram.ClientOptions(o.APIURL, cmp.Or(o.PollTimeout, defaultPollTimeout), b.log),
 		tg.WithDefaultHandler(b.handle), tg.WithNotAsyncHandlers(), tg.WithWorkers(workers),
@@ -152,6 +161,8 @@ func (b *Bot) RegisterWebhook(ctx context.Context, url string) error {
 // WebhookHandler receives updates posted by Telegram. A request without the
 // secret token is answered 401 (compared in constant time); an update is
 // answered 200 once handled, so Telegram redelivers what a crash interrupted.
+// Beyond max_connections requests at once, one is answered 503 at once:
+// Telegram posts it again.
 func (b *Bot) WebhookHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -161,6 +172,14 @@ func (b *Bot) WebhookHandler() http.Handler {
 		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
 		if b.secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(b.secret)) != 1 {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		select {
+		case b.admitted <- struct{}{}:
+			defer func() { <-b.admitted }()
+		default: // Telegram posts a refused update again
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
 		var upd models.Update

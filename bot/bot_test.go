@@ -411,6 +411,64 @@ func TestWebhookHandlesAtMostWorkersAtOnce(t *testing.T) {
 	}
 }
 
+// A poster opening more connections than the webhook's max_connections is
+// refused beyond them at once, not held in memory; what it posts again is
+// answered.
+func TestWebhookRefusesBeyondMaxConnections(t *testing.T) {
+	w := newWorld(t)
+	w.stop() // this test feeds updates by webhook instead
+	ctx := context.Background()
+	hooked, err := bot.New(ctx, w.store, bot.Options{Token: token, APIURL: w.fake.URL(), WebhookSecret: "s3cret",
+		Workers: 1, MaxConnections: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(hooked.WebhookHandler())
+	defer srv.Close()
+	post := func(user int) int {
+		body := fmt.Sprintf(`{"update_id": %d, "message": {"message_id": 1, "date": 1, "text": "/help",
+			"from": {"id": %d, "is_bot": false, "first_name": "Ольга", "language_code": "ru"},
+			"chat": {"id": %d, "type": "private"}}}`, user, user, user)
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Error(err)
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// The first two answers are slow: two updates are in, the others find no room.
+	w.fake.FailNext("sendMessage", 2, bottest.Delayed(time.Second))
+	const updates = 6
+	status := make([]int, updates)
+	var posted sync.WaitGroup
+	for i := range updates {
+		posted.Go(func() { status[i] = post(700 + i) })
+	}
+	posted.Wait()
+	var refused []int
+	for i, code := range status {
+		if code == http.StatusServiceUnavailable {
+			refused = append(refused, i)
+		}
+	}
+	if len(refused) != updates-2 {
+		t.Fatalf("answers %v: want two updates in and four refused", status)
+	}
+	for _, i := range refused { // as Telegram does
+		if code := post(700 + i); code != http.StatusOK {
+			t.Errorf("update %d posted again: %d", i, code)
+		}
+	}
+	for i := range updates {
+		if n := len(w.fake.Sent(int64(700 + i))); n != 1 {
+			t.Errorf("user %d got %d answers", 700+i, n)
+		}
+	}
+}
+
 // Polling, the bot fetches no more updates while its workers are busy and
 // as many wait: the rest stay with Telegram, which keeps them for a day,
 // rather than piling up in the bot's memory.
