@@ -15,9 +15,11 @@ import (
 // the groups it needs, so `migrate` does not ask for a Telegram token.
 type config struct {
 	DatabaseURL string
-	RedisURL    string
-	Telegram    telegramConfig
-	HTTPAddr    string // the webhook and /healthz listen here; empty: no listener
+	// Redis is REDIS_URL: one server, Sentinel or Cluster (redis.go); unset
+	// when Redis.set() is false.
+	Redis    redisConn
+	Telegram telegramConfig
+	HTTPAddr string // the webhook and /healthz listen here; empty: no listener
 	// CodeSecrets are the secrets link codes are stored under, the first for
 	// new codes (DNEVNIK_SECRET, comma-separated while rotating).
 	CodeSecrets []string
