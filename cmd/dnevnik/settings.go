@@ -46,6 +46,18 @@ var settings = []setting{
 				}
 			}
 		}},
+	{name: "DATABASE_READ_URL", def: "empty (the views read `DATABASE_URL`)", needs: needViews,
+		meaning: "a streaming replica of `DATABASE_URL` that the family's views read (days, weeks, grades, attendance, " +
+			"remarks, homework, missed topics), in the same form. Writes, the access rule, the teachers' screens and " +
+			"everything the worker reads stay on `DATABASE_URL`; a view may lag a write by the replica's delay",
+		read: func(r *envReader, c *config, _ bool) {
+			c.DatabaseReadURL = r.withDefault("DATABASE_READ_URL", "")
+			if c.DatabaseReadURL != "" {
+				if _, err := pgxpool.ParseConfig(c.DatabaseReadURL); err != nil {
+					r.fail("DATABASE_READ_URL", "is not a PostgreSQL connection string: %v", err)
+				}
+			}
+		}},
 	{name: "REDIS_URL", def: "required", needs: needRedis, optional: mayRedis,
 		meaning: "the task queues and the shared send rate: one Redis, `redis://[user:password@]host:6379/0` " +
 			"(`rediss://` with TLS); a master found by Redis Sentinel, " +

@@ -30,7 +30,7 @@ func workerCommand() command {
 }
 
 func serveCommand() command {
-	return processCommand("serve", true, needSecret|needWebhook, "Run the bot, the worker and the scheduler in one process (the production default).")
+	return processCommand("serve", true, needSecret|needWebhook|needViews, "Run the bot, the worker and the scheduler in one process (the production default).")
 }
 
 // processCommand is a long-running command: the worker and the scheduler, and
@@ -58,6 +58,13 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	}
 	defer pool.Close()
 	store := newStore(pool, e.cfg.CodeSecrets)
+	if withBot {
+		closeReads, err := readViewsFrom(ctx, e, store)
+		if err != nil {
+			return err
+		}
+		defer closeReads()
+	}
 	queue := e.cfg.Redis
 	rdb, err := queue.connect(ctx)
 	if err != nil {
