@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/dnevnik/dnevnik/bot/bottest"
 	"github.com/dnevnik/dnevnik/cmd/internal/services"
 	"github.com/dnevnik/dnevnik/imports/csvin/importtest"
 )
@@ -77,32 +78,56 @@ func TestWorkerFollowsASentinelFailover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sentinel.Stop()
-	fake, env, dir := importedSchool(t, "525252:SENTINEL-token-for-the-fake-api")
-	env["REDIS_URL"] = sentinel.URL()
-	const parent = 7002
-	linkGuardian(t, env["DATABASE_URL"], "class-7a", "s-7a-01", parent)
-	defer runWorker(t, env)()
-
-	line := "r-7a-math-cw1-s-7a-01,active,,li-7a-math-cw1,s-7a-01,fully graded,%d,2026-11-09,"
-	push := func(n, from, to int) {
-		t.Helper()
-		importtest.Replace(t, filepath.Join(dir, "results.csv"), fmt.Sprintf(line, from), fmt.Sprintf(line, to))
-		code, out, stderr := dnevnik(t, env, "import", "oneroster", dir)
-		if code != exitOK || !strings.Contains(out, "the worker is told of the 1 notices") {
-			t.Fatalf("import: %d\n%s%s", code, out, stderr)
-		}
-		if err := fake.WaitFor(30*time.Second, func() bool { return len(fake.Sent(parent)) == n }); err != nil {
-			t.Fatalf("push %d never came: %d messages", n, len(fake.Sent(parent)))
-		}
-	}
-	push(1, 5, 4)
+	t.Cleanup(sentinel.Stop) // after the worker's, registered later
+	push, fake := pushesThrough(t, sentinel.URL(), "525252:SENTINEL-token-for-the-fake-api")
+	push(1)
 	start := time.Now()
 	if err := sentinel.Failover(ctx); err != nil {
 		t.Fatal(err)
 	}
 	promoted := time.Since(start)
-	push(2, 4, 3)
+	push(2)
 	t.Logf("replica promoted in %v; the push after it went out %v after the failover began",
-		promoted.Round(time.Millisecond), pushedAt(fake, parent, 1).Sub(start).Round(time.Millisecond))
+		promoted.Round(time.Millisecond), pushedAt(fake, pushedParent, 1).Sub(start).Round(time.Millisecond))
+}
+
+// A worker on a Redis Cluster of three masters (asynq's queues and the send
+// rate's keys spread over their slots) sends pushes as on one Redis.
+func TestWorkerOnARedisCluster(t *testing.T) {
+	t.Parallel()
+	cluster, err := services.StartCluster(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Stop) // after the worker's, registered later
+	push, _ := pushesThrough(t, cluster.URL(), "545454:CLUSTER-token-for-the-fake-api-0")
+	push(1)
+	push(2)
+}
+
+// pushedParent is the parent pushesThrough pushes grades to.
+const pushedParent = 7002
+
+// pushesThrough runs a worker on an imported school with REDIS_URL set to
+// redisURL; push(n) changes a grade, imports it (the import wakes the worker
+// through the same REDIS_URL) and waits for the nth push to the parent.
+func pushesThrough(t *testing.T, redisURL, token string) (push func(n int), fake *bottest.Server) {
+	t.Helper()
+	fake, env, dir := importedSchool(t, token)
+	env["REDIS_URL"] = redisURL
+	linkGuardian(t, env["DATABASE_URL"], "class-7a", "s-7a-01", pushedParent)
+	t.Cleanup(runWorker(t, env))
+	line := "r-7a-math-cw1-s-7a-01,active,,li-7a-math-cw1,s-7a-01,fully graded,%d,2026-11-09,"
+	return func(n int) {
+		t.Helper()
+		from, to := 6-n, 5-n // 5 → 4 → 3
+		importtest.Replace(t, filepath.Join(dir, "results.csv"), fmt.Sprintf(line, from), fmt.Sprintf(line, to))
+		code, out, stderr := dnevnik(t, env, "import", "oneroster", dir)
+		if code != exitOK || !strings.Contains(out, "the worker is told of the 1 notices") {
+			t.Fatalf("import: %d\n%s%s", code, out, stderr)
+		}
+		if err := fake.WaitFor(30*time.Second, func() bool { return len(fake.Sent(pushedParent)) == n }); err != nil {
+			t.Fatalf("push %d never came: %d messages", n, len(fake.Sent(pushedParent)))
+		}
+	}, fake
 }
