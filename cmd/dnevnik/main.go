@@ -18,8 +18,6 @@ import (
 	// Every school's "today" depends on its time zone: carry the zone database in the
 	// binary rather than trust the image to have one.
 	_ "time/tzdata"
-
-	"github.com/redis/go-redis/v9"
 )
 
 func main() {
@@ -119,9 +117,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitUsage
 	}
 	e := &env{cfg: cfg, log: newLogger(stderr, cfg.LogLevel, cfg.LogFormat), stdout: stdout}
-	if cfg.Redis.set() {
-		redis.SetLogger(redisLogger{e.log})
-	}
+	redisLog.Store(e.log)
 
 	// A command gets SHUTDOWN_TIMEOUT after a signal to wind down; past that, run
 	// gives up on it so the process can exit.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -99,13 +100,21 @@ func parseSentinelURL(u *url.URL) (redisConn, error) {
 		open: func() redis.UniversalClient { return redis.NewFailoverClient(o) }}, nil
 }
 
-// redisLogger sends go-redis's own lines (a sentinel naming a new master, a
-// dial that failed) to slog, in LOG_FORMAT. go-redis has one logger per
-// process.
-type redisLogger struct{ log *slog.Logger }
+// redisLog is the logger of go-redis's own lines (a sentinel naming a new
+// master, a dial that failed), in LOG_FORMAT: the command's (run stores it).
+// go-redis has one logger per process, set before any goroutine starts.
+var redisLog atomic.Pointer[slog.Logger]
 
-func (l redisLogger) Printf(_ context.Context, format string, args ...any) {
-	l.log.Info(fmt.Sprintf(format, args...), "component", "redis")
+func init() { redis.SetLogger(redisLogger{}) }
+
+type redisLogger struct{}
+
+func (redisLogger) Printf(_ context.Context, format string, args ...any) {
+	log := redisLog.Load()
+	if log == nil {
+		log = slog.Default()
+	}
+	log.Info(fmt.Sprintf(format, args...), "component", "redis")
 }
 
 // MakeRedisClient makes asynq's connection (asynq.RedisConnOpt).
