@@ -11,13 +11,13 @@ import (
 
 // Replica returns a pool on the streaming replica's copy of db's database, once
 // the replica has replayed all the primary had written: DATABASE_READ_URL names
-// a replica of DATABASE_URL's server (`devenv --replica`, which make test
-// passes). Without one the test is skipped.
+// a replica of DATABASE_URL's server (`devenv --replica`; make test runs the
+// tests named *Replica* so). Without one the test is skipped.
 func Replica(t testing.TB, db *pgxpool.Pool) *pgxpool.Pool {
 	t.Helper()
 	readURL := os.Getenv("DATABASE_READ_URL")
 	if readURL == "" {
-		t.Skip("DATABASE_READ_URL is not set: run with `devenv --postgres --replica`, as make test does")
+		t.Skip("DATABASE_READ_URL is not set: run with `devenv --postgres --replica`, as make test does for tests named *Replica*")
 	}
 	server, err := pgxpool.New(context.Background(), readURL)
 	if err != nil {
