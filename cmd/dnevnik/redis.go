@@ -79,6 +79,10 @@ const badScheme = "its scheme is %q; it must be redis, rediss, redis+sentinel or
 // round, so that the URL's password means Redis's in every form.
 func parseSentinelURL(u *url.URL) (redisConn, error) {
 	q := u.Query()
+	if q.Has("username") || q.Has("password") {
+		return redisConn{}, errors.New("it has Redis's user or password in the query: write them before the host, " +
+			"redis+sentinel://user:password@sentinel:26379/0?master_name=NAME")
+	}
 	user, password := u.User.Username(), ""
 	if p, ok := u.User.Password(); ok {
 		password = p
