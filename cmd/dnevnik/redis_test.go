@@ -55,11 +55,12 @@ func TestRedisURLForms(t *testing.T) {
 // what is wrong, for each form.
 func TestRedisURLErrorsNameTheVariable(t *testing.T) {
 	for url, want := range map[string]string{
-		"http://redis:6379":                           `REDIS_URL is not a Redis URL: its scheme is "http"`,
-		"redis+sentinel://s1:26379/0":                 "REDIS_URL is not a Redis URL: it names no master",
-		"redis+cluster://n1:7000/3":                   "REDIS_URL is not a Redis URL: it names database 3",
-		"redis+cluster://n1:7000?db=2":                "REDIS_URL is not a Redis URL: redis: unexpected option: db",
-		"redis+sentinel://s1:26379?master_name=m&x=1": "REDIS_URL is not a Redis URL: redis: unexpected option: x",
+		"http://redis:6379":                                     `REDIS_URL is not a Redis URL: its scheme is "http"`,
+		"redis+sentinel://s1:26379/0":                           "REDIS_URL is not a Redis URL: it names no master",
+		"redis+sentinel://s1:26379/0?master_name=m&password=pw": "REDIS_URL is not a Redis URL: it has Redis's user or password in the query",
+		"redis+cluster://n1:7000/3":                             "REDIS_URL is not a Redis URL: it names database 3",
+		"redis+cluster://n1:7000?db=2":                          "REDIS_URL is not a Redis URL: redis: unexpected option: db",
+		"redis+sentinel://s1:26379?master_name=m&x=1":           "REDIS_URL is not a Redis URL: redis: unexpected option: x",
 	} {
 		_, errs := loadConfig(envFrom(map[string]string{"REDIS_URL": url}), needRedis)
 		if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), want) {
