@@ -260,7 +260,7 @@ func (s *Store) days(ctx context.Context, pupil PersonID, from, to time.Time) ([
 	parts.queueLessons(b, &r)
 	parts.queueHomework(b, &r)
 	parts.queueRecords(b, &r)
-	if err := s.db.SendBatch(ctx, b).Close(); err != nil {
+	if err := s.reads.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("read diary of pupil %d: %w", pupil, err)
 	}
 	return assembleDays(from, to, parts.lessonsOf(0), parts.homework[0], parts.grades[0], parts.marks[0], parts.remarks[0]), nil

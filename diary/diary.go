@@ -19,7 +19,14 @@ import (
 
 // Store answers questions about the diary from PostgreSQL.
 type Store struct {
-	db    *pgxpool.Pool
+	db *pgxpool.Pool
+	// reads is where a family's views read (ReadViewsFrom): a replica may lag
+	// the primary by a moment, so only reads that need not see a write just
+	// made go there. Every write, every read in a write's transaction, the
+	// access rule (a revoked link ends at once, a new one works at once), the
+	// teachers' screens (redrawn right after a mark is set) and what the
+	// worker sends read db.
+	reads *pgxpool.Pool
 	clock func() time.Time
 	// codeKeys are the keys link codes are hashed under; see UseCodeSecrets.
 	codeKeys [][]byte
@@ -27,8 +34,13 @@ type Store struct {
 
 // NewStore returns a store on the pool, with the wall clock.
 func NewStore(db *pgxpool.Pool) *Store {
-	return &Store{db: db, clock: time.Now}
+	return &Store{db: db, reads: db, clock: time.Now}
 }
+
+// ReadViewsFrom sends the family's views (days and weeks, grades,
+// attendance, remarks, homework, missed topics) to another pool: a
+// streaming replica of the primary.
+func (s *Store) ReadViewsFrom(replica *pgxpool.Pool) { s.reads = replica }
 
 // Now is the store's clock: the only one the diary reads, so that a test
 // (SetClock) pins every "now" and "today" at once.

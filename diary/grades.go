@@ -123,7 +123,7 @@ ORDER BY s.end_date >= $2 DESC,
          s.end_date DESC
 LIMIT 1`
 	var t Session
-	err := s.db.QueryRow(ctx, q, pupil, day).Scan(&t.ID, &t.Title, &t.Kind, &t.Start, &t.End)
+	err := s.reads.QueryRow(ctx, q, pupil, day).Scan(&t.ID, &t.Title, &t.Kind, &t.Start, &t.End)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Session{}, Errorf(ENOTFOUND, "no term for pupil %d at %s", pupil, day.Format(time.DateOnly))
 	}
@@ -197,7 +197,7 @@ func (s *Store) gradeReport(ctx context.Context, a PupilAccess, from, to time.Ti
 		})
 		return err
 	})
-	if err := s.db.SendBatch(ctx, b).Close(); err != nil {
+	if err := s.reads.SendBatch(ctx, b).Close(); err != nil {
 		return GradeReport{}, fmt.Errorf("read grades of pupil %d: %w", a.Pupil.ID, err)
 	}
 	report := GradeReport{Access: a, From: from, To: to, Subjects: bySubject(current[0], final)}

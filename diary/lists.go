@@ -165,7 +165,7 @@ func listFor[T any](ctx context.Context, s *Store, a PupilAccess, from, to time.
 	}
 	var r pupilDays
 	r.add(a.Pupil.ID, from, to)
-	rows, _ := s.db.Query(ctx, query, r.args()...)
+	rows, _ := s.reads.Query(ctx, query, r.args()...)
 	items, err := collectPerRequest(rows, 1, scan)
 	if err != nil {
 		return nil, fmt.Errorf("read pupil %d: %w", a.Pupil.ID, err)

@@ -78,7 +78,7 @@ func (s *Store) Missed(ctx context.Context, a PupilAccess, from, to time.Time) (
 		return r, nil
 	}
 
-	rows, _ := s.db.Query(ctx, homeworkSetSQL, a.Pupil.ID, dates)
+	rows, _ := s.reads.Query(ctx, homeworkSetSQL, a.Pupil.ID, dates)
 	homework, err := pgx.CollectRows(rows, scanHomework)
 	if err != nil {
 		return MissedReport{}, fmt.Errorf("read homework missed by pupil %d: %w", a.Pupil.ID, err)

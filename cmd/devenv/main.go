@@ -1,10 +1,11 @@
 // Command devenv runs a command with throwaway PostgreSQL and Redis servers for
 // development and tests:
 //
-//	go run ./cmd/devenv [--postgres] [--redis] -- go test ./...
+//	go run ./cmd/devenv [--postgres [--replica]] [--redis] -- go test ./...
 //
-// A server whose URL is already in the environment (DATABASE_URL, REDIS_URL) is used
-// as it is. Otherwise devenv starts one from the installed binaries on a free
+// A server whose URL is already in the environment (DATABASE_URL,
+// DATABASE_READ_URL, REDIS_URL) is used as it is. --replica adds a streaming
+// replica of the PostgreSQL it starts (pg_basebackup -R) as DATABASE_READ_URL. Otherwise devenv starts one from the installed binaries on a free
 // loopback port, in a temporary folder, passes its URL to the command, and stops and
 // removes it when the command ends, whatever the outcome. PostgreSQL refuses to run
 // as root, so as root it runs as the postgres user. A missing redis-server is
@@ -31,9 +32,10 @@ func main() {
 func run() int {
 	fs := flag.NewFlagSet("devenv", flag.ContinueOnError)
 	withPostgres := fs.Bool("postgres", false, "provide DATABASE_URL (start PostgreSQL unless it is set)")
+	withReplica := fs.Bool("replica", false, "provide DATABASE_READ_URL too: a streaming replica of the PostgreSQL devenv starts (unless it is set)")
 	withRedis := fs.Bool("redis", false, "provide REDIS_URL (start Redis unless it is set)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: devenv [--postgres] [--redis] -- COMMAND [ARG...]")
+		fmt.Fprintln(fs.Output(), "usage: devenv [--postgres [--replica]] [--redis] -- COMMAND [ARG...]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(os.Args[1:]); err != nil {
@@ -72,7 +74,18 @@ func run() int {
 		env = append(env, name+"="+s.URL())
 		return nil
 	}
-	if err := start(*withPostgres, "DATABASE_URL", services.StartPostgres); err != nil {
+	if err := start(*withPostgres || *withReplica, "DATABASE_URL", services.StartPostgres); err != nil {
+		say("%v", err)
+		return 1
+	}
+	if *withReplica && os.Getenv("DATABASE_URL") != "" && os.Getenv("DATABASE_READ_URL") == "" {
+		// A replica is made of the PostgreSQL devenv starts; the tests that need
+		// one skip themselves without it.
+		say("DATABASE_URL is from the environment and DATABASE_READ_URL is not set: no replica")
+		*withReplica = false
+	}
+	replica := func(ctx context.Context) (*services.Server, error) { return services.StartReplica(ctx, servers[0]) }
+	if err := start(*withReplica, "DATABASE_READ_URL", replica); err != nil {
 		say("%v", err)
 		return 1
 	}

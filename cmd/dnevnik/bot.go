@@ -16,7 +16,7 @@ func botCommand() command {
 	return command{
 		name:    "bot",
 		summary: "Run the Telegram bot: long polling, or a webhook on HTTP_ADDR when TELEGRAM_WEBHOOK_URL is set.",
-		needs:   needDatabase | needTelegram | needWebhook | needHTTP | needSecret,
+		needs:   needDatabase | needViews | needTelegram | needWebhook | needHTTP | needSecret,
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return usageError{"bot takes no arguments"}
@@ -26,7 +26,13 @@ func botCommand() command {
 				return err
 			}
 			defer pool.Close()
-			return runBot(ctx, e, newStore(pool, e.cfg.CodeSecrets))
+			store := newStore(pool, e.cfg.CodeSecrets)
+			closeReads, err := readViewsFrom(ctx, e, store)
+			if err != nil {
+				return err
+			}
+			defer closeReads()
+			return runBot(ctx, e, store)
 		},
 	}
 }
@@ -73,17 +79,36 @@ func newStore(pool *pgxpool.Pool, secrets []string) *diary.Store {
 	return store
 }
 
-// openPool connects to PostgreSQL and checks that it answers, so a wrong URL
-// fails with one clear line.
+// readViewsFrom sends the store's views to DATABASE_READ_URL when it is set;
+// the returned func closes that pool.
+func readViewsFrom(ctx context.Context, e *env, store *diary.Store) (closePool func(), err error) {
+	if e.cfg.DatabaseReadURL == "" {
+		return func() {}, nil
+	}
+	replica, err := connectPool(ctx, "DATABASE_READ_URL", e.cfg.DatabaseReadURL)
+	if err != nil {
+		return nil, err
+	}
+	store.ReadViewsFrom(replica)
+	return replica.Close, nil
+}
+
+// openPool connects to PostgreSQL at DATABASE_URL (connectPool).
 func openPool(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
+	return connectPool(ctx, "DATABASE_URL", databaseURL)
+}
+
+// connectPool connects to PostgreSQL and checks that it answers, so a wrong
+// URL fails with one clear line naming the setting.
+func connectPool(ctx context.Context, setting, databaseURL string) (*pgxpool.Pool, error) {
 	pool, err := pgxpool.New(ctx, databaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+		return nil, fmt.Errorf("%s: %w", setting, err)
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
 		cfg := pool.Config().ConnConfig
-		return nil, fmt.Errorf("cannot reach PostgreSQL at %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
+		return nil, fmt.Errorf("cannot reach PostgreSQL at %s:%d/%s (%s): %w", cfg.Host, cfg.Port, cfg.Database, setting, err)
 	}
 	return pool, nil
 }

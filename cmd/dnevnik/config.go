@@ -15,9 +15,14 @@ import (
 // the groups it needs, so `migrate` does not ask for a Telegram token.
 type config struct {
 	DatabaseURL string
-	RedisURL    string
-	Telegram    telegramConfig
-	HTTPAddr    string // the webhook and /healthz listen here; empty: no listener
+	// DatabaseReadURL is where the family's views read, a streaming replica;
+	// empty: DATABASE_URL.
+	DatabaseReadURL string
+	// Redis is REDIS_URL: one server, Sentinel or Cluster (redis.go); unset
+	// when Redis.set() is false.
+	Redis    redisConn
+	Telegram telegramConfig
+	HTTPAddr string // the webhook and /healthz listen here; empty: no listener
 	// CodeSecrets are the secrets link codes are stored under, the first for
 	// new codes (DNEVNIK_SECRET, comma-separated while rotating).
 	CodeSecrets []string
@@ -67,6 +72,7 @@ const (
 	needSecret
 	maySecret // read DNEVNIK_SECRET when it is set (the demo makes one up)
 	needRetention
+	needViews // DATABASE_READ_URL: the commands that answer families
 )
 
 // minSecretLength is the least a code secret may have: 32 hex digits are 128 bits.

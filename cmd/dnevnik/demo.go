@@ -175,7 +175,7 @@ func (o *demoOptions) demoInTerminal(ctx context.Context, e *env, store *diary.S
 	defer stop()
 	// The worker sends the digest and the teacher's notices into the same
 	// chat, as it would on Telegram.
-	rdb, queue, closeRedis, err := demoRedis(e.cfg.RedisURL)
+	rdb, queue, closeRedis, err := demoRedis(e.cfg.Redis)
 	if err != nil {
 		return err
 	}
@@ -250,23 +250,18 @@ func scheduleDemoDigest(ctx context.Context, store *diary.Store, parent bottest.
 
 // demoRedis is the Redis at REDIS_URL or, without one, an in-process miniredis:
 // asynq's scripts run on it as on Redis, and the demo needs nothing installed.
-func demoRedis(url string) (*redis.Client, asynq.RedisConnOpt, func(), error) {
-	var opts *redis.Options
-	closeMini := func() {}
-	if url == "" {
-		mini, err := miniredis.Run()
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("start an in-process Redis: %w", err)
-		}
-		opts, closeMini = &redis.Options{Addr: mini.Addr()}, mini.Close
-	} else {
-		var err error
-		if opts, err = redis.ParseURL(url); err != nil {
-			return nil, nil, nil, fmt.Errorf("REDIS_URL: %w", err)
-		}
+func demoRedis(conn redisConn) (redis.UniversalClient, asynq.RedisConnOpt, func(), error) {
+	if conn.set() {
+		rdb := conn.client()
+		return rdb, conn, func() { rdb.Close() }, nil
 	}
+	mini, err := miniredis.Run()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("start an in-process Redis: %w", err)
+	}
+	opts := &redis.Options{Addr: mini.Addr()}
 	rdb := redis.NewClient(opts)
-	return rdb, queueOpt(opts), func() { rdb.Close(); closeMini() }, nil
+	return rdb, asynq.RedisClientOpt{Addr: opts.Addr}, func() { rdb.Close(); mini.Close() }, nil
 }
 
 // isTerminal reports whether v is a terminal rather than a pipe, a file or a buffer.

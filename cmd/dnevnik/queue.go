@@ -6,17 +6,10 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/jobs"
 )
-
-// queueOpt is asynq's connection to the Redis of opts.
-func queueOpt(opts *redis.Options) asynq.RedisClientOpt {
-	return asynq.RedisClientOpt{Addr: opts.Addr, Username: opts.Username, Password: opts.Password, DB: opts.DB,
-		TLSConfig: opts.TLSConfig}
-}
 
 // wakeWorker tells the worker, through the queue at REDIS_URL, that notices
 // are due, so families hear of them within seconds.
@@ -42,21 +35,17 @@ func sendNow(ctx context.Context, e *env, msgs []diary.Pending) error {
 // without REDIS_URL, or when Redis cannot be reached, the worker's own look
 // at the database finds it within two minutes, and the person is told which.
 func tellWorker(ctx context.Context, e *env, what string, tell func(*jobs.Enqueuer) error) error {
-	if e.cfg.RedisURL == "" {
+	if !e.cfg.Redis.set() {
 		_, err := fmt.Fprintf(e.stdout, "REDIS_URL is not set: the worker finds %s within two minutes\n", what)
 		return err
 	}
-	opts, err := redis.ParseURL(e.cfg.RedisURL)
-	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
-	}
-	client := asynq.NewClient(queueOpt(opts))
+	client := asynq.NewClient(e.cfg.Redis)
 	defer client.Close()
 	if err := tell(jobs.NewEnqueuer(client)); err != nil {
 		e.log.Warn("tell the worker", "err", err)
 		_, err := fmt.Fprintf(e.stdout, "the worker could not be told (Redis): it finds %s within two minutes\n", what)
 		return err
 	}
-	_, err = fmt.Fprintf(e.stdout, "the worker is told of %s\n", what)
+	_, err := fmt.Fprintf(e.stdout, "the worker is told of %s\n", what)
 	return err
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/dnevnik/dnevnik/bot"
 	"github.com/dnevnik/dnevnik/diary"
@@ -48,17 +47,35 @@ var settings = []setting{
 				}
 			}
 		}},
+	{name: "DATABASE_READ_URL", def: "empty (the views read `DATABASE_URL`)", needs: needViews,
+		meaning: "a streaming replica of `DATABASE_URL` that the family's views read (days, weeks, grades, attendance, " +
+			"remarks, homework, missed topics), in the same form. Writes, the access rule, the teachers' screens and " +
+			"everything the worker reads stay on `DATABASE_URL`; a view may lag a write by the replica's delay",
+		read: func(r *envReader, c *config, _ bool) {
+			c.DatabaseReadURL = r.withDefault("DATABASE_READ_URL", "")
+			if c.DatabaseReadURL != "" {
+				if _, err := pgxpool.ParseConfig(c.DatabaseReadURL); err != nil {
+					r.fail("DATABASE_READ_URL", "is not a PostgreSQL connection string: %v", err)
+				}
+			}
+		}},
 	{name: "REDIS_URL", def: "required", needs: needRedis, optional: mayRedis,
-		meaning: "Redis URL, e.g. `redis://redis:6379/0`: the task queues and the shared send rate; `import` and " +
+		meaning: "the task queues and the shared send rate: one Redis, `redis://[user:password@]host:6379/0` " +
+			"(`rediss://` with TLS); a master found by Redis Sentinel, " +
+			"`redis+sentinel://[user:password@]sentinel1:26379/0?master_name=NAME&addr=sentinel2:26379` (the password is " +
+			"Redis's; `sentinel_password=` in the query for the sentinels' own); or a Redis Cluster, " +
+			"`redis+cluster://[user:password@]node1:6379?addr=node2:6379&addr=node3:6379`. `import` and " +
 			"`links revoke` use it to wake the worker, `demo` instead of a Redis in the process",
 		read: func(r *envReader, c *config, required bool) {
+			var raw string
 			if required {
-				c.RedisURL = r.required("REDIS_URL", "the Redis URL, e.g. redis://localhost:6379/0")
+				raw = r.required("REDIS_URL", "the Redis URL, e.g. redis://localhost:6379/0")
 			} else {
-				c.RedisURL = strings.TrimSpace(r.getenv("REDIS_URL"))
+				raw = strings.TrimSpace(r.getenv("REDIS_URL"))
 			}
-			if c.RedisURL != "" {
-				if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			if raw != "" {
+				var err error
+				if c.Redis, err = parseRedisURL(raw); err != nil {
 					r.fail("REDIS_URL", "is not a Redis URL: %v", err)
 				}
 			}

@@ -30,7 +30,7 @@ func workerCommand() command {
 }
 
 func serveCommand() command {
-	return processCommand("serve", true, needSecret|needWebhook, "Run the bot, the worker and the scheduler in one process (the production default).")
+	return processCommand("serve", true, needSecret|needWebhook|needViews, "Run the bot, the worker and the scheduler in one process (the production default).")
 }
 
 // processCommand is a long-running command: the worker and the scheduler, and
@@ -58,16 +58,19 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	}
 	defer pool.Close()
 	store := newStore(pool, e.cfg.CodeSecrets)
-	redisOpts, err := redis.ParseURL(e.cfg.RedisURL)
+	if withBot {
+		closeReads, err := readViewsFrom(ctx, e, store)
+		if err != nil {
+			return err
+		}
+		defer closeReads()
+	}
+	queue := e.cfg.Redis
+	rdb, err := queue.connect(ctx)
 	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
+		return err
 	}
-	rdb := redis.NewClient(redisOpts)
 	defer rdb.Close()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		return fmt.Errorf("cannot reach Redis at %s: %w", redisOpts.Addr, err)
-	}
-	queue := queueOpt(redisOpts)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -120,7 +123,7 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 // workerParts is what a worker runs on.
 type workerParts struct {
 	store         *diary.Store
-	rdb           *redis.Client // the shared rate limits
+	rdb           redis.UniversalClient // the shared rate limits
 	queue         asynq.RedisConnOpt
 	apiURL, token string
 	rate          float64

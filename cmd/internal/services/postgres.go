@@ -70,3 +70,76 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 	Logf("PostgreSQL is ready: DATABASE_URL=%s", s.url)
 	return s, nil
 }
+
+// StartReplica starts a streaming replica of primary (a PostgreSQL of
+// StartPostgres): a base backup taken with pg_basebackup -R, served read-only
+// on a free loopback port of its own, following the primary's WAL.
+func StartReplica(ctx context.Context, primary *Server) (*Server, error) {
+	initdb, err := findBinary("initdb", "/usr/lib/postgresql/*/bin") // as StartPostgres finds them
+	if err == nil {
+		initdb, err = filepath.EvalSymlinks(initdb) // to the folder of them all
+	}
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL binaries: %w", err)
+	}
+	bin := filepath.Dir(initdb)
+	primaryURL, err := pgx.ParseConfig(primary.url)
+	if err != nil {
+		return nil, err
+	}
+	u, err := runAs("postgres")
+	if err != nil {
+		return nil, err
+	}
+	s, logFile, err := newServer("PostgreSQL replica", u, syscall.SIGINT)
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close()
+	dir := s.dir
+	data := filepath.Join(dir, "data")
+	Logf("copying the primary into a replica in %s (pg_basebackup -R)", data)
+	// -R writes primary_conninfo and standby.signal: it starts as a standby.
+	if err := u.command(logFile, filepath.Join(bin, "pg_basebackup"), "-D", data, "-h", primaryURL.Host, "-p", strconv.Itoa(int(primaryURL.Port)),
+		"-U", "postgres", "-R", "-X", "stream", "-c", "fast", "--no-sync").Run(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("pg_basebackup: %w:\n%s", err, tail(s.log))
+	}
+	port, err := freePort()
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	s.launch = func(logFile *os.File) *exec.Cmd {
+		return u.command(logFile, filepath.Join(bin, "postgres"), "-D", data,
+			"-p", strconv.Itoa(port), "-k", dir, "-c", "listen_addresses=127.0.0.1",
+			"-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=300", "-c", "hot_standby=on")
+	}
+	Logf("starting the PostgreSQL replica on 127.0.0.1:%d", port)
+	if err := s.start(s.launch(logFile)); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	s.url = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	s.ready = func(ctx context.Context) error {
+		conn, err := pgx.Connect(ctx, s.url)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		var streaming bool
+		if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_stat_wal_receiver WHERE status = 'streaming')`).Scan(&streaming); err != nil {
+			return err
+		}
+		if !streaming {
+			return fmt.Errorf("not streaming from the primary yet")
+		}
+		return nil
+	}
+	if err := s.waitReady(ctx, s.ready); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	Logf("the PostgreSQL replica is streaming: DATABASE_READ_URL=%s", s.url)
+	return s, nil
+}

@@ -42,7 +42,7 @@ var Logf = func(format string, args ...any) {
 // newServer makes the server's private folder, owned by u, and opens its log there.
 // The caller closes the log once the server has started (the child keeps its copy).
 func newServer(name string, u serviceUser, quit os.Signal) (*Server, *os.File, error) {
-	dir, err := os.MkdirTemp("", "dnevnik-"+strings.ToLower(name)+"-")
+	dir, err := os.MkdirTemp("", "dnevnik-"+strings.ReplaceAll(strings.ToLower(name), " ", "-")+"-")
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s folder: %w", name, err)
 	}
