@@ -47,7 +47,7 @@ func (o *benchOptions) declare(fs *flag.FlagSet) {
 	fs.StringVar(&o.rates, "rates", "100,300,500,1000", "webhook: the updates a second offered, one step each")
 	fs.DurationVar(&o.duration, "duration", 20*time.Second, "webhook: how long each rate is offered")
 	fs.IntVar(&o.parents, "parents", 500, "webhook: linked guardians sending /today, /homework and /grades in turn")
-	fs.DurationVar(&o.drain, "drain", 10*time.Second, "webhook: how long a step waits for its last answers; unanswered after it is lost")
+	fs.DurationVar(&o.drain, "drain", 30*time.Second, "webhook: how long a step waits for its last answers; unanswered after it is lost")
 	fs.StringVar(&o.chart, "chart", "", "webhook: write a PNG chart of reply latency against offered load here")
 	fs.IntVar(&o.chats, "chats", 900, "broadcast: the linked guardians an announcement reaches")
 	fs.IntVar(&o.limit, "limit", 30, "broadcast: Telegram's messages a second in all; 1000 with --paid")
