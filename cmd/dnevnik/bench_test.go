@@ -70,9 +70,9 @@ func TestBenchWebhook(t *testing.T) {
 		t.Fatalf("want a header and a line a rate:\n%s", stdout.String())
 	}
 	for i, line := range lines[1:] {
-		// offered posted answered answered/s p50 ms p90 ms p99 ms max ms refused lost extra RSS MB
+		// offered posted answered answered/s p50 ms p90 ms p99 ms max ms refused lost extra RSS MB bot-cores tool-cores
 		f := strings.Fields(line)
-		if len(f) != 17 {
+		if len(f) != 19 {
 			t.Fatalf("line %q", line)
 		}
 		posted := 2 * []int{10, 20}[i]

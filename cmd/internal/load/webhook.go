@@ -49,6 +49,10 @@ type WebhookStep struct {
 	Lost    int   // updates never answered, after every retry within Drain
 	Extra   int   // answers beyond one per update, in a chat
 	MaxRSS  int64 // the bot's largest resident set during the step, bytes
+	// BotCPU and ToolCPU are the cores the bot and this tool (the fake and
+	// the posting) kept busy over the step, on average: what the machine had
+	// left for PostgreSQL and everything else.
+	BotCPU, ToolCPU float64
 }
 
 // The commands each parent sends in turn.
@@ -167,7 +171,7 @@ func (r *webhookRun) step(ctx context.Context, rate int, parents []int64) (Webho
 	r.chats.reset()
 	r.bot.rss.take()
 	n := int(float64(rate) * r.o.Duration.Seconds())
-	start := time.Now()
+	start, botCPU, toolCPU := time.Now(), r.bot.cpuTime(), ownCPUTime()
 	deadline := start.Add(r.o.Duration + r.o.Drain)
 	postCtx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
@@ -194,6 +198,9 @@ func (r *webhookRun) step(ctx context.Context, rate int, parents []int64) (Webho
 	step := r.chats.tally(start)
 	step.Offered, step.Posted, step.Refused = rate, n, int(refused.Load())
 	step.MaxRSS = r.bot.rss.take()
+	took := time.Since(start).Seconds()
+	step.BotCPU = (r.bot.cpuTime() - botCPU).Seconds() / took
+	step.ToolCPU = (ownCPUTime() - toolCPU).Seconds() / took
 	return step, nil
 }
 
