@@ -49,7 +49,7 @@ var settings = []setting{
 		}},
 	{name: "REDIS_URL", def: "required", needs: needRedis, optional: mayRedis,
 		meaning: "Redis URL, e.g. `redis://redis:6379/0`: the task queues and the shared send rate; `import` and " +
-			"`links revoke` use it to wake the worker, `demo` instead of a Redis in the process",
+			"`links revoke` use it to wake the worker, `demo` instead of a Redis in the process, `bench broadcast` for the worker it starts",
 		read: func(r *envReader, c *config, required bool) {
 			if required {
 				c.RedisURL = r.required("REDIS_URL", "the Redis URL, e.g. redis://localhost:6379/0")
@@ -102,7 +102,7 @@ var settings = []setting{
 			"its backups: `openssl rand -hex 32`, 32 characters at least. To rotate it, set `NEW,OLD`: new codes are stored " +
 			"under the first, codes of either still work; drop `OLD` once the codes issued under it have expired (14 days " +
 			"by default, `codes --ttl`). Codes stored before this setting existed keep working until they expire. `demo` " +
-			"makes one up",
+			"and `bench` make one up",
 		read: func(r *envReader, c *config, required bool) { c.CodeSecrets = r.secrets("DNEVNIK_SECRET", required) }},
 	{name: "METRICS_ADDR", def: "`" + defaultMetricsAddr + "`", needs: needMetrics,
 		meaning: "where `/metrics` (Prometheus) listens, apart from the public port; `off` for nowhere",
