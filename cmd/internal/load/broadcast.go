@@ -60,18 +60,11 @@ func Broadcast(ctx context.Context, t Target, d District, o BroadcastOptions) (B
 	}, true)
 
 	chats := users(o.FirstUser, o.Chats)
-	if err := d.unlink(ctx, chats); err != nil {
-		return BroadcastReport{}, fmt.Errorf("end the links of an earlier run: %w", err)
-	}
-	defer func() {
-		if err := d.unlink(context.WithoutCancel(ctx), chats); err != nil {
-			fmt.Fprintf(o.Log, "bench: ending the run's links: %v\n", err)
-		}
-	}()
-	codes, err := d.issueCodes(ctx, o.Chats)
+	codes, release, err := d.claim(ctx, chats, o.Log)
 	if err != nil {
 		return BroadcastReport{}, err
 	}
+	defer release()
 	fmt.Fprintf(o.Log, "bench: linking %d guardians with link codes\n", o.Chats)
 	if err := d.redeem(ctx, chats, codes); err != nil {
 		return BroadcastReport{}, err

@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -61,6 +62,24 @@ ORDER BY row_number() OVER (PARTITION BY c.school_id ORDER BY c.sourced_id), c.s
 		}
 	}
 	return codes[:n], nil
+}
+
+// claim readies the users for a run: it ends any links their accounts hold
+// (an earlier run's) and issues a guardian code for each. release ends the
+// links the run made with them.
+func (d District) claim(ctx context.Context, users []int64, log io.Writer) (_ []code, release func(), err error) {
+	if err := d.unlink(ctx, users); err != nil {
+		return nil, nil, fmt.Errorf("end the links of an earlier run: %w", err)
+	}
+	codes, err := d.issueCodes(ctx, len(users))
+	if err != nil {
+		return nil, nil, err
+	}
+	return codes, func() {
+		if err := d.unlink(context.WithoutCancel(ctx), users); err != nil {
+			fmt.Fprintf(log, "bench: ending the run's links: %v\n", err)
+		}
+	}, nil
 }
 
 // linkers is how many accounts are linked or unlinked at once.

@@ -81,18 +81,11 @@ func Webhook(ctx context.Context, t Target, d District, o WebhookOptions) ([]Web
 	}, true)
 
 	parents := users(o.FirstUser, o.Parents)
-	if err := d.unlink(ctx, parents); err != nil {
-		return nil, fmt.Errorf("end the links of an earlier run: %w", err)
-	}
-	defer func() {
-		if err := d.unlink(context.WithoutCancel(ctx), parents); err != nil {
-			fmt.Fprintf(o.Log, "bench: ending the run's links: %v\n", err)
-		}
-	}()
-	codes, err := d.issueCodes(ctx, o.Parents)
+	codes, release, err := d.claim(ctx, parents, o.Log)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 
 	addr, err := freeAddr()
 	if err != nil {
