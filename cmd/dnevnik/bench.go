@@ -53,7 +53,7 @@ func (o *benchOptions) declare(fs *flag.FlagSet) {
 	fs.IntVar(&o.limit, "limit", 30, "broadcast: Telegram's messages a second in all; 1000 with --paid")
 	fs.BoolVar(&o.paid, "paid", false, "broadcast: the worker runs with TELEGRAM_PAID_BROADCAST (and --limit defaults to 1000)")
 	fs.DurationVar(&o.latency, "latency", 0, "the Bot API's round trip (100ms is a real network's)")
-	fs.DurationVar(&o.stall, "stall", 30*time.Second, "broadcast: stop waiting when no message arrived for so long")
+	fs.DurationVar(&o.stall, "stall", time.Minute, "broadcast: stop waiting when no message arrived for so long")
 }
 
 func (o *benchOptions) run(ctx context.Context, e *env, args []string) error {

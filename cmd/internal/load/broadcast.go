@@ -38,7 +38,10 @@ type BroadcastReport struct {
 	Throttled  int           // sends answered 429
 	Duplicates int           // messages beyond the first in a chat
 	Lost       int           // chats that never got it
-	MaxRSS     int64         // the worker's largest resident set, bytes
+	// Stalled: the wait ended because no message came for Stall, not because
+	// every chat had it; what is lost may only be late.
+	Stalled bool
+	MaxRSS  int64 // the worker's largest resident set, bytes
 }
 
 // Broadcast links o.Chats guardians through the diary's link codes (the
@@ -97,7 +100,8 @@ func Broadcast(ctx context.Context, t Target, d District, o BroadcastOptions) (B
 	if err := o.Wake(ctx, notices); err != nil {
 		return BroadcastReport{}, err
 	}
-	if err := tally.wait(ctx, worker, o.Chats, o.Stall); err != nil {
+	stalled, err := tally.wait(ctx, worker, o.Chats, o.Stall)
+	if err != nil {
 		return BroadcastReport{}, err
 	}
 	// A moment more for a message sent twice to show.
@@ -105,7 +109,7 @@ func Broadcast(ctx context.Context, t Target, d District, o BroadcastOptions) (B
 		return BroadcastReport{}, err
 	}
 	r := tally.report(announced, o.Chats, o.Limit)
-	r.MaxRSS = worker.rss.take()
+	r.MaxRSS, r.Stalled = worker.rss.take(), stalled
 	return r, nil
 }
 
@@ -174,21 +178,22 @@ func (b *broadcastTally) add(c bottest.Call, marker string) {
 	}
 }
 
-// wait waits until every chat has the message, or none has come for stall.
-func (b *broadcastTally) wait(ctx context.Context, worker *process, chats int, stall time.Duration) error {
+// wait waits until every chat has the message (false), or none has come
+// for stall (true).
+func (b *broadcastTally) wait(ctx context.Context, worker *process, chats int, stall time.Duration) (stalled bool, err error) {
 	begun := time.Now()
 	for {
 		b.mu.Lock()
 		done, quiet := len(b.got) >= chats, time.Since(later(begun, b.changed)) > stall
 		b.mu.Unlock()
 		if done || quiet {
-			return nil
+			return quiet && !done, nil
 		}
 		if err := worker.alive(); err != nil {
-			return err
+			return false, err
 		}
 		if err := sleepUntil(ctx, time.Now().Add(50*time.Millisecond)); err != nil {
-			return err
+			return false, err
 		}
 	}
 }
@@ -217,5 +222,8 @@ func PrintBroadcast(w io.Writer, r BroadcastReport) error {
 	_, err := fmt.Fprintf(w, "chats %d, delivered %d, lost %d, duplicates %d, 429s %d\n"+
 		"%.1f messages/s (%.1f %% of the limit), %v from the announcement to the last message\nworker max RSS %s\n",
 		r.Chats, r.Delivered, r.Lost, r.Duplicates, r.Throttled, r.PerSec, r.OfLimit, r.Took.Round(time.Millisecond), mb(r.MaxRSS))
+	if err == nil && r.Stalled {
+		_, err = fmt.Fprintln(w, "the wait ended when no message came for --stall: the lost may only be late")
+	}
 	return err
 }
