@@ -11,7 +11,7 @@ BENCH_PUPILS ?= 1000
 BENCH_DIR ?= /tmp/dnevnik-district-$(BENCH_SCHOOLS)x$(BENCH_PUPILS)
 BENCH_FLAGS ?= -benchtime 3000x
 
-.PHONY: test fuzz build fmt bench demo faults
+.PHONY: test fuzz build fmt bench bench-load demo faults
 
 ## test: gofmt, go vet, staticcheck, then every test with the race detector against a throwaway
 ## PostgreSQL and Redis (or the ones DATABASE_URL / REDIS_URL name); then the tests of the
@@ -103,3 +103,30 @@ bench: build
 	  psql -qX "$$DATABASE_URL" -c "VACUUM ANALYZE"; \
 	  echo "==> view and bot command benchmarks"; \
 	  DNEVNIK_BENCH_DATABASE_URL=$$DATABASE_URL $(GO) test -run "^$$" -bench . $(BENCH_FLAGS) ./diary/ ./bot/'
+
+## bench-load: the load tool, dnevnik bench (BENCHMARKS.md, "Load"), on the issue's district
+## of two schools (2,000 pupils, kept in LOAD_DIR): the bot's webhook offered LOAD_RATES
+## updates a second by 500 linked parents (the chart goes to LOAD_CHART), then an
+## announcement to 900 chats at Telegram's 30 msg/s and to 5,000 chats with paid
+## broadcast (1000 msg/s), both over a 100 ms round trip.
+LOAD_DIR ?= /tmp/dnevnik-district-2x1000
+LOAD_RATES ?= 100,300,500,1000
+LOAD_DURATION ?= 20s
+LOAD_CHART ?= bin/bench-webhook.png
+bench-load: build
+	@$(GO) build -o bin/devenv ./cmd/devenv
+	bin/devenv --postgres --redis -- sh -ec '\
+	  if [ ! -f $(LOAD_DIR)/results.csv ]; then \
+	    echo "==> generating 2 schools x 1000 pupils into $(LOAD_DIR)"; \
+	    bin/dnevnik gen --schools 2 --pupils-per-school 1000 --out $(LOAD_DIR) --force; \
+	  fi; \
+	  bin/dnevnik migrate up >/dev/null; \
+	  bin/dnevnik import oneroster --silent $(LOAD_DIR); \
+	  bin/dnevnik import timetable $(LOAD_DIR)/timetable.csv; \
+	  psql -qX "$$DATABASE_URL" -c "VACUUM ANALYZE"; \
+	  echo "==> dnevnik bench webhook: $(LOAD_RATES) updates/s, $(LOAD_DURATION) each, 500 parents"; \
+	  bin/dnevnik bench webhook --rates $(LOAD_RATES) --duration $(LOAD_DURATION) --parents 500 --chart $(LOAD_CHART); \
+	  echo "==> dnevnik bench broadcast: 900 chats at 30 msg/s, 100 ms round trip"; \
+	  bin/dnevnik bench broadcast --chats 900 --limit 30 --latency 100ms; \
+	  echo "==> dnevnik bench broadcast: 5,000 chats, paid broadcast (1000 msg/s), 100 ms round trip"; \
+	  bin/dnevnik bench broadcast --chats 5000 --paid --latency 100ms'

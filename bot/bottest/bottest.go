@@ -50,6 +50,8 @@ type Server struct {
 	mu             sync.Mutex
 	changed        chan struct{} // closed and replaced on every change of state, to wake waiters
 	calls          []Call
+	observer       func(Call) // sees every call; see Observe
+	forget         bool       // calls are not kept; see Observe
 	subscribers    []chan Call
 	chats          map[int64]*chat
 	files          map[string]File // documents by the file_id the fake gave them

@@ -32,8 +32,16 @@ var userVisible = map[string]bool{
 
 func (s *Server) record(call Call) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls = append(s.calls, call)
+	observe := s.observer
+	defer func() {
+		s.mu.Unlock()
+		if observe != nil {
+			observe(call)
+		}
+	}()
+	if !s.forget {
+		s.calls = append(s.calls, call)
+	}
 	if userVisible[call.Method] {
 		for _, sub := range s.subscribers {
 			select {
@@ -43,6 +51,16 @@ func (s *Server) record(call Call) {
 		}
 	}
 	s.notify()
+}
+
+// Observe has f see every call as it is answered, in the goroutine that
+// answered it (so f must be safe for concurrent use and quick). With forget,
+// the fake stops keeping calls for Calls, WaitCalls and Throttled, so that a
+// load test of tens of thousands of sends counts them without holding them.
+func (s *Server) Observe(f func(Call), forget bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.observer, s.forget = f, forget
 }
 
 // Calls returns the calls of method in the order they arrived; "" returns all calls.

@@ -31,16 +31,21 @@ func (u User) model() *models.User {
 func (s *Server) SendText(from User, text string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.enqueue(s.textUpdate(from, text))
+}
+
+// textUpdate is the update of the user's text message, not numbered yet. Call it with mu held.
+func (s *Server) textUpdate(from User, text string) models.Update {
 	c := s.chat(from.ID)
 	c.lastMessageID++
-	return s.enqueue(models.Update{Message: &models.Message{
+	return models.Update{Message: &models.Message{
 		ID:       c.lastMessageID,
 		From:     from.model(),
 		Date:     int(time.Now().Unix()),
 		Chat:     models.Chat{ID: from.ID, Type: models.ChatTypePrivate, FirstName: from.FirstName},
 		Text:     text,
 		Entities: commandEntities(text),
-	}})
+	}}
 }
 
 // PressButton has the user press a button with callbackData under msg and
@@ -71,11 +76,16 @@ func (s *Server) PressButton(from User, msg Message, callbackData string) (strin
 
 // enqueue numbers an update and queues it for getUpdates or the webhook. Call it with mu held.
 func (s *Server) enqueue(update models.Update) int64 {
-	s.lastUpdateID++
-	update.ID = s.lastUpdateID
+	s.number(&update)
 	s.pending = append(s.pending, update)
 	s.notify()
 	return update.ID
+}
+
+// number gives an update the next id. Call it with mu held.
+func (s *Server) number(update *models.Update) {
+	s.lastUpdateID++
+	update.ID = s.lastUpdateID
 }
 
 // botCommand matches a /command, which Telegram marks when it starts the text or follows a space.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,7 +24,13 @@ type webhook struct {
 	secret        string // sent as X-Telegram-Bot-Api-Secret-Token
 	lastError     string
 	lastErrorDate time.Time
+	// conns holds a token per post open at once (PostText): at most
+	// max_connections, as Telegram opens.
+	conns chan struct{}
 }
+
+// defaultMaxConnections is Telegram's max_connections when setWebhook names none.
+const defaultMaxConnections = 40
 
 // secretToken is what Telegram allows in a webhook's secret_token.
 var secretToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -35,7 +42,17 @@ func (s *Server) setWebhook(req *request) (any, error) {
 	if secret != "" && !secretToken.MatchString(secret) {
 		return nil, badRequest("secret token contains unallowed characters")
 	}
-	return s.replaceWebhook(webhook{url: req.params["url"], secret: secret}, req.flag("drop_pending_updates"))
+	conns, err := req.int("max_connections")
+	switch {
+	case err != nil:
+		return nil, err
+	case conns == 0:
+		conns = defaultMaxConnections
+	case conns < 1 || conns > 100:
+		return nil, badRequest("max_connections must be from 1 to 100")
+	}
+	hook := webhook{url: req.params["url"], secret: secret, conns: make(chan struct{}, conns)}
+	return s.replaceWebhook(hook, req.flag("drop_pending_updates"))
 }
 
 func (s *Server) deleteWebhook(req *request) (any, error) {
@@ -83,7 +100,7 @@ func (s *Server) deliverUpdates() {
 		if err != nil {
 			return
 		}
-		if err := postUpdate(s.ctx, hook, update); err != nil {
+		if _, err := postUpdate(s.ctx, hook, update); err != nil {
 			s.webhookFailed(hook, err)
 			select {
 			case <-time.After(webhookRetryDelay):
@@ -109,27 +126,63 @@ func (s *Server) webhookFailed(hook webhook, err error) {
 	}
 }
 
-func postUpdate(ctx context.Context, hook webhook, update models.Update) error {
+// webhookClient posts updates; it keeps a connection per post open at once,
+// up to Telegram's most max_connections.
+var webhookClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 100}}
+
+// postUpdate posts one update to the webhook and returns the HTTP status;
+// an error for no answer or one that is not 2xx.
+func postUpdate(ctx context.Context, hook webhook, update models.Update) (int, error) {
 	body, err := json.Marshal(&update)
 	if err != nil {
-		return fmt.Errorf("encode update %d: %w", update.ID, err)
+		return 0, fmt.Errorf("encode update %d: %w", update.ID, err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook.url, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("webhook request: %w", err)
+		return 0, fmt.Errorf("webhook request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if hook.secret != "" {
 		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", hook.secret)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := webhookClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("post update %d: %w", update.ID, err)
+		return 0, fmt.Errorf("post update %d: %w", update.ID, err)
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, resp.Body) // drained so the connection is reused
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("wrong response from the webhook: %s", resp.Status)
+		return resp.StatusCode, fmt.Errorf("wrong response from the webhook: %s", resp.Status)
 	}
-	return nil
+	return resp.StatusCode, nil
+}
+
+// ErrNoWebhook is PostText's error while the bot has no webhook set.
+var ErrNoWebhook = errors.New("bottest: no webhook is set")
+
+// PostText has the user send text and posts the update straight to the
+// webhook, now, instead of queueing it: the caller keeps its own schedule, as
+// a load test does. As with Telegram, at most the webhook's max_connections
+// posts (40 unless setWebhook said) are open at once; a post waits for its
+// turn, within ctx. It returns the webhook's HTTP status and an error for no
+// answer or one that is not 2xx: a refused update is not posted again, that
+// is for the caller to do (Telegram does, later).
+func (s *Server) PostText(ctx context.Context, from User, text string) (int, error) {
+	s.mu.Lock()
+	hook := s.webhook
+	update := s.textUpdate(from, text)
+	s.number(&update)
+	s.mu.Unlock()
+	if hook.url == "" {
+		return 0, ErrNoWebhook
+	}
+	ctx, cancel := s.bind(ctx)
+	defer cancel()
+	select {
+	case hook.conns <- struct{}{}:
+		defer func() { <-hook.conns }()
+	case <-ctx.Done():
+		return 0, fmt.Errorf("post update %d: waiting for a connection: %w", update.ID, ctx.Err())
+	}
+	return postUpdate(ctx, hook, update)
 }

@@ -70,6 +70,7 @@ func commands() []command {
 		demoCommand(),
 		versionCommand(),
 		genCommand(),
+		benchCommand(),
 	}
 }
 

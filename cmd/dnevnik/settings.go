@@ -65,7 +65,7 @@ var settings = []setting{
 			"`redis+sentinel://[user:password@]sentinel1:26379/0?master_name=NAME&addr=sentinel2:26379` (the password is " +
 			"Redis's; `sentinel_password=` in the query for the sentinels' own); or a Redis Cluster, " +
 			"`redis+cluster://[user:password@]node1:6379?addr=node2:6379&addr=node3:6379`. `import` and " +
-			"`links revoke` use it to wake the worker, `demo` instead of a Redis in the process",
+			"`links revoke` use it to wake the worker, `demo` instead of a Redis in the process, `bench broadcast` for the worker it starts",
 		read: func(r *envReader, c *config, required bool) {
 			var raw string
 			if required {
@@ -120,7 +120,7 @@ var settings = []setting{
 			"its backups: `openssl rand -hex 32`, 32 characters at least. To rotate it, set `NEW,OLD`: new codes are stored " +
 			"under the first, codes of either still work; drop `OLD` once the codes issued under it have expired (14 days " +
 			"by default, `codes --ttl`). Codes stored before this setting existed keep working until they expire. `demo` " +
-			"makes one up",
+			"and `bench` make one up",
 		read: func(r *envReader, c *config, required bool) { c.CodeSecrets = r.secrets("DNEVNIK_SECRET", required) }},
 	{name: "METRICS_ADDR", def: "`" + defaultMetricsAddr + "`", needs: needMetrics,
 		meaning: "where `/metrics` (Prometheus) listens, apart from the public port; `off` for nowhere",
