@@ -17,7 +17,7 @@ import (
 // at most max_connections posts at once, and hands back the webhook's status.
 func TestPostTextKeepsToMaxConnections(t *testing.T) {
 	fake := newFake(t)
-	if _, err := fake.PostText(context.Background(), parent, "early"); !errors.Is(err, bottest.ErrNoWebhook) {
+	if _, _, err := fake.PostText(context.Background(), parent, "early"); !errors.Is(err, bottest.ErrNoWebhook) {
 		t.Errorf("PostText without a webhook: %v", err)
 	}
 	var open, most atomic.Int32
@@ -43,7 +43,7 @@ func TestPostTextKeepsToMaxConnections(t *testing.T) {
 	statuses := make(chan int, 5)
 	for range 5 {
 		wg.Go(func() {
-			status, err := fake.PostText(context.Background(), parent, "/today")
+			status, _, err := fake.PostText(context.Background(), parent, "/today")
 			if err == nil {
 				t.Error("a 503 is an error")
 			}

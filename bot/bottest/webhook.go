@@ -166,15 +166,16 @@ var ErrNoWebhook = errors.New("bottest: no webhook is set")
 // posts (40 unless setWebhook said) are open at once; a post waits for its
 // turn, within ctx. It returns the webhook's HTTP status and an error for no
 // answer or one that is not 2xx: a refused update is not posted again, that
-// is for the caller to do (Telegram does, later).
-func (s *Server) PostText(ctx context.Context, from User, text string) (int, error) {
+// is for the caller to do (Telegram does, later). posted is when the post
+// had its connection and went out.
+func (s *Server) PostText(ctx context.Context, from User, text string) (status int, posted time.Time, err error) {
 	s.mu.Lock()
 	hook := s.webhook
 	update := s.textUpdate(from, text)
 	s.number(&update)
 	s.mu.Unlock()
 	if hook.url == "" {
-		return 0, ErrNoWebhook
+		return 0, time.Time{}, ErrNoWebhook
 	}
 	ctx, cancel := s.bind(ctx)
 	defer cancel()
@@ -182,7 +183,9 @@ func (s *Server) PostText(ctx context.Context, from User, text string) (int, err
 	case hook.conns <- struct{}{}:
 		defer func() { <-hook.conns }()
 	case <-ctx.Done():
-		return 0, fmt.Errorf("post update %d: waiting for a connection: %w", update.ID, ctx.Err())
+		return 0, time.Time{}, fmt.Errorf("post update %d: waiting for a connection: %w", update.ID, ctx.Err())
 	}
-	return postUpdate(ctx, hook, update)
+	posted = time.Now()
+	status, err = postUpdate(ctx, hook, update)
+	return status, posted, err
 }

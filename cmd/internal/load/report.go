@@ -15,11 +15,11 @@ import (
 // PrintWebhook writes the steps as a table, one line a rate.
 func PrintWebhook(w io.Writer, steps []WebhookStep) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "offered/s\tposted\tanswered\tanswered/s\tp50\tp90\tp99\tmax\trefused\tlost\textra\tmax RSS\tbot cores\ttool cores\t")
+	fmt.Fprintln(tw, "offered/s\tposted\tanswered\tanswered/s\tp50\tp90\tp99\tmax\taccepted p50\taccepted p99\trefused\tlost\textra\tmax RSS\tbot cores\ttool cores\t")
 	for _, s := range steps {
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%.0f\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%.2f\t%.2f\t\n", s.Offered, s.Posted, s.Answered, s.PerSec,
-			ms(s.Latency.P50), ms(s.Latency.P90), ms(s.Latency.P99), ms(s.Latency.Max), s.Refused, s.Lost, s.Extra, mb(s.MaxRSS),
-			s.BotCPU, s.ToolCPU)
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%.2f\t%.2f\t\n", s.Offered, s.Posted, s.Answered, s.PerSec,
+			ms(s.Latency.P50), ms(s.Latency.P90), ms(s.Latency.P99), ms(s.Latency.Max), ms(s.Accepted.P50), ms(s.Accepted.P99),
+			s.Refused, s.Lost, s.Extra, mb(s.MaxRSS), s.BotCPU, s.ToolCPU)
 	}
 	return tw.Flush()
 }

@@ -45,10 +45,14 @@ type WebhookStep struct {
 	// Latency is from an update's scheduled arrival (open loop: not when
 	// it got a connection) to the fake accepting the answer in its chat.
 	Latency Latencies
-	Refused int   // posts the webhook refused or never answered, each posted again
-	Lost    int   // updates never answered, after every retry within Drain
-	Extra   int   // answers beyond one per update, in a chat
-	MaxRSS  int64 // the bot's largest resident set during the step, bytes
+	// Accepted is from the post the bot took (its connection open, after
+	// any refused ones) to the answer: how long the bot held an update it
+	// accepted, where Latency adds the time it waited at Telegram.
+	Accepted Latencies
+	Refused  int   // posts the webhook refused or never answered, each posted again
+	Lost     int   // updates never answered, after every retry within Drain
+	Extra    int   // answers beyond one per update, in a chat
+	MaxRSS   int64 // the bot's largest resident set during the step, bytes
 	// BotCPU and ToolCPU are the cores the bot and this tool (the fake and
 	// the posting) kept busy over the step, on average: what the machine had
 	// left for PostgreSQL and everything else.
@@ -142,8 +146,8 @@ func (r *webhookRun) link(ctx context.Context, parents []int64, codes []code) er
 	defer cancel()
 	var refused atomic.Int64
 	err := forEach(ctx, parents, func(ctx context.Context, i int, user int64) error {
-		r.chats.post(user, time.Now())
-		r.post(ctx, user, "/start "+codes[i].code, &refused)
+		k := r.chats.post(user, time.Now())
+		r.post(ctx, user, k, "/start "+codes[i].code, &refused)
 		return r.bot.alive()
 	})
 	if err != nil {
@@ -179,8 +183,8 @@ func (r *webhookRun) step(ctx context.Context, rate int, parents []int64) (Webho
 			return WebhookStep{}, err
 		}
 		user := parents[i%len(parents)]
-		r.chats.post(user, at)
-		wg.Go(func() { r.post(postCtx, user, commands[i%len(commands)], &refused) })
+		k := r.chats.post(user, at)
+		wg.Go(func() { r.post(postCtx, user, k, commands[i%len(commands)], &refused) })
 	}
 	err := r.waitAnswers(ctx, deadline)
 	cancel()
@@ -199,11 +203,16 @@ func (r *webhookRun) step(ctx context.Context, rate int, parents []int64) (Webho
 
 // post posts the user's text to the webhook until it is taken (2xx) or ctx
 // ends, waiting RetryDelay after each refusal, as Telegram posts an update
-// again after an error.
-func (r *webhookRun) post(ctx context.Context, user int64, text string, refused *atomic.Int64) {
+// again after an error. The post taken is the user's k-th update.
+func (r *webhookRun) post(ctx context.Context, user int64, k int, text string, refused *atomic.Int64) {
 	from := bottest.User{ID: user, FirstName: "Parent", LanguageCode: "ru"}
 	for {
-		if _, err := r.fake.PostText(ctx, from, text); err == nil || ctx.Err() != nil {
+		_, posted, err := r.fake.PostText(ctx, from, text)
+		if err == nil {
+			r.chats.accept(user, k, posted)
+			return
+		}
+		if ctx.Err() != nil {
 			return
 		}
 		refused.Add(1)
@@ -232,6 +241,7 @@ func (r *webhookRun) waitAnswers(ctx context.Context, deadline time.Time) error 
 type chats struct {
 	mu               sync.Mutex
 	posted, answered map[int64][]time.Time
+	accepted         map[int64][]time.Time // by the k of posted; zero until the bot takes it
 	nPosted, nAnswer int
 }
 
@@ -244,15 +254,25 @@ func newChats() *chats {
 func (c *chats) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.posted, c.answered = map[int64][]time.Time{}, map[int64][]time.Time{}
+	c.posted, c.answered, c.accepted = map[int64][]time.Time{}, map[int64][]time.Time{}, map[int64][]time.Time{}
 	c.nPosted, c.nAnswer = 0, 0
 }
 
-func (c *chats) post(chat int64, at time.Time) {
+// post records the chat's next update, due at, and returns its k.
+func (c *chats) post(chat int64, at time.Time) (k int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.posted[chat] = append(c.posted[chat], at)
+	c.accepted[chat] = append(c.accepted[chat], time.Time{})
 	c.nPosted++
+	return len(c.posted[chat]) - 1
+}
+
+// accept records when the post the bot took of the chat's k-th update went out.
+func (c *chats) accept(chat int64, k int, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.accepted[chat][k] = at
 }
 
 func (c *chats) answer(chat int64, at time.Time) {
@@ -278,12 +298,15 @@ func (c *chats) tally(start time.Time) WebhookStep {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var s WebhookStep
-	var latencies []time.Duration
+	var latencies, held []time.Duration
 	last := start
 	for chat, posted := range c.posted {
 		answered := c.answered[chat]
 		for k := range min(len(posted), len(answered)) {
 			latencies = append(latencies, answered[k].Sub(posted[k]))
+			if accepted := c.accepted[chat][k]; !accepted.IsZero() {
+				held = append(held, answered[k].Sub(accepted))
+			}
 		}
 		s.Lost += max(0, len(posted)-len(answered))
 		s.Extra += max(0, len(answered)-len(posted))
@@ -295,7 +318,7 @@ func (c *chats) tally(start time.Time) WebhookStep {
 	if secs := last.Sub(start).Seconds(); secs > 0 {
 		s.PerSec = float64(s.Answered) / secs
 	}
-	s.Latency = distribution(latencies)
+	s.Latency, s.Accepted = distribution(latencies), distribution(held)
 	return s
 }
 
