@@ -70,16 +70,17 @@ func TestBenchWebhook(t *testing.T) {
 		t.Fatalf("want a header and a line a rate:\n%s", stdout.String())
 	}
 	for i, line := range lines[1:] {
-		// offered posted answered answered/s p50 ms p90 ms p99 ms max ms refused lost extra RSS MB bot-cores tool-cores
+		// offered posted answered answered/s p50 ms p90 ms p99 ms max ms accepted-p50 ms accepted-p99 ms
+		// refused lost extra RSS MB bot-cores tool-cores
 		f := strings.Fields(line)
-		if len(f) != 19 {
+		if len(f) != 23 {
 			t.Fatalf("line %q", line)
 		}
 		posted := 2 * []int{10, 20}[i]
-		if f[1] != strconv.Itoa(posted) || f[2] != f[1] || f[12] != "0" || f[13] != "0" || f[14] != "0" {
+		if f[1] != strconv.Itoa(posted) || f[2] != f[1] || f[16] != "0" || f[17] != "0" || f[18] != "0" {
 			t.Errorf("want %d posted and answered, none refused, lost or extra: %q", posted, line)
 		}
-		if rss, _ := strconv.Atoi(f[15]); rss <= 0 {
+		if rss, _ := strconv.Atoi(f[19]); rss <= 0 {
 			t.Errorf("no RSS: %q", line)
 		}
 	}
