@@ -18,32 +18,51 @@ import (
 const defaultBulkRows = 100_000
 
 // bulkUpsert is upsert for a table that may take millions of rows at once (a
-// district's first import). The changed rows are set aside first. When they are
-// many (Options.bulkRows, and more than the table already holds) and the import's
-// role owns the table, its indexes and constraints are dropped (see dropIndexes),
-// the new rows inserted and the changed ones updated, and the indexes and
-// constraints made again from their own definitions, all in the import's
-// transaction. Dropping them locks the table against readers and writers until
-// the import commits: only a big load is worth that, and with the table locked no
-// other transaction can race the plain INSERT that ON CONFLICT would otherwise
-// guard.
+// district's first import): the changed rows are set aside, then written by
+// writeChanged.
 func (im *importer) bulkUpsert(ctx context.Context, t target, source string, args ...any) (created, updated int64, err error) {
-	changed := "or_changed_" + t.table
-	_, err = im.tx.Exec(ctx, "CREATE TEMP TABLE "+changed+" ON COMMIT DROP AS "+t.changed(source), args...)
-	if err != nil {
-		return 0, 0, fmt.Errorf("compare with %s: %w", t.table, err)
+	if err := im.setAside(ctx, t, source, args...); err != nil {
+		return 0, 0, err
 	}
-	var rows int64
+	return im.writeChanged(ctx, t, "SELECT * FROM or_changed_"+t.table)
+}
+
+// setAside keeps the rows of source that t's table lacks or holds otherwise
+// (target.changed) in the temporary table or_changed_ and the table's name.
+// Columns of source after t's are kept too.
+func (im *importer) setAside(ctx context.Context, t target, source string, args ...any) error {
+	_, err := im.tx.Exec(ctx, "CREATE TEMP TABLE or_changed_"+t.table+" ON COMMIT DROP AS "+t.changed(source), args...)
+	if err != nil {
+		return fmt.Errorf("compare with %s: %w", t.table, err)
+	}
+	return nil
+}
+
+// writeChanged writes the rows of changed, a query yielding the key, the columns
+// and stored (whether the table holds the key) of the rows the table lacks or
+// holds otherwise. When they are many (Options.bulkRows, and more than the table
+// already holds) and the import's role owns the table, its indexes and
+// constraints are dropped (see dropIndexes), the new rows inserted and the
+// changed ones updated, and the indexes and constraints made again from their
+// own definitions, all in the import's transaction. Dropping them locks the
+// table against readers and writers until the import commits: only a big load
+// is worth that, and with the table locked no other transaction can race the
+// plain INSERT that ON CONFLICT would otherwise guard.
+func (im *importer) writeChanged(ctx context.Context, t target, changed string) (created, updated int64, err error) {
+	var fresh, stored int64
 	var owned bool
 	var held float64 // an estimate; -1 until the table is first analysed
 	err = im.tx.QueryRow(ctx, `
-SELECT (SELECT count(*) FROM `+changed+`), pg_has_role(relowner, 'USAGE'), reltuples
-FROM pg_class WHERE oid = $1::regclass`, t.table).Scan(&rows, &owned, &held)
+SELECT c.fresh, c.stored, pg_has_role(relowner, 'USAGE'), reltuples
+FROM pg_class,
+	(SELECT count(*) FILTER (WHERE NOT stored) AS fresh, count(*) FILTER (WHERE stored) AS stored FROM (`+changed+`) c) c
+WHERE oid = $1::regclass`, t.table).Scan(&fresh, &stored, &owned, &held)
 	if err != nil {
 		return 0, 0, err
 	}
+	rows := fresh + stored
 	if rows < im.opts.bulkRows || float64(rows) < held || !owned {
-		return im.upsertChanged(ctx, t, "SELECT * FROM "+changed)
+		return im.upsertChanged(ctx, t, changed)
 	}
 
 	rebuild, err := im.dropIndexes(ctx, t.table)
@@ -52,17 +71,21 @@ FROM pg_class WHERE oid = $1::regclass`, t.table).Scan(&rows, &owned, &held)
 	}
 	im.progress("%s: %d rows to write: indexes and constraints dropped until they are written", t.table, rows)
 	all := strings.Join(t.all(), ", ")
-	tag, err := im.tx.Exec(ctx, fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM %s WHERE NOT stored`, t.table, all, all, changed))
-	if err != nil {
-		return 0, 0, fmt.Errorf("insert into %s: %w", t.table, err)
+	if fresh > 0 {
+		tag, err := im.tx.Exec(ctx, fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM (%s) c WHERE NOT c.stored`, t.table, all, all, changed))
+		if err != nil {
+			return 0, 0, fmt.Errorf("insert into %s: %w", t.table, err)
+		}
+		created = tag.RowsAffected()
 	}
-	created = tag.RowsAffected()
-	tag, err = im.tx.Exec(ctx, fmt.Sprintf(`UPDATE %s t SET %s FROM %s c WHERE c.stored AND %s`,
-		t.table, t.set("c."), changed, joinEach(t.key, "t.%[1]s = c.%[1]s", " AND ")))
-	if err != nil {
-		return 0, 0, fmt.Errorf("update %s: %w", t.table, err)
+	if stored > 0 {
+		tag, err := im.tx.Exec(ctx, fmt.Sprintf(`UPDATE %s t SET %s FROM (%s) c WHERE c.stored AND %s`,
+			t.table, t.set("c."), changed, joinEach(t.key, "t.%[1]s = c.%[1]s", " AND ")))
+		if err != nil {
+			return 0, 0, fmt.Errorf("update %s: %w", t.table, err)
+		}
+		updated = tag.RowsAffected()
 	}
-	updated = tag.RowsAffected()
 
 	start := time.Now()
 	for _, stmt := range rebuild {

@@ -123,8 +123,10 @@ func (im *importer) run(ctx context.Context) error {
 		return err
 	}
 	// The big joins of a district import (three million results against their
-	// lineItems, pupils and enrollments) spill to disk at the default 4 MB.
-	if _, err := im.tx.Exec(ctx, "SET LOCAL work_mem = '64MB'"); err != nil {
+	// lineItems, pupils, enrollments and stored grades) spill to disk at the
+	// default 4 MB, and at 64 MB the hash of three million stored grades still
+	// did; the indexes rebuilt after a bulk load sort in memory at 512 MB.
+	if _, err := im.tx.Exec(ctx, "SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'"); err != nil {
 		return err
 	}
 	if _, err := im.tx.Exec(ctx, stagingTables); err != nil {

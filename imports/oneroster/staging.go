@@ -50,7 +50,8 @@ CREATE TEMP TABLE or_line_items (
 ) ON COMMIT DROP;
 CREATE TEMP TABLE or_results (
 	line int, sourced_id text, deleted bool,
-	line_item text, student text, score numeric(6,2), graded_on date, comment text
+	assignment_id bigint, class_id bigint, pupil_id bigint,
+	score numeric(6,2), weight numeric(5,2), graded_on date, comment text
 ) ON COMMIT DROP;
 `
 

@@ -12,7 +12,7 @@ type target struct {
 	key     []string // the conflict key: sourced_id, or a natural key
 	columns []string // the rest, in the order the source query yields them after the key
 	touch   bool     // the table has updated_at, set when a row changes
-	bulk    bool     // a file may bring millions of rows: see bulkWrite
+	bulk    bool     // a file may bring millions of rows: see bulkUpsert
 }
 
 // upsert writes the rows of source, a query yielding the key and the columns, and
