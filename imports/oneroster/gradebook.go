@@ -151,10 +151,13 @@ func (im *importer) stageResults(ctx context.Context, r *csvin.Reader) (int64, e
 	}
 	// The rows grades lacks or holds otherwise, compared once: the check and
 	// the write read them. An unchanged re-import finds none.
-	err = im.setAside(ctx, grades, `
+	im.changedGrades, err = im.setAside(ctx, grades, `
 SELECT sourced_id, class_id, pupil_id, assignment_id, score, weight, comment, graded_on, line
 FROM or_results WHERE NOT deleted`)
-	return n, err
+	if err != nil {
+		return n, err
+	}
+	return n, im.problems.Query(ctx, im.tx, r.File(), fmt.Sprintf(checkTaken, im.changedGrades))
 }
 
 // gradebookRefs are what the rows of results.csv refer to, read before the
@@ -213,14 +216,14 @@ func loadGradebookRefs(ctx context.Context, tx pgx.Tx) (*gradebookRefs, error) {
 	return refs, nil
 }
 
-// checkResults finds the rows that would give a pupil a second grade for a
-// lineItem, the one thing about a result that needs the grades stored. A row
-// equal to its stored grade holds its pair already, and a pair is one
-// grade's: only a changed row can find it taken.
-const checkResults = `
-SELECT c.line, 'studentSourcedId', format('student "%s" already has %s for lineItem "%s"', p.sourced_id,
-	COALESCE(format('grade "%s"', other.sourced_id), 'a grade entered in the diary'), a.sourced_id)
-FROM or_changed_grades c
+// checkTaken finds the rows (of a query for the changed ones) that would give
+// a pupil a second grade for a lineItem, the one thing about a result that
+// needs the grades stored. A row equal to its stored grade holds its pair
+// already, and a pair is one grade's: only a changed row can find it taken.
+const checkTaken = `
+SELECT c.line, 'studentSourcedId', format('student "%%s" already has %%s for lineItem "%%s"', p.sourced_id,
+	COALESCE(format('grade "%%s"', other.sourced_id), 'a grade entered in the diary'), a.sourced_id)
+FROM (%s) c
 JOIN grades other ON other.assignment_id = c.assignment_id AND other.pupil_id = c.pupil_id
 	AND other.sourced_id IS DISTINCT FROM c.sourced_id
 JOIN assignments a ON a.id = c.assignment_id
@@ -247,7 +250,7 @@ WHERE NOT o.deleted AND EXISTS (SELECT FROM grades g WHERE g.class_id = o.class_
 			return fmt.Errorf("find the classes graded before: %w", err)
 		}
 	}
-	created, updated, err := im.writeChanged(ctx, grades, "SELECT * FROM or_changed_grades")
+	created, updated, err := im.writeChanged(ctx, grades, im.changedGrades)
 	if err != nil {
 		return err
 	}
@@ -262,7 +265,7 @@ WHERE NOT o.deleted AND EXISTS (SELECT FROM grades g WHERE g.class_id = o.class_
 	tag, err = im.tx.Exec(ctx, `
 INSERT INTO notices (kind, action, school_id, class_id, pupil_id, ref_id)
 SELECT 'grade', CASE WHEN ch.stored THEN 'changed' ELSE 'new' END, c.school_id, g.class_id, g.pupil_id, g.id
-FROM or_changed_grades ch
+FROM (`+im.changedGrades+`) ch
 JOIN grades g ON g.sourced_id = ch.sourced_id
 JOIN classes c ON c.id = g.class_id
 WHERE g.class_id IN (SELECT class_id FROM or_graded_classes)

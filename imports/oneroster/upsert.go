@@ -41,6 +41,11 @@ WHERE %s IS NULL OR %s IS DISTINCT FROM %s`,
 		first, row(t.columns, "t."), row(t.columns, "src."))
 }
 
+// fresh is changed for a table that holds no rows: every row of source.
+func (t target) fresh(source string) string {
+	return fmt.Sprintf(`WITH src (%s) AS (%s) SELECT src.*, false AS stored FROM src`, strings.Join(t.all(), ", "), source)
+}
+
 // upsertChanged inserts or updates the rows of a changed query.
 func (im *importer) upsertChanged(ctx context.Context, t target, changed string, args ...any) (created, updated int64, err error) {
 	all := strings.Join(t.all(), ", ")
