@@ -3,6 +3,7 @@ package oneroster
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -119,6 +120,7 @@ func (im *importer) stageResults(ctx context.Context, r *csvin.Reader) (int64, e
 	lineItem, student := r.Required("lineItemSourcedId"), r.Required("studentSourcedId")
 	score, date, comment := r.Required("score"), r.Required("scoreDate"), r.Optional("comment")
 	pairs := csvin.NewSeen()
+	im.resultClasses = map[int64]bool{}
 	columns := []string{"assignment_id", "class_id", "pupil_id", "score", "weight", "graded_on", "comment"}
 	n, err := im.copy(ctx, r, "or_results", columns, func(f fields) []any {
 		lineItemID, studentID := f.Required(lineItem), f.Required(student)
@@ -143,6 +145,7 @@ func (im *importer) stageResults(ctx context.Context, r *csvin.Reader) (int64, e
 			f.Fail(student, `student "%s" is not enrolled in class "%s" of lineItem "%s"`, studentID, refs.classes[a.classID], lineItemID)
 		}
 		row[0], row[1], row[2], row[4] = a.id, a.classID, p.id, a.weight
+		im.resultClasses[a.classID] = true
 		return row
 	})
 	pairs.Report(r, student, "the student has a result for this lineItem on line %d too")
@@ -244,8 +247,8 @@ func (im *importer) writeResults(ctx context.Context) error {
 	if !im.opts.Silent {
 		_, err := im.tx.Exec(ctx, `
 CREATE TEMP TABLE or_graded_classes ON COMMIT DROP AS
-SELECT DISTINCT o.class_id FROM or_results o
-WHERE NOT o.deleted AND EXISTS (SELECT FROM grades g WHERE g.class_id = o.class_id AND g.kind = 'current')`)
+SELECT c AS class_id FROM unnest($1::bigint[]) c
+WHERE EXISTS (SELECT FROM grades g WHERE g.class_id = c AND g.kind = 'current')`, slices.Collect(maps.Keys(im.resultClasses)))
 		if err != nil {
 			return fmt.Errorf("find the classes graded before: %w", err)
 		}

@@ -88,6 +88,8 @@ type importer struct {
 	// changedGrades is a query for the rows of results.csv that grades lacks or
 	// holds otherwise (setAside).
 	changedGrades string
+	// resultClasses are the classes of the rows of results.csv.
+	resultClasses map[int64]bool
 }
 
 // step is the import of one file: stage copies its rows into its staging table
