@@ -11,7 +11,7 @@ BENCH_PUPILS ?= 1000
 BENCH_DIR ?= /tmp/dnevnik-district-$(BENCH_SCHOOLS)x$(BENCH_PUPILS)
 BENCH_FLAGS ?= -benchtime 3000x
 
-.PHONY: test fuzz build fmt bench bench-load demo faults
+.PHONY: test fuzz build fmt bench bench-import bench-load demo faults
 
 ## test: gofmt, go vet, staticcheck, then every test with the race detector against a throwaway
 ## PostgreSQL and Redis (or the ones DATABASE_URL / REDIS_URL name); then the tests of the
@@ -103,6 +103,20 @@ bench: build
 	  psql -qX "$$DATABASE_URL" -c "VACUUM ANALYZE"; \
 	  echo "==> view and bot command benchmarks"; \
 	  DNEVNIK_BENCH_DATABASE_URL=$$DATABASE_URL $(GO) test -run "^$$" -bench . $(BENCH_FLAGS) ./diary/ ./bot/'
+
+## bench-import: the import against its floor (BENCHMARKS.md). On a throwaway
+## PostgreSQL, BenchmarkImportDistrict COPYs the district's files into text tables
+## (the floor, before and after), imports them into a fresh database and again,
+## unchanged, and prints the three times and the two ratios; BENCH_IMPORT_COUNT runs.
+BENCH_IMPORT_COUNT ?= 2
+bench-import: build
+	@$(GO) build -o bin/devenv ./cmd/devenv
+	@if [ ! -f $(BENCH_DIR)/results.csv ]; then \
+	  echo "==> generating $(BENCH_SCHOOLS) schools x $(BENCH_PUPILS) pupils into $(BENCH_DIR)"; \
+	  bin/dnevnik gen --schools $(BENCH_SCHOOLS) --pupils-per-school $(BENCH_PUPILS) --out $(BENCH_DIR) --force; \
+	fi
+	DNEVNIK_BENCH_DISTRICT=$(BENCH_DIR) bin/devenv --postgres -- \
+	  $(GO) test -run '^$$' -bench ImportDistrict -benchtime 1x -count $(BENCH_IMPORT_COUNT) -timeout 30m ./imports/oneroster/
 
 ## bench-load: the load tool, dnevnik bench (BENCHMARKS.md, "Load"), on the issue's district
 ## of two schools (2,000 pupils, kept in LOAD_DIR): the bot's webhook offered LOAD_RATES

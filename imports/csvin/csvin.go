@@ -6,7 +6,6 @@ package csvin
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -14,8 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // Reader reads a CSV file one record at a time. Problems with the file's content
@@ -152,22 +149,4 @@ func (r *Reader) Value(c Column) string {
 		return ""
 	}
 	return strings.TrimSpace(r.record[c.pos])
-}
-
-// Copy streams the file's records into table with COPY. row turns the current
-// record into the values of one row, or nil to leave it out (having reported why).
-// It returns the number of rows copied.
-func Copy(ctx context.Context, tx pgx.Tx, r *Reader, table string, columns []string, row func() []any) (int64, error) {
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromFunc(func() ([]any, error) {
-		for r.Next() {
-			if values := row(); values != nil {
-				return values, nil
-			}
-		}
-		return nil, r.Err()
-	}))
-	if err != nil {
-		return n, fmt.Errorf("copy %s: %w", r.file, err)
-	}
-	return n, nil
 }

@@ -18,32 +18,62 @@ import (
 const defaultBulkRows = 100_000
 
 // bulkUpsert is upsert for a table that may take millions of rows at once (a
-// district's first import). The changed rows are set aside first. When they are
-// many (Options.bulkRows, and more than the table already holds) and the import's
-// role owns the table, its indexes and constraints are dropped (see dropIndexes),
-// the new rows inserted and the changed ones updated, and the indexes and
-// constraints made again from their own definitions, all in the import's
-// transaction. Dropping them locks the table against readers and writers until
-// the import commits: only a big load is worth that, and with the table locked no
-// other transaction can race the plain INSERT that ON CONFLICT would otherwise
-// guard.
+// district's first import): the changed rows are set aside, then written by
+// writeChanged.
 func (im *importer) bulkUpsert(ctx context.Context, t target, source string, args ...any) (created, updated int64, err error) {
-	changed := "or_changed_" + t.table
-	_, err = im.tx.Exec(ctx, "CREATE TEMP TABLE "+changed+" ON COMMIT DROP AS "+t.changed(source), args...)
-	if err != nil {
-		return 0, 0, fmt.Errorf("compare with %s: %w", t.table, err)
-	}
-	var rows int64
-	var owned bool
-	var held float64 // an estimate; -1 until the table is first analysed
-	err = im.tx.QueryRow(ctx, `
-SELECT (SELECT count(*) FROM `+changed+`), pg_has_role(relowner, 'USAGE'), reltuples
-FROM pg_class WHERE oid = $1::regclass`, t.table).Scan(&rows, &owned, &held)
+	changed, err := im.setAside(ctx, t, source, args...)
 	if err != nil {
 		return 0, 0, err
 	}
+	return im.writeChanged(ctx, t, changed, args...)
+}
+
+// setAside returns a query for the rows of source that t's table lacks or holds
+// otherwise, as target.changed, columns of source after t's included. Those of
+// a table that holds rows are compared once and kept in the temporary table
+// or_changed_ and the table's name; of an empty table (a first import) they are
+// every row of source, which is not copied again.
+func (im *importer) setAside(ctx context.Context, t target, source string, args ...any) (string, error) {
+	var empty bool
+	if err := im.tx.QueryRow(ctx, "SELECT NOT EXISTS (SELECT FROM "+t.table+")").Scan(&empty); err != nil {
+		return "", err
+	}
+	if empty {
+		return t.fresh(source), nil
+	}
+	changed := "or_changed_" + t.table
+	_, err := im.tx.Exec(ctx, "CREATE TEMP TABLE "+changed+" ON COMMIT DROP AS "+t.changed(source), args...)
+	if err != nil {
+		return "", fmt.Errorf("compare with %s: %w", t.table, err)
+	}
+	return "SELECT * FROM " + changed, nil
+}
+
+// writeChanged writes the rows of changed, a query yielding the key, the columns
+// and stored (whether the table holds the key) of the rows the table lacks or
+// holds otherwise. When they are many (Options.bulkRows, and more than the table
+// already holds) and the import's role owns the table, its indexes and
+// constraints are dropped (see dropIndexes), the new rows inserted and the
+// changed ones updated, and the indexes and constraints made again from their
+// own definitions, all in the import's transaction. Dropping them locks the
+// table against readers and writers until the import commits: only a big load
+// is worth that, and with the table locked no other transaction can race the
+// plain INSERT that ON CONFLICT would otherwise guard.
+func (im *importer) writeChanged(ctx context.Context, t target, changed string, args ...any) (created, updated int64, err error) {
+	var fresh, stored int64
+	var owned bool
+	var held float64 // an estimate; -1 until the table is first analysed
+	err = im.tx.QueryRow(ctx, `
+SELECT c.fresh, c.stored, pg_has_role(relowner, 'USAGE'), reltuples
+FROM pg_class,
+	(SELECT count(*) FILTER (WHERE NOT stored) AS fresh, count(*) FILTER (WHERE stored) AS stored FROM (`+changed+`) c) c
+WHERE oid = '`+t.table+`'::regclass`, args...).Scan(&fresh, &stored, &owned, &held)
+	if err != nil {
+		return 0, 0, err
+	}
+	rows := fresh + stored
 	if rows < im.opts.bulkRows || float64(rows) < held || !owned {
-		return im.upsertChanged(ctx, t, "SELECT * FROM "+changed)
+		return im.upsertChanged(ctx, t, changed, args...)
 	}
 
 	rebuild, err := im.dropIndexes(ctx, t.table)
@@ -52,17 +82,21 @@ FROM pg_class WHERE oid = $1::regclass`, t.table).Scan(&rows, &owned, &held)
 	}
 	im.progress("%s: %d rows to write: indexes and constraints dropped until they are written", t.table, rows)
 	all := strings.Join(t.all(), ", ")
-	tag, err := im.tx.Exec(ctx, fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM %s WHERE NOT stored`, t.table, all, all, changed))
-	if err != nil {
-		return 0, 0, fmt.Errorf("insert into %s: %w", t.table, err)
+	if fresh > 0 {
+		tag, err := im.tx.Exec(ctx, fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM (%s) c WHERE NOT c.stored`, t.table, all, all, changed), args...)
+		if err != nil {
+			return 0, 0, fmt.Errorf("insert into %s: %w", t.table, err)
+		}
+		created = tag.RowsAffected()
 	}
-	created = tag.RowsAffected()
-	tag, err = im.tx.Exec(ctx, fmt.Sprintf(`UPDATE %s t SET %s FROM %s c WHERE c.stored AND %s`,
-		t.table, t.set("c."), changed, joinEach(t.key, "t.%[1]s = c.%[1]s", " AND ")))
-	if err != nil {
-		return 0, 0, fmt.Errorf("update %s: %w", t.table, err)
+	if stored > 0 {
+		tag, err := im.tx.Exec(ctx, fmt.Sprintf(`UPDATE %s t SET %s FROM (%s) c WHERE c.stored AND %s`,
+			t.table, t.set("c."), changed, joinEach(t.key, "t.%[1]s = c.%[1]s", " AND ")), args...)
+		if err != nil {
+			return 0, 0, fmt.Errorf("update %s: %w", t.table, err)
+		}
+		updated = tag.RowsAffected()
 	}
-	updated = tag.RowsAffected()
 
 	start := time.Now()
 	for _, stmt := range rebuild {
@@ -74,21 +108,23 @@ FROM pg_class WHERE oid = $1::regclass`, t.table).Scan(&rows, &owned, &held)
 	return created, updated, nil
 }
 
-// dropIndexes drops the indexes and constraints of table, but for its primary key
-// and the unique keys other tables' foreign keys point at, and returns the
-// statements that make them again.
+// dropIndexes drops the indexes and constraints of table, but for the keys other
+// tables' foreign keys point at, and returns the statements that make them
+// again. The primary key goes too when nothing points at it: keeping it made
+// inserting three million grades take twice as long as inserting them bare and
+// building it after.
 func (im *importer) dropIndexes(ctx context.Context, table string) ([]string, error) {
 	// Constraints first: dropping one drops its index.
 	rows, err := im.tx.Query(ctx, `
 SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname),
 	format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
 FROM pg_constraint c
-WHERE c.conrelid = $1::regclass AND c.contype IN ('u', 'f', 'x')
+WHERE c.conrelid = $1::regclass AND c.contype IN ('p', 'u', 'f', 'x')
 	AND NOT EXISTS (SELECT FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = c.conrelid AND f.conindid = c.conindid)
 UNION ALL
 SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
 FROM pg_index i
-WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
+WHERE i.indrelid = $1::regclass
 	AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conrelid = i.indrelid AND c.conindid = i.indexrelid)`, table)
 	if err != nil {
 		return nil, err

@@ -62,5 +62,10 @@ func FuzzParseDate(f *testing.F) {
 		if !withTime && len(s) != len(time.DateOnly) {
 			t.Fatalf("parseDate(%q) accepted a date-time where only a date is allowed", s)
 		}
+		if p, ok := plainDate(s); ok {
+			if std, err := time.Parse(time.DateOnly, s); err != nil || !p.Equal(std) {
+				t.Fatalf("plainDate(%q) = %v, time.Parse = %v, %v", s, p, std, err)
+			}
+		}
 	})
 }

@@ -3,6 +3,7 @@ package oneroster
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -112,56 +113,127 @@ WHERE NOT li.deleted AND li.category <> ''
 ORDER BY li.line LIMIT 50`
 
 func (im *importer) stageResults(ctx context.Context, r *csvin.Reader) (int64, error) {
+	refs, err := loadGradebookRefs(ctx, im.tx)
+	if err != nil {
+		return 0, fmt.Errorf("read what results refer to: %w", err)
+	}
 	lineItem, student := r.Required("lineItemSourcedId"), r.Required("studentSourcedId")
 	score, date, comment := r.Required("score"), r.Required("scoreDate"), r.Optional("comment")
 	pairs := csvin.NewSeen()
-	columns := []string{"line_item", "student", "score", "graded_on", "comment"}
+	im.resultClasses = map[int64]bool{}
+	columns := []string{"assignment_id", "class_id", "pupil_id", "score", "weight", "graded_on", "comment"}
 	n, err := im.copy(ctx, r, "or_results", columns, func(f fields) []any {
 		lineItemID, studentID := f.Required(lineItem), f.Required(student)
 		pairs.Add(lineItemID+"\x00"+studentID, r.Line())
-		return []any{lineItemID, studentID, f.decimal(score, true, 0, maxScore), f.date(date, true, false), f.Text(comment)}
+		row := []any{nil, nil, nil, f.decimal(score, true, 0, maxScore), nil, f.date(date, true, false), f.Text(comment)}
+		if lineItemID == "" || studentID == "" {
+			return row // reported
+		}
+		// A grade needs its lineItem and a pupil enrolled in the lineItem's class.
+		a, ok := refs.lineItems[lineItemID]
+		if !ok {
+			f.Fail(lineItem, `lineItem "%s" not found`, lineItemID)
+			return row
+		}
+		p, ok := refs.people[studentID]
+		switch {
+		case !ok:
+			f.Fail(student, `student "%s" not found`, studentID)
+		case p.role != "student":
+			f.Fail(student, `user "%s" is a %s, not a student`, studentID, p.role)
+		case !refs.enrolled[enrollment{a.classID, p.id}]:
+			f.Fail(student, `student "%s" is not enrolled in class "%s" of lineItem "%s"`, studentID, refs.classes[a.classID], lineItemID)
+		}
+		row[0], row[1], row[2], row[4] = a.id, a.classID, p.id, a.weight
+		im.resultClasses[a.classID] = true
+		return row
 	})
 	pairs.Report(r, student, "the student has a result for this lineItem on line %d too")
+	if err != nil || im.problems.Len() > 0 {
+		return n, err
+	}
+	// The rows grades lacks or holds otherwise, compared once: the check and
+	// the write read them. An unchanged re-import finds none.
+	im.changedGrades, err = im.setAside(ctx, grades, `
+SELECT sourced_id, class_id, pupil_id, assignment_id, score, weight, comment, graded_on, line
+FROM or_results WHERE NOT deleted`)
 	if err != nil {
 		return n, err
 	}
-	// Resolve once: the checks and the upsert read the result.
-	_, err = im.tx.Exec(ctx, `
-CREATE TEMP TABLE or_grades ON COMMIT DROP AS
-SELECT r.line, r.sourced_id, r.line_item, r.student, r.score, r.graded_on, r.comment,
-	a.id AS assignment_id, a.class_id, a.weight, c.sourced_id AS class, p.id AS pupil_id, p.role,
-	e.class_id IS NOT NULL AS enrolled, other.id IS NOT NULL AS taken,
-	COALESCE(format('grade "%s"', other.sourced_id), 'a grade entered in the diary') AS taken_by
-FROM or_results r
-LEFT JOIN assignments a ON a.sourced_id = r.line_item
-LEFT JOIN classes c ON c.id = a.class_id
-LEFT JOIN people p ON p.sourced_id = r.student
-LEFT JOIN enrollments e ON e.class_id = a.class_id AND e.person_id = p.id
-LEFT JOIN grades other ON other.assignment_id = a.id AND other.pupil_id = p.id
-	AND other.sourced_id IS DISTINCT FROM r.sourced_id
-WHERE NOT r.deleted;
-ANALYZE or_grades`)
-	return n, err
+	return n, im.problems.Query(ctx, im.tx, r.File(), fmt.Sprintf(checkTaken, im.changedGrades))
 }
 
-// checkResults reports what the schema would refuse, by line: a grade needs its
-// lineItem, a pupil enrolled in the lineItem's class, and at most one grade per
-// pupil and lineItem.
-const checkResults = `
-SELECT line,
-	CASE WHEN assignment_id IS NULL THEN 'lineItemSourcedId' ELSE 'studentSourcedId' END,
-	CASE
-	WHEN assignment_id IS NULL THEN format('lineItem "%s" not found', line_item)
-	WHEN pupil_id IS NULL THEN format('student "%s" not found', student)
-	WHEN role <> 'student' THEN format('user "%s" is a %s, not a student', student, role)
-	WHEN NOT enrolled THEN format('student "%s" is not enrolled in class "%s" of lineItem "%s"', student, class, line_item)
-	ELSE format('student "%s" already has %s for lineItem "%s"', student, taken_by, line_item)
-	END
-FROM or_grades
-WHERE assignment_id IS NULL OR pupil_id IS NULL OR role <> 'student' OR NOT enrolled OR taken
-ORDER BY line LIMIT 50`
+// gradebookRefs are what the rows of results.csv refer to, read before the
+// file is: three million rows resolved against maps in Go, as they are read,
+// cost far less than joining them in SQL by their text ids.
+type gradebookRefs struct {
+	lineItems map[string]lineItemRef // by sourcedId
+	people    map[string]personRef   // by sourcedId
+	enrolled  map[enrollment]bool
+	classes   map[int64]string // the sourcedIds of classes, for messages
+}
 
-var grades = target{table: "grades", key: []string{"sourced_id"}, touch: true, bulk: true,
+type lineItemRef struct {
+	id, classID int64
+	weight      string // numeric(5,2), as PostgreSQL writes it
+}
+
+type personRef struct {
+	id   int64
+	role string
+}
+
+type enrollment struct{ class, person int64 }
+
+func loadGradebookRefs(ctx context.Context, tx pgx.Tx) (*gradebookRefs, error) {
+	refs := &gradebookRefs{lineItems: map[string]lineItemRef{}, people: map[string]personRef{},
+		enrolled: map[enrollment]bool{}, classes: map[int64]string{}}
+	var (
+		sourcedID string
+		li        lineItemRef
+		p         personRef
+		e         enrollment
+	)
+	for _, q := range []struct {
+		sql  string
+		dest []any
+		add  func()
+	}{
+		{`SELECT sourced_id, id, class_id, weight::text FROM assignments WHERE sourced_id IS NOT NULL`,
+			[]any{&sourcedID, &li.id, &li.classID, &li.weight}, func() { refs.lineItems[sourcedID] = li }},
+		{`SELECT sourced_id, id, role FROM people WHERE sourced_id IS NOT NULL`,
+			[]any{&sourcedID, &p.id, &p.role}, func() { refs.people[sourcedID] = p }},
+		{`SELECT class_id, person_id FROM enrollments`,
+			[]any{&e.class, &e.person}, func() { refs.enrolled[e] = true }},
+		{`SELECT id, COALESCE(sourced_id, '') FROM classes`,
+			[]any{&e.class, &sourcedID}, func() { refs.classes[e.class] = sourcedID }},
+	} {
+		rows, err := tx.Query(ctx, q.sql)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := pgx.ForEachRow(rows, q.dest, func() error { q.add(); return nil }); err != nil {
+			return nil, err
+		}
+	}
+	return refs, nil
+}
+
+// checkTaken finds the rows (of a query for the changed ones) that would give
+// a pupil a second grade for a lineItem, the one thing about a result that
+// needs the grades stored. A row equal to its stored grade holds its pair
+// already, and a pair is one grade's: only a changed row can find it taken.
+const checkTaken = `
+SELECT c.line, 'studentSourcedId', format('student "%%s" already has %%s for lineItem "%%s"', p.sourced_id,
+	COALESCE(format('grade "%%s"', other.sourced_id), 'a grade entered in the diary'), a.sourced_id)
+FROM (%s) c
+JOIN grades other ON other.assignment_id = c.assignment_id AND other.pupil_id = c.pupil_id
+	AND other.sourced_id IS DISTINCT FROM c.sourced_id
+JOIN assignments a ON a.id = c.assignment_id
+JOIN people p ON p.id = c.pupil_id
+ORDER BY c.line LIMIT 50`
+
+var grades = target{table: "grades", key: []string{"sourced_id"}, touch: true,
 	columns: []string{"class_id", "pupil_id", "assignment_id", "score", "weight", "comment", "graded_on"}}
 
 // writeResults writes grades, weighed as their lineItem. Grades have no active
@@ -175,14 +247,13 @@ func (im *importer) writeResults(ctx context.Context) error {
 	if !im.opts.Silent {
 		_, err := im.tx.Exec(ctx, `
 CREATE TEMP TABLE or_graded_classes ON COMMIT DROP AS
-SELECT DISTINCT o.class_id FROM or_grades o
-WHERE EXISTS (SELECT FROM grades g WHERE g.class_id = o.class_id AND g.kind = 'current')`)
+SELECT c AS class_id FROM unnest($1::bigint[]) c
+WHERE EXISTS (SELECT FROM grades g WHERE g.class_id = c AND g.kind = 'current')`, slices.Collect(maps.Keys(im.resultClasses)))
 		if err != nil {
 			return fmt.Errorf("find the classes graded before: %w", err)
 		}
 	}
-	created, updated, err := im.upsert(ctx, grades, `
-SELECT sourced_id, class_id, pupil_id, assignment_id, score, weight, comment, graded_on FROM or_grades`)
+	created, updated, err := im.writeChanged(ctx, grades, im.changedGrades)
 	if err != nil {
 		return err
 	}
@@ -197,7 +268,7 @@ SELECT sourced_id, class_id, pupil_id, assignment_id, score, weight, comment, gr
 	tag, err = im.tx.Exec(ctx, `
 INSERT INTO notices (kind, action, school_id, class_id, pupil_id, ref_id)
 SELECT 'grade', CASE WHEN ch.stored THEN 'changed' ELSE 'new' END, c.school_id, g.class_id, g.pupil_id, g.id
-FROM or_changed_grades ch
+FROM (`+im.changedGrades+`) ch
 JOIN grades g ON g.sourced_id = ch.sourced_id
 JOIN classes c ON c.id = g.class_id
 WHERE g.class_id IN (SELECT class_id FROM or_graded_classes)

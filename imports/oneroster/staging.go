@@ -50,7 +50,8 @@ CREATE TEMP TABLE or_line_items (
 ) ON COMMIT DROP;
 CREATE TEMP TABLE or_results (
 	line int, sourced_id text, deleted bool,
-	line_item text, student text, score numeric(6,2), graded_on date, comment text
+	assignment_id bigint, class_id bigint, pupil_id bigint,
+	score numeric(6,2), weight numeric(5,2), graded_on date, comment text
 ) ON COMMIT DROP;
 `
 
@@ -72,6 +73,7 @@ func (im *importer) copy(ctx context.Context, r *csvin.Reader, table string, col
 	id, status := r.Required("sourcedId"), r.Optional("status")
 	seen := csvin.NewSeen()
 	deletedRow := make([]any, len(columns))
+	var out []any // reused: Copy encodes a row before asking for the next
 	records := 0
 	n, err := csvin.Copy(ctx, im.tx, r, table, append([]string{"line", "sourced_id", "deleted"}, columns...), func() []any {
 		if records++; records%progressEvery == 0 {
@@ -93,7 +95,8 @@ func (im *importer) copy(ctx context.Context, r *csvin.Reader, table string, col
 		if f.Bad() || row == nil {
 			return nil
 		}
-		return append([]any{r.Line(), sourcedID, deleted}, row...)
+		out = append(append(out[:0], r.Line(), sourcedID, deleted), row...)
+		return out
 	})
 	if err != nil {
 		return n, err

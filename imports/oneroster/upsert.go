@@ -12,7 +12,7 @@ type target struct {
 	key     []string // the conflict key: sourced_id, or a natural key
 	columns []string // the rest, in the order the source query yields them after the key
 	touch   bool     // the table has updated_at, set when a row changes
-	bulk    bool     // a file may bring millions of rows: see bulkWrite
+	bulk    bool     // a file may bring millions of rows: see bulkUpsert
 }
 
 // upsert writes the rows of source, a query yielding the key and the columns, and
@@ -39,6 +39,11 @@ FROM src LEFT JOIN %s t ON %s
 WHERE %s IS NULL OR %s IS DISTINCT FROM %s`,
 		strings.Join(t.all(), ", "), source, first, t.table, joinEach(t.key, "t.%[1]s = src.%[1]s", " AND "),
 		first, row(t.columns, "t."), row(t.columns, "src."))
+}
+
+// fresh is changed for a table that holds no rows: every row of source.
+func (t target) fresh(source string) string {
+	return fmt.Sprintf(`WITH src (%s) AS (%s) SELECT src.*, false AS stored FROM src`, strings.Join(t.all(), ", "), source)
 }
 
 // upsertChanged inserts or updates the rows of a changed query.

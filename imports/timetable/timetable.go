@@ -36,7 +36,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/dnevnik/dnevnik/imports/csvin"
 )
@@ -136,13 +135,13 @@ func stage(ctx context.Context, tx pgx.Tx, path string, problems *csvin.Problems
 	return n, err
 }
 
-// clock turns minutes after midnight into a time of day for COPY.
+// clock turns minutes after midnight into a time of day for COPY, as HH:MM.
 func clock(minutes any) any {
 	m, ok := minutes.(int)
 	if !ok {
 		return nil
 	}
-	return pgtype.Time{Microseconds: int64(m) * int64(time.Minute/time.Microsecond), Valid: true}
+	return fmt.Sprintf("%02d:%02d", m/60, m%60)
 }
 
 // checkRows finds rows whose class or teacher is unknown and rows that give a class
