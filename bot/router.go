@@ -19,9 +19,12 @@ import (
 type request struct {
 	b       *Bot
 	account diary.Account
-	p       *locales.Printer
-	chatID  int64
-	userID  int64
+	// visit is the account as the update found it, with its children when
+	// it acts as a family: the one access check of a family's command.
+	visit  diary.Visit
+	p      *locales.Printer
+	chatID int64
+	userID int64
 	// For a button press: the query to answer and the message the button is on.
 	query   *models.CallbackQuery
 	message *models.Message
@@ -113,16 +116,17 @@ func (b *Bot) leaveGroup(ctx context.Context, group models.Chat, from *models.Us
 	return nil
 }
 
-// newRequest reads the account of the person who wrote. When that fails (the
+// newRequest reads the account of the person who wrote, and the children it
+// may see, in one statement (diary.Store.Visit). When that fails (the
 // database is away) the request still speaks their language, as Telegram
 // gives it, so that tell can say what went wrong.
 func (b *Bot) newRequest(ctx context.Context, from *models.User, chatID int64) (*request, error) {
 	r := &request{b: b, p: locales.For(locales.Pick(from.LanguageCode)), chatID: chatID, userID: from.ID}
-	a, err := b.store.TouchAccount(ctx, from.ID, chatID, locales.Pick(from.LanguageCode))
+	v, err := b.store.Visit(ctx, from.ID, chatID, locales.Pick(from.LanguageCode))
 	if err != nil {
 		return r, err
 	}
-	r.account, r.p = a, locales.For(a.Language)
+	r.visit, r.account, r.p = v, v.Account, locales.For(v.Account.Language)
 	return r, nil
 }
 
