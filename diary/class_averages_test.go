@@ -2,6 +2,8 @@ package diary_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/dnevnik/dnevnik/diary"
@@ -70,5 +72,46 @@ func TestClassAverageFollowsTheMarks(t *testing.T) {
 		if got, shown := seen(); shown != step.shown || !near(got, step.want) {
 			t.Errorf("%s: class average %v shown %v, want %v shown %v", step.name, got, shown, step.want, step.shown)
 		}
+	}
+}
+
+// Teachers' marks at once in one class (here one lesson's, pupil by pupil, as
+// a class fills in) leave the kept average the average of all of them: each
+// write computes it again after the one before it committed.
+func TestClassAverageOfMarksAtOnce(t *testing.T) {
+	f := newTeaching(t)
+	ctx := context.Background()
+	term1, term2 := f.Terms()
+	lesson := f.atLesson(f.ivanovaAcc, diary.LessonRef{Class: f.math7a, Date: friday, Period: 1})
+	var pupils []diary.PersonID
+	for i := range 16 {
+		pupils = append(pupils, f.Pupil("Ученик", fmt.Sprint(i), f.c7a, f.math7a))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(pupils))
+	for i, p := range pupils {
+		wg.Go(func() { errs <- f.store.SetGrade(ctx, lesson, p, 2+i%4) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var kept, computed float64
+	var pupilsKept int
+	if err := f.db.QueryRow(ctx, `SELECT average, pupils FROM class_term_averages WHERE class_id = $1 AND session_id = $2`,
+		f.math7a, term2).Scan(&kept, &pupilsKept); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.QueryRow(ctx, `SELECT avg(score)::float8 FROM grades WHERE class_id = $1`, f.math7a).Scan(&computed); err != nil {
+		t.Fatal(err)
+	}
+	if !near(kept, computed) || !near(computed, 3.5) || pupilsKept != len(pupils) {
+		t.Errorf("kept average %v of %d pupils, the grades' %v of %d", kept, pupilsKept, computed, len(pupils))
+	}
+	if n := f.count(`SELECT count(*) FROM class_term_averages WHERE session_id = $1`, term1); n != 0 {
+		t.Errorf("%d averages kept for term 1, which has no grades", n)
 	}
 }
