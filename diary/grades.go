@@ -234,8 +234,15 @@ func bySubject(current, final []Grade) []SubjectGrades {
 		}
 		return &subjects[i]
 	}
+	counts := map[ClassID]int{}
+	for _, g := range current {
+		counts[g.Class]++
+	}
 	for _, g := range current {
 		sg := subject(g)
+		if sg.Grades == nil {
+			sg.Grades = make([]Grade, 0, counts[g.Class])
+		}
 		sg.Grades = append(sg.Grades, g)
 	}
 	for _, g := range final {
