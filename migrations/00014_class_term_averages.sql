@@ -68,7 +68,7 @@ BEGIN
             WITH a AS (SELECT * FROM class_grade_averages($1, $2, $3)),
             updated AS (
                 UPDATE class_term_averages t SET average = a.average, pupils = a.pupils
-                FROM a WHERE t.session_id = $4 AND t.class_id = a.class_id)
+                FROM a WHERE t.session_id = $4 AND t.class_id = ANY ($1) AND t.class_id = a.class_id)
             DELETE FROM class_term_averages t
             WHERE t.session_id = $4 AND t.class_id = ANY ($1)
               AND NOT EXISTS (SELECT FROM a WHERE a.class_id = t.class_id)$q$
