@@ -78,36 +78,32 @@ END
 $$;
 -- +goose StatementEnd
 
--- The sessions whose class averages are kept: those a term's report asks for.
+-- A statement that changed grades refreshes the rows of each class it
+-- touched and each term-like session holding the dates of those grades (the
+-- sessions a term's report asks for), as the grades were and as they are.
 -- +goose StatementBegin
 CREATE FUNCTION grades_refresh_class_term_averages() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    classes  bigint[];
+    classes  bigint[] := '{}';
+    days     date[] := '{}';
     sessions bigint[];
 BEGIN
     -- Only the transition tables of TG_OP exist: each branch names its own.
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(p.class_id), array_agg(p.session_id) INTO classes, sessions
-        FROM (SELECT DISTINCT g.class_id, ses.id AS session_id
-              FROM (SELECT DISTINCT n.class_id, n.graded_on FROM new_grades n WHERE n.kind = 'current') g
-              JOIN academic_sessions ses ON ses.kind IN ('term', 'semester', 'grading_period')
-                                        AND g.graded_on BETWEEN ses.start_date AND ses.end_date) p;
-    ELSIF TG_OP = 'UPDATE' THEN
-        SELECT array_agg(p.class_id), array_agg(p.session_id) INTO classes, sessions
-        FROM (SELECT DISTINCT g.class_id, ses.id AS session_id
-              FROM (SELECT n.class_id, n.graded_on FROM new_grades n WHERE n.kind = 'current'
-                    UNION SELECT o.class_id, o.graded_on FROM old_grades o WHERE o.kind = 'current') g
-              JOIN academic_sessions ses ON ses.kind IN ('term', 'semester', 'grading_period')
-                                        AND g.graded_on BETWEEN ses.start_date AND ses.end_date) p;
-    ELSE
-        SELECT array_agg(p.class_id), array_agg(p.session_id) INTO classes, sessions
-        FROM (SELECT DISTINCT g.class_id, ses.id AS session_id
-              FROM (SELECT DISTINCT o.class_id, o.graded_on FROM old_grades o WHERE o.kind = 'current') g
-              JOIN academic_sessions ses ON ses.kind IN ('term', 'semester', 'grading_period')
-                                        AND g.graded_on BETWEEN ses.start_date AND ses.end_date) p;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        SELECT coalesce(array_agg(n.class_id), '{}'), coalesce(array_agg(n.graded_on), '{}') INTO classes, days
+        FROM (SELECT DISTINCT class_id, graded_on FROM new_grades WHERE kind = 'current') n;
     END IF;
-    PERFORM refresh_class_term_averages(coalesce(classes, '{}'), coalesce(sessions, '{}'));
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        SELECT classes || coalesce(array_agg(o.class_id), '{}'), days || coalesce(array_agg(o.graded_on), '{}') INTO classes, days
+        FROM (SELECT DISTINCT class_id, graded_on FROM old_grades WHERE kind = 'current') o;
+    END IF;
+    SELECT coalesce(array_agg(p.class_id), '{}'), coalesce(array_agg(p.session_id), '{}') INTO classes, sessions
+    FROM (SELECT DISTINCT g.class_id, ses.id AS session_id
+          FROM unnest(classes, days) AS g(class_id, graded_on)
+          JOIN academic_sessions ses ON ses.kind IN ('term', 'semester', 'grading_period')
+                                    AND g.graded_on BETWEEN ses.start_date AND ses.end_date) p;
+    PERFORM refresh_class_term_averages(classes, sessions);
     RETURN NULL;
 END
 $$;
