@@ -75,8 +75,8 @@ func (r *request) pupilFromButton(ctx context.Context, id int64) (pupil, bool, e
 // linkedChildren are the account's children as the access rule sees them: read
 // with the account for an account acting as a family, asked for otherwise.
 func (r *request) linkedChildren(ctx context.Context) ([]diary.Child, error) {
-	if r.visit.Family {
-		return r.visit.Children, nil
+	if r.family {
+		return r.familyChildren, nil
 	}
 	return r.b.store.Children(ctx, r.account.ID)
 }

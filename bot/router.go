@@ -19,12 +19,14 @@ import (
 type request struct {
 	b       *Bot
 	account diary.Account
-	// visit is the account as the update found it, with its children when
-	// it acts as a family: the one access check of a family's command.
-	visit  diary.Visit
-	p      *locales.Printer
-	chatID int64
-	userID int64
+	// familyChildren are the account's children as the access rule saw them
+	// when the update arrived, read with the account (diary.Store.Visit) when
+	// it acts as a family (family): the one access check of a family's command.
+	familyChildren []diary.Child
+	family         bool
+	p              *locales.Printer
+	chatID         int64
+	userID         int64
 	// For a button press: the query to answer and the message the button is on.
 	query   *models.CallbackQuery
 	message *models.Message
@@ -126,7 +128,7 @@ func (b *Bot) newRequest(ctx context.Context, from *models.User, chatID int64) (
 	if err != nil {
 		return r, err
 	}
-	r.visit, r.account, r.p = v, v.Account, locales.For(v.Account.Language)
+	r.account, r.familyChildren, r.family, r.p = v.Account, v.Children, v.Family, locales.For(v.Account.Language)
 	return r, nil
 }
 

@@ -68,8 +68,8 @@ func scanAccount(row pgx.Row, more ...any) (Account, error) {
 // waits for the message comes with it (Conversing), so that a message outside
 // any conversation costs no query about one.
 func (s *Store) TouchAccount(ctx context.Context, telegramUserID, chatID int64, language string) (Account, error) {
-	if language != "ru" && language != "en" {
-		return Account{}, Errorf(EINVALID, "language %q", language)
+	if err := validLanguage(language); err != nil {
+		return Account{}, err
 	}
 	var conversing bool
 	a, err := scanAccount(s.db.QueryRow(ctx, touchSQL, telegramUserID, chatID, language, s.Now()), &conversing)
@@ -110,15 +110,16 @@ LEFT JOIN LATERAL (` + linkSQL + `l.account_id = a.id` + linkOrder + `) k ON a.a
 // Visit is TouchAccount and the account's children in one statement: what
 // every update needs before it knows what it asks.
 func (s *Store) Visit(ctx context.Context, telegramUserID, chatID int64, language string) (Visit, error) {
-	if language != "ru" && language != "en" {
-		return Visit{}, Errorf(EINVALID, "language %q", language)
+	if err := validLanguage(language); err != nil {
+		return Visit{}, err
 	}
 	var (
-		v          = Visit{Account: Account{ID: -1}}
-		links      []pupilLink
-		conversing bool
+		v                Visit
+		links            []pupilLink
+		seen, conversing bool
+		now              = s.Now()
 	)
-	rows, err := s.db.Query(ctx, visitSQL, telegramUserID, chatID, language, s.Now())
+	rows, err := s.db.Query(ctx, visitSQL, telegramUserID, chatID, language, now)
 	if err == nil {
 		defer rows.Close()
 		for rows.Next() {
@@ -127,13 +128,13 @@ func (s *Store) Visit(ctx context.Context, telegramUserID, chatID int64, languag
 			if v.Account, err = scanAccount(rows, append([]any{&conversing}, dest...)...); err != nil {
 				break
 			}
-			if found() {
+			if seen = true; found() {
 				links = append(links, l)
 			}
 		}
 		err = errors.Join(err, rows.Err())
 	}
-	if err == nil && v.Account.ID == -1 {
+	if err == nil && !seen {
 		err = pgx.ErrNoRows
 	}
 	if err != nil {
@@ -141,17 +142,25 @@ func (s *Store) Visit(ctx context.Context, telegramUserID, chatID int64, languag
 	}
 	v.Account.Conversing = conversing
 	if v.Family = v.Account.ActingAs == ActingFamily; v.Family {
-		if v.Children, err = childrenOf(links, s.Now()); err != nil {
+		if v.Children, err = childrenOf(links, now); err != nil {
 			return Visit{}, err
 		}
 	}
 	return v, nil
 }
 
-// SetLanguage changes the account's language.
-func (s *Store) SetLanguage(ctx context.Context, account AccountID, language string) error {
+// validLanguage refuses a language the bot does not speak.
+func validLanguage(language string) error {
 	if language != "ru" && language != "en" {
 		return Errorf(EINVALID, "language %q", language)
+	}
+	return nil
+}
+
+// SetLanguage changes the account's language.
+func (s *Store) SetLanguage(ctx context.Context, account AccountID, language string) error {
+	if err := validLanguage(language); err != nil {
+		return err
 	}
 	return s.updateAccount(ctx, account, `UPDATE accounts SET language = $2 WHERE id = $1`, language)
 }
