@@ -101,11 +101,13 @@ type Visit struct {
 }
 
 // visitSQL is touchSQL and, for an account acting as a family, the deciding
-// links of accountLinksSQL: a row for each (all NULL for none).
+// links of accountLinksSQL: a row for each (all NULL for none). The role is
+// a condition inside the LATERAL, where PostgreSQL tests it once before it
+// reads any link; in the join's ON it read them all and then dropped them.
 const visitSQL = `
 WITH a AS (` + touchSQL + `)
 SELECT a.*, k.* FROM a
-LEFT JOIN LATERAL (` + linkSQL + `l.account_id = a.id` + linkOrder + `) k ON a.acting_as = '` + ActingFamily + `'`
+LEFT JOIN LATERAL (` + linkSQL + `l.account_id = a.id AND a.acting_as = '` + ActingFamily + `'` + linkOrder + `) k ON true`
 
 // Visit is TouchAccount and the account's children in one statement: what
 // every update needs before it knows what it asks.
