@@ -90,28 +90,30 @@ RETURNING ` + accountColumns + `,
     EXISTS (SELECT FROM conversations c WHERE c.account_id = accounts.id AND c.expires_at > $4)`
 
 // Visit is what a message from a person finds: their account (TouchAccount)
-// and, for an account acting as a family, the children it is linked to as
-// the access rule sees them now (Children, without the classes' titles).
+// and, for an account acting as a family asked with children, the children
+// it is linked to as the access rule sees them now (Children, without the
+// classes' titles).
 type Visit struct {
 	Account Account
-	// Children is nil unless Family: an account acting as a teacher gets
-	// its children from Children when it asks about one.
+	// Children is nil unless Family: an account acting as a teacher, or a
+	// visit asked without children, gets them from Children when it asks
+	// about one.
 	Children []Child
 	Family   bool
 }
 
-// visitSQL is touchSQL and, for an account acting as a family, the deciding
-// links of accountLinksSQL: a row for each (all NULL for none). The role is
-// a condition inside the LATERAL, where PostgreSQL tests it once before it
-// reads any link; in the join's ON it read them all and then dropped them.
+// visitSQL is touchSQL and, for an account acting as a family when $5, the
+// deciding links of accountLinksSQL: a row for each (all NULL for none). The
+// conditions are inside the LATERAL, where PostgreSQL tests them once before
+// it reads any link; in the join's ON it read them all and then dropped them.
 const visitSQL = `
 WITH a AS (` + touchSQL + `)
 SELECT a.*, k.* FROM a
-LEFT JOIN LATERAL (` + linkSQL + `l.account_id = a.id AND a.acting_as = '` + ActingFamily + `'` + linkOrder + `) k ON true`
+LEFT JOIN LATERAL (` + linkSQL + `l.account_id = a.id AND a.acting_as = '` + ActingFamily + `' AND $5::boolean` + linkOrder + `) k ON true`
 
-// Visit is TouchAccount and the account's children in one statement: what
-// every update needs before it knows what it asks.
-func (s *Store) Visit(ctx context.Context, telegramUserID, chatID int64, language string) (Visit, error) {
+// Visit is TouchAccount and, with children, the account's children in one
+// statement: what an update about a child needs before it knows which.
+func (s *Store) Visit(ctx context.Context, telegramUserID, chatID int64, language string, children bool) (Visit, error) {
 	if err := validLanguage(language); err != nil {
 		return Visit{}, err
 	}
@@ -121,7 +123,7 @@ func (s *Store) Visit(ctx context.Context, telegramUserID, chatID int64, languag
 		seen, conversing bool
 		now              = s.Now()
 	)
-	rows, err := s.db.Query(ctx, visitSQL, telegramUserID, chatID, language, now)
+	rows, err := s.db.Query(ctx, visitSQL, telegramUserID, chatID, language, now, children)
 	if err == nil {
 		defer rows.Close()
 		for rows.Next() {
@@ -143,7 +145,7 @@ func (s *Store) Visit(ctx context.Context, telegramUserID, chatID int64, languag
 		return Visit{}, fmt.Errorf("visit of telegram user %d: %w", telegramUserID, err)
 	}
 	v.Account.Conversing = conversing
-	if v.Family = v.Account.ActingAs == ActingFamily; v.Family {
+	if v.Family = children && v.Account.ActingAs == ActingFamily; v.Family {
 		if v.Children, err = childrenOf(links, now); err != nil {
 			return Visit{}, err
 		}

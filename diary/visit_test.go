@@ -8,8 +8,8 @@ import (
 )
 
 // A visit is the account and the children the access rule lets it see now,
-// as Children has them, in one statement; an account acting as a teacher
-// gets no children with it (it reads no links), nor does a new one.
+// as Children has them, in one statement; a visit without children, an
+// account acting as a teacher and a new one get none (and read no links).
 func TestVisit(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -25,7 +25,7 @@ func TestVisit(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	v, err := f.store.Visit(ctx, tg, tg, "en")
+	v, err := f.store.Visit(ctx, tg, tg, "en", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,13 +50,16 @@ func TestVisit(t *testing.T) {
 		t.Errorf("a view refuses the visit's access: %v", err)
 	}
 
+	if v, err := f.store.Visit(ctx, tg, tg, "en", false); err != nil || v.Family || v.Children != nil || v.Account.ID != mum {
+		t.Errorf("without children: %+v, %v", v, err)
+	}
 	if err := f.store.SetActingAs(ctx, mum, diary.ActingTeacher); err != nil {
 		t.Fatal(err)
 	}
-	if v, err := f.store.Visit(ctx, tg, tg, "en"); err != nil || v.Family || v.Children != nil || v.Account.ID != mum {
+	if v, err := f.store.Visit(ctx, tg, tg, "en", true); err != nil || v.Family || v.Children != nil || v.Account.ID != mum {
 		t.Errorf("acting as a teacher: %+v, %v", v, err)
 	}
-	if v, err := f.store.Visit(ctx, 777, 777, "ru"); err != nil || !v.Family || v.Children != nil || v.Account.ID == 0 || v.Account.Language != "ru" {
+	if v, err := f.store.Visit(ctx, 777, 777, "ru", true); err != nil || !v.Family || v.Children != nil || v.Account.ID == 0 || v.Account.Language != "ru" {
 		t.Errorf("first contact: %+v, %v", v, err)
 	}
 }
