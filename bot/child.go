@@ -24,9 +24,9 @@ type pupil struct {
 // activePupil is the child the account looks at: the chosen one, or the
 // only one. With several and none chosen, it offers the choice instead; with
 // none live, it says why (ok false). One look at the links checks the access
-// (diary.Store.Children), and the views take what it found.
+// (with the account: diary.Store.Visit), and the views take what it found.
 func (r *request) activePupil(ctx context.Context) (pupil, bool, error) {
-	children, err := r.b.store.Children(ctx, r.account.ID)
+	children, err := r.linkedChildren(ctx)
 	if err != nil {
 		return pupil{}, false, r.fail(ctx, err)
 	}
@@ -54,7 +54,7 @@ func (r *request) activePupil(ctx context.Context) (pupil, bool, error) {
 
 // pupilFromButton is the child a pressed button names, checked again now.
 func (r *request) pupilFromButton(ctx context.Context, id int64) (pupil, bool, error) {
-	children, err := r.b.store.Children(ctx, r.account.ID)
+	children, err := r.linkedChildren(ctx)
 	if err != nil {
 		return pupil{}, false, r.fail(ctx, err)
 	}
@@ -70,6 +70,15 @@ func (r *request) pupilFromButton(ctx context.Context, id int64) (pupil, bool, e
 		return pupil{}, false, r.fail(ctx, err)
 	}
 	return newPupil(a, len(live) > 1), true, nil
+}
+
+// linkedChildren are the account's children as the access rule sees them: read
+// with the account for an account acting as a family, asked for otherwise.
+func (r *request) linkedChildren(ctx context.Context) ([]diary.Child, error) {
+	if r.family {
+		return r.familyChildren, nil
+	}
+	return r.b.store.Children(ctx, r.account.ID)
 }
 
 // liveChildren are the children the account may see now.

@@ -14,7 +14,7 @@ type (
 	// settings and children, its conversation in several steps, its forgetting;
 	// and the diary's clock.
 	Accounts interface {
-		TouchAccount(ctx context.Context, telegramUserID, chatID int64, language string) (diary.Account, error)
+		Visit(ctx context.Context, telegramUserID, chatID int64, language string, children bool) (diary.Visit, error)
 		SetLanguage(ctx context.Context, account diary.AccountID, language string) error
 		SaveSettings(ctx context.Context, account diary.AccountID, st diary.Settings) error
 		SetActingAs(ctx context.Context, account diary.AccountID, role string) error

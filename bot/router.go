@@ -19,9 +19,14 @@ import (
 type request struct {
 	b       *Bot
 	account diary.Account
-	p       *locales.Printer
-	chatID  int64
-	userID  int64
+	// familyChildren are the account's children as the access rule saw them
+	// when the update arrived, read with the account (diary.Store.Visit) when
+	// it acts as a family (family): the one access check of a family's command.
+	familyChildren []diary.Child
+	family         bool
+	p              *locales.Printer
+	chatID         int64
+	userID         int64
 	// For a button press: the query to answer and the message the button is on.
 	query   *models.CallbackQuery
 	message *models.Message
@@ -43,7 +48,7 @@ func (b *Bot) route(ctx context.Context, upd *models.Update) (string, error) {
 	switch {
 	case upd.Message != nil && upd.Message.From != nil && upd.Message.Chat.Type == models.ChatTypePrivate:
 		m := upd.Message
-		r, err := b.newRequest(ctx, m.From, m.Chat.ID)
+		r, err := b.newRequest(ctx, m.From, m.Chat.ID, asksAboutChild(m.Text, b.username))
 		if err == nil {
 			err = r.onText(ctx, m.Text)
 		}
@@ -55,7 +60,7 @@ func (b *Bot) route(ctx context.Context, upd *models.Update) (string, error) {
 			_, err := b.client.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID})
 			return "callback", err
 		}
-		r, err := b.newRequest(ctx, &q.From, msg.Chat.ID)
+		r, err := b.newRequest(ctx, &q.From, msg.Chat.ID, true) // most buttons are about a child
 		r.query, r.message = q, msg
 		if err == nil {
 			err = r.onButton(ctx, q.Data)
@@ -113,16 +118,18 @@ func (b *Bot) leaveGroup(ctx context.Context, group models.Chat, from *models.Us
 	return nil
 }
 
-// newRequest reads the account of the person who wrote. When that fails (the
-// database is away) the request still speaks their language, as Telegram
-// gives it, so that tell can say what went wrong.
-func (b *Bot) newRequest(ctx context.Context, from *models.User, chatID int64) (*request, error) {
+// newRequest reads the account of the person who wrote and, for an update
+// about a child, the children it may see, in one statement
+// (diary.Store.Visit). When that fails (the database is away) the request
+// still speaks their language, as Telegram gives it, so that tell can say
+// what went wrong.
+func (b *Bot) newRequest(ctx context.Context, from *models.User, chatID int64, aboutChild bool) (*request, error) {
 	r := &request{b: b, p: locales.For(locales.Pick(from.LanguageCode)), chatID: chatID, userID: from.ID}
-	a, err := b.store.TouchAccount(ctx, from.ID, chatID, locales.Pick(from.LanguageCode))
+	v, err := b.store.Visit(ctx, from.ID, chatID, locales.Pick(from.LanguageCode), aboutChild)
 	if err != nil {
 		return r, err
 	}
-	r.account, r.p = a, locales.For(a.Language)
+	r.account, r.familyChildren, r.family, r.p = v.Account, v.Children, v.Family, locales.For(v.Account.Language)
 	return r, nil
 }
 
@@ -139,18 +146,17 @@ func (r *request) tell(ctx context.Context, err error) error {
 func (r *request) onText(ctx context.Context, text string) error {
 	text = strings.TrimSpace(text)
 	if name, args, ok := parseCommand(text, r.b.username); ok {
-		for _, c := range commands {
-			if c.name == name {
-				// A command leaves whatever conversation was going on.
-				if r.account.Conversing {
-					if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
-						return err
-					}
-				}
-				return c.run(r, ctx, args)
+		c, ok := commandNamed(name)
+		if !ok {
+			return r.say(ctx, r.p.T("unknown_command", "Command", "/"+name))
+		}
+		// A command leaves whatever conversation was going on.
+		if r.account.Conversing {
+			if err := r.b.store.EndConversation(ctx, r.account.ID); err != nil {
+				return err
 			}
 		}
-		return r.say(ctx, r.p.T("unknown_command", "Command", "/"+name))
+		return c.run(r, ctx, args)
 	}
 	if handled, err := r.continueFlow(ctx, text); handled || err != nil {
 		return err
@@ -162,6 +168,28 @@ func (r *request) onText(ctx context.Context, text string) error {
 		return r.showDay(ctx, text)
 	}
 	return r.say(ctx, r.p.T("not_understood"))
+}
+
+// commandNamed is the command of a name, if there is one.
+func commandNamed(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// asksAboutChild tells whether a typed message may ask about a child: a
+// command that does (command.child), or anything but a command (a date, an
+// answer in a conversation).
+func asksAboutChild(text, botUsername string) bool {
+	name, _, ok := parseCommand(strings.TrimSpace(text), botUsername)
+	if !ok {
+		return true
+	}
+	c, _ := commandNamed(name)
+	return c.child
 }
 
 // onButton handles a button press.

@@ -99,21 +99,46 @@ type pupilLink struct {
 }
 
 func scanPupilLink(row pgx.Row) (pupilLink, error) {
-	var (
-		l      pupilLink
-		a      = &l.access
-		role   string
-		byFrom *time.Time
-	)
-	err := row.Scan(&a.Account, &a.LinkID, &role, &l.link.from, &l.link.until, &l.link.revoked,
-		&byFrom, &l.by.until, &l.by.revoked,
-		&a.Pupil.ID, &a.Pupil.FamilyName, &a.Pupil.GivenName, &a.Pupil.MiddleName, &l.pupilActive,
-		&a.School.ID, &a.School.Name, &l.zone, &a.School.GradeMin, &a.School.GradeMax)
-	a.Role = Role(role)
-	if byFrom != nil {
-		l.by.from = *byFrom
-	}
+	var l pupilLink
+	dest, done := linkDest(&l)
+	err := row.Scan(dest...)
+	done()
 	return l, err
+}
+
+// linkDest is where the columns of a row of linkSQL go, and done fills l from
+// them once scanned. found is false where they were all NULL: an account
+// without links, read with a LEFT JOIN (Visit).
+func linkDest(l *pupilLink) (dest []any, done func() (found bool)) {
+	var (
+		a                    = &l.access
+		account              *AccountID
+		id                   *int64
+		role, family, given  *string
+		middle, school, zone *string
+		from, byFrom         *time.Time
+		pupil                *PersonID
+		active               *bool
+		schoolID             *SchoolID
+		gradeMin, gradeMax   *int
+	)
+	dest = []any{&account, &id, &role, &from, &l.link.until, &l.link.revoked,
+		&byFrom, &l.by.until, &l.by.revoked,
+		&pupil, &family, &given, &middle, &active,
+		&schoolID, &school, &zone, &gradeMin, &gradeMax}
+	return dest, func() bool {
+		if id == nil {
+			return false
+		}
+		a.Account, a.LinkID, a.Role, l.link.from = *account, *id, Role(*role), *from
+		a.Pupil = Person{ID: *pupil, FamilyName: *family, GivenName: *given, MiddleName: *middle}
+		l.pupilActive = *active
+		a.School.ID, a.School.Name, l.zone, a.School.GradeMin, a.School.GradeMax = *schoolID, *school, *zone, *gradeMin, *gradeMax
+		if byFrom != nil {
+			l.by.from = *byFrom
+		}
+		return true
+	}
 }
 
 // check is the rule itself: the link must be live at now, so must the inviting

@@ -68,17 +68,11 @@ func scanAccount(row pgx.Row, more ...any) (Account, error) {
 // waits for the message comes with it (Conversing), so that a message outside
 // any conversation costs no query about one.
 func (s *Store) TouchAccount(ctx context.Context, telegramUserID, chatID int64, language string) (Account, error) {
-	if language != "ru" && language != "en" {
-		return Account{}, Errorf(EINVALID, "language %q", language)
+	if err := validLanguage(language); err != nil {
+		return Account{}, err
 	}
-	q := `
-INSERT INTO accounts (telegram_user_id, chat_id, language) VALUES ($1, $2, $3)
-ON CONFLICT (telegram_user_id) DO UPDATE
-SET chat_id = excluded.chat_id, last_seen_at = now(), blocked_at = NULL
-RETURNING ` + accountColumns + `,
-    EXISTS (SELECT FROM conversations c WHERE c.account_id = accounts.id AND c.expires_at > $4)`
 	var conversing bool
-	a, err := scanAccount(s.db.QueryRow(ctx, q, telegramUserID, chatID, language, s.Now()), &conversing)
+	a, err := scanAccount(s.db.QueryRow(ctx, touchSQL, telegramUserID, chatID, language, s.Now()), &conversing)
 	a.Conversing = conversing
 	if err != nil {
 		return Account{}, fmt.Errorf("touch account of telegram user %d: %w", telegramUserID, err)
@@ -86,10 +80,91 @@ RETURNING ` + accountColumns + `,
 	return a, nil
 }
 
-// SetLanguage changes the account's language.
-func (s *Store) SetLanguage(ctx context.Context, account AccountID, language string) error {
+// touchSQL is TouchAccount's statement: the account with accountColumns and
+// whether a conversation waits.
+const touchSQL = `
+INSERT INTO accounts (telegram_user_id, chat_id, language) VALUES ($1, $2, $3)
+ON CONFLICT (telegram_user_id) DO UPDATE
+SET chat_id = excluded.chat_id, last_seen_at = now(), blocked_at = NULL
+RETURNING ` + accountColumns + `,
+    EXISTS (SELECT FROM conversations c WHERE c.account_id = accounts.id AND c.expires_at > $4)`
+
+// Visit is what a message from a person finds: their account (TouchAccount)
+// and, for an account acting as a family asked with children, the children
+// it is linked to as the access rule sees them now (Children, without the
+// classes' titles).
+type Visit struct {
+	Account Account
+	// Children is nil unless Family: an account acting as a teacher, or a
+	// visit asked without children, gets them from Children when it asks
+	// about one.
+	Children []Child
+	Family   bool
+}
+
+// visitSQL is touchSQL and, for an account acting as a family when $5, the
+// deciding links of accountLinksSQL: a row for each (all NULL for none). The
+// conditions are inside the LATERAL, where PostgreSQL tests them once before
+// it reads any link; in the join's ON it read them all and then dropped them.
+const visitSQL = `
+WITH a AS (` + touchSQL + `)
+SELECT a.*, k.* FROM a
+LEFT JOIN LATERAL (` + linkSQL + `l.account_id = a.id AND a.acting_as = '` + ActingFamily + `' AND $5::boolean` + linkOrder + `) k ON true`
+
+// Visit is TouchAccount and, with children, the account's children in one
+// statement: what an update about a child needs before it knows which.
+func (s *Store) Visit(ctx context.Context, telegramUserID, chatID int64, language string, children bool) (Visit, error) {
+	if err := validLanguage(language); err != nil {
+		return Visit{}, err
+	}
+	var (
+		v                Visit
+		links            []pupilLink
+		seen, conversing bool
+		now              = s.Now()
+	)
+	rows, err := s.db.Query(ctx, visitSQL, telegramUserID, chatID, language, now, children)
+	if err == nil {
+		defer rows.Close()
+		for rows.Next() {
+			var l pupilLink
+			dest, found := linkDest(&l)
+			if v.Account, err = scanAccount(rows, append([]any{&conversing}, dest...)...); err != nil {
+				break
+			}
+			if seen = true; found() {
+				links = append(links, l)
+			}
+		}
+		err = errors.Join(err, rows.Err())
+	}
+	if err == nil && !seen {
+		err = pgx.ErrNoRows
+	}
+	if err != nil {
+		return Visit{}, fmt.Errorf("visit of telegram user %d: %w", telegramUserID, err)
+	}
+	v.Account.Conversing = conversing
+	if v.Family = children && v.Account.ActingAs == ActingFamily; v.Family {
+		if v.Children, err = childrenOf(links, now); err != nil {
+			return Visit{}, err
+		}
+	}
+	return v, nil
+}
+
+// validLanguage refuses a language the bot does not speak.
+func validLanguage(language string) error {
 	if language != "ru" && language != "en" {
 		return Errorf(EINVALID, "language %q", language)
+	}
+	return nil
+}
+
+// SetLanguage changes the account's language.
+func (s *Store) SetLanguage(ctx context.Context, account AccountID, language string) error {
+	if err := validLanguage(language); err != nil {
+		return err
 	}
 	return s.updateAccount(ctx, account, `UPDATE accounts SET language = $2 WHERE id = $1`, language)
 }
@@ -172,9 +247,32 @@ func (s *Store) Children(ctx context.Context, account AccountID) ([]Child, error
 	if err != nil {
 		return nil, fmt.Errorf("list children of account %d: %w", account, err)
 	}
-	now := s.Now()
+	children, err := childrenOf(links, s.Now())
+	if err != nil || len(children) == 0 {
+		return nil, err
+	}
+	ids := make([]PersonID, len(children))
+	for i, c := range children {
+		ids[i] = c.Pupil.ID
+	}
+	classes := make(map[PersonID]string, len(ids))
+	var id PersonID
+	var class string
+	rows, _ = s.db.Query(ctx, `SELECT p.id, `+homeroomOfP+` FROM people p WHERE p.id = ANY($1)`, ids)
+	if _, err := pgx.ForEachRow(rows, []any{&id, &class}, func() error { classes[id] = class; return nil }); err != nil {
+		return nil, fmt.Errorf("classes of the children of account %d: %w", account, err)
+	}
+	for i := range children {
+		children[i].Class = classes[children[i].Pupil.ID]
+	}
+	return children, nil
+}
+
+// childrenOf is the children of an account's deciding links, checked by the
+// access rule itself (pupilLink.check) at now: live ones first, those whose
+// link ended after them, the unlinked left out.
+func childrenOf(links []pupilLink, now time.Time) ([]Child, error) {
 	var live, ended []Child
-	ids := make([]PersonID, 0, len(links))
 	for _, l := range links {
 		c := Child{Pupil: l.access.Pupil, Role: l.access.Role, LinkID: l.access.LinkID}
 		a, err := l.check(now)
@@ -190,23 +288,8 @@ func (s *Store) Children(ctx context.Context, account AccountID) ([]Child, error
 		default:
 			return nil, err
 		}
-		ids = append(ids, c.Pupil.ID)
 	}
-	children := append(live, ended...)
-	if len(children) == 0 {
-		return nil, nil
-	}
-	classes := make(map[PersonID]string, len(ids))
-	var id PersonID
-	var class string
-	rows, _ = s.db.Query(ctx, `SELECT p.id, `+homeroomOfP+` FROM people p WHERE p.id = ANY($1)`, ids)
-	if _, err := pgx.ForEachRow(rows, []any{&id, &class}, func() error { classes[id] = class; return nil }); err != nil {
-		return nil, fmt.Errorf("classes of the children of account %d: %w", account, err)
-	}
-	for i := range children {
-		children[i].Class = classes[children[i].Pupil.ID]
-	}
-	return children, nil
+	return append(live, ended...), nil
 }
 
 // Unlink ends the account's own link to a pupil, and with it the access of the

@@ -125,6 +125,7 @@ func BenchmarkViewPlans(b *testing.B) {
 		gradesSQL:        wholeTerm.args(),
 		finalGradesSQL:   {p.pupil, term.Start, term.End},
 		classAveragesSQL: {p.pupil, term.Start, term.End, MinPupilsForClassAverage},
+		termAveragesSQL:  {p.pupil, term.ID, MinPupilsForClassAverage},
 		attendanceSQL:    wholeTerm.args(),
 		remarksSQL:       wholeTerm.args(),
 	})

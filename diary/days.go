@@ -208,14 +208,18 @@ func collectPerRequest[T any](rows pgx.Rows, n int, scan pgx.RowToFunc[T]) ([][]
 }
 
 // numberedRow hands a row to a scan function that knows nothing of the
-// request's number in the first column, and keeps the number.
+// request's number in the first column, and keeps the number. dest is the
+// destinations of the last row, kept so that a row costs no new list (a
+// term's ~150 grades made this a tenth of what /grades allocated).
 type numberedRow struct {
 	pgx.CollectableRow
-	n int
+	n    int
+	dest []any
 }
 
 func (r *numberedRow) Scan(dest ...any) error {
-	return r.CollectableRow.Scan(append([]any{&r.n}, dest...)...)
+	r.dest = append(append(r.dest[:0], &r.n), dest...)
+	return r.CollectableRow.Scan(r.dest...)
 }
 
 // dayParts are the pieces days are assembled from, as queried: one list per

@@ -60,6 +60,10 @@ func Pick(telegramLanguageCode string) string {
 type Printer struct {
 	lang string
 	loc  *i18n.Localizer
+	// plain keeps the messages asked for without arguments, rendered once:
+	// they read the same every time, and a view asks for some per line (the
+	// decimal point per grade, a weekday's name).
+	plain sync.Map // id → string
 }
 
 var printers sync.Map // language → *Printer
@@ -81,7 +85,15 @@ func (p *Printer) Lang() string { return p.lang }
 
 // T renders a message; kv are template names and values in pairs.
 func (p *Printer) T(id string, kv ...any) string {
-	return p.localize(id, nil, kv)
+	if len(kv) > 0 {
+		return p.localize(id, nil, kv)
+	}
+	if s, ok := p.plain.Load(id); ok {
+		return s.(string)
+	}
+	s := p.localize(id, nil, nil)
+	p.plain.Store(id, s)
+	return s
 }
 
 // N renders a message in the plural form for count, which the template sees as
