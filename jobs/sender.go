@@ -133,7 +133,7 @@ func concurrency(rate float64) int {
 
 const (
 	minConcurrency = 20   // the composing tasks and a few sends
-	maxConcurrency = 2000 // paid broadcasts at 1000 a second over a round trip of up to 2 s
+	maxConcurrency = 2000 // whatever the rate: Telegram allows 1000 a second at most
 )
 
 // Turn waits until one more message may be under way (inFlight) and returns
