@@ -77,9 +77,17 @@ func micros(d time.Duration) string {
 // message's slot and sleeps until it is due. A chat still busy (its last
 // message less than an interval ago) books nothing, so no global slot goes
 // unused: it asks again when the chat is free.
+//
+// A slot taken late is given up and another booked: a process that stalled
+// (a pause of the collector, a busy machine) and then sent every slot it had
+// booked meanwhile would send them at once, and Telegram counts the messages
+// within any one second. Sends at most maxLate after their slot keep within
+// the margin DefaultRate leaves (arrivalJitter); after lateRetries late slots
+// in a row (Redis itself slow to answer) the message goes anyway.
 func (l *rateLimiter) wait(ctx context.Context, chatID int64) error {
 	keys := []string{globalRateKey, chatRateKey + strconv.FormatInt(chatID, 10)}
-	for {
+	for late := 0; ; {
+		asked := time.Now()
 		res, err := bookScript.Run(ctx, l.rdb, keys, l.every, l.chatEvery).Int64Slice()
 		if err != nil {
 			return fmt.Errorf("rate limit: %w", err)
@@ -87,12 +95,28 @@ func (l *rateLimiter) wait(ctx context.Context, chatID int64) error {
 		if len(res) != 2 {
 			return fmt.Errorf("rate limit: the script answered %v", res)
 		}
-		booked, wait := res[0] == 1, time.Duration(res[1])*time.Microsecond
-		if err := sleep(ctx, wait); err != nil || booked {
+		// The slot is due wait after Redis read its clock, sometime between
+		// asked and answered: counted from answered, it is never early, and at
+		// most answered - asked late before the sleep.
+		answered := time.Now()
+		booked, due := res[0] == 1, answered.Add(time.Duration(res[1])*time.Microsecond)
+		if err := sleep(ctx, time.Until(due)); err != nil {
 			return err
 		}
+		if !booked {
+			continue
+		}
+		if time.Since(due)+answered.Sub(asked) <= maxLate || late == lateRetries {
+			return nil
+		}
+		late++
 	}
 }
+
+const (
+	maxLate     = 10 * time.Millisecond
+	lateRetries = 3
+)
 
 // sleep waits for d, or less if ctx ends first.
 func sleep(ctx context.Context, d time.Duration) error {

@@ -69,7 +69,8 @@ func Limit(paid bool) float64 {
 // Spaced so that a limit's worth of messages spans a second and
 // arrivalJitter, none is refused unless one arrives 25 ms later than the
 // message a second after it: 29.27 a second (97.6 % of the free limit),
-// 975.6 paid. BenchmarkSenderAtTelegramLimit and BenchmarkSenderPaidBroadcast
+// 975.6 paid. The sender's own part of that lateness is bounded (maxLate in
+// ratelimit.go); the rest is the network's. BenchmarkSenderAtTelegramLimit and BenchmarkSenderPaidBroadcast
 // show it.
 func DefaultRate(paid bool) float64 { return Limit(paid) / (1 + arrivalJitter.Seconds()) }
 
