@@ -118,7 +118,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitUsage
 	}
 	e := &env{cfg: cfg, log: newLogger(stderr, cfg.LogLevel, cfg.LogFormat), stdout: stdout}
-	redisLog.Store(e.log)
+	if stderr == os.Stderr { // the command is the process: see redisLog
+		redisLog.Store(e.log)
+	}
 
 	// A command gets SHUTDOWN_TIMEOUT after a signal to wind down; past that, run
 	// gives up on it so the process can exit.

@@ -105,8 +105,11 @@ func parseSentinelURL(u *url.URL) (redisConn, error) {
 }
 
 // redisLog is the logger of go-redis's own lines (a sentinel naming a new
-// master, a dial that failed), in LOG_FORMAT: the command's (run stores it).
-// go-redis has one logger per process, set before any goroutine starts.
+// master, a dial that failed), in LOG_FORMAT: the command's, which run stores
+// when the command logs to the process's stderr. go-redis has one logger per
+// process, set before any goroutine starts; tests run many commands in one
+// process, each logging to a buffer of its own, and a client of one test must
+// not write to another's: there go-redis's lines go to slog's default.
 var redisLog atomic.Pointer[slog.Logger]
 
 func init() { redis.SetLogger(redisLogger{}) }
