@@ -382,20 +382,8 @@ func TestWebhookHandlesAtMostWorkersAtOnce(t *testing.T) {
 	var posted sync.WaitGroup
 	for i := range updates {
 		posted.Go(func() {
-			user := 800 + i
-			body := fmt.Sprintf(`{"update_id": %d, "message": {"message_id": 1, "date": 1, "text": "/help",
-				"from": {"id": %d, "is_bot": false, "first_name": "Ольга", "language_code": "ru"},
-				"chat": {"id": %d, "type": "private"}}}`, i+1, user, user)
-			req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
-			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				t.Errorf("update %d: %d", i+1, resp.StatusCode)
+			if status := postHelp(t, srv.URL, 800+i); status != http.StatusOK {
+				t.Errorf("update %d: %d", i+1, status)
 			}
 		})
 	}
@@ -409,6 +397,23 @@ func TestWebhookHandlesAtMostWorkersAtOnce(t *testing.T) {
 			t.Errorf("user %d got %d answers", 800+i, n)
 		}
 	}
+}
+
+// postHelp posts the user's /help to the webhook at url as Telegram would,
+// the user's id as the update's, and returns the HTTP status (0: none).
+func postHelp(t *testing.T, url string, user int) int {
+	body := fmt.Sprintf(`{"update_id": %d, "message": {"message_id": 1, "date": 1, "text": "/help",
+		"from": {"id": %d, "is_bot": false, "first_name": "Ольга", "language_code": "ru"},
+		"chat": {"id": %d, "type": "private"}}}`, user, user, user)
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Error(err)
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // A poster opening more connections than the webhook's max_connections is
@@ -425,20 +430,7 @@ func TestWebhookRefusesBeyondMaxConnections(t *testing.T) {
 	}
 	srv := httptest.NewServer(hooked.WebhookHandler())
 	defer srv.Close()
-	post := func(user int) int {
-		body := fmt.Sprintf(`{"update_id": %d, "message": {"message_id": 1, "date": 1, "text": "/help",
-			"from": {"id": %d, "is_bot": false, "first_name": "Ольга", "language_code": "ru"},
-			"chat": {"id": %d, "type": "private"}}}`, user, user, user)
-		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
-		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Error(err)
-			return 0
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	post := func(user int) int { return postHelp(t, srv.URL, user) }
 	// The first two answers are slow: two updates are in, the others find no room.
 	w.fake.FailNext("sendMessage", 2, bottest.Delayed(time.Second))
 	const updates = 6

@@ -44,12 +44,7 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	s.launch = func(logFile *os.File) *exec.Cmd {
-		return u.command(logFile, filepath.Join(bin, "postgres"), "-D", data,
-			"-p", strconv.Itoa(port), "-k", dir, "-c", "listen_addresses=127.0.0.1",
-			"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-			"-c", "max_connections=300")
-	}
+	s.launch = postgresLauncher(u, bin, data, dir, port, "synchronous_commit=off")
 	Logf("starting PostgreSQL on 127.0.0.1:%d", port)
 	if err := s.start(s.launch(logFile)); err != nil {
 		os.RemoveAll(dir)
@@ -69,6 +64,20 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 	}
 	Logf("PostgreSQL is ready: DATABASE_URL=%s", s.url)
 	return s, nil
+}
+
+// postgresLauncher starts the postgres of data on port, its socket in dir,
+// for tests: on loopback, without flushing to disk, with room for the tests'
+// connections, and the settings given (name=value).
+func postgresLauncher(u serviceUser, bin, data, dir string, port int, settings ...string) func(*os.File) *exec.Cmd {
+	return func(logFile *os.File) *exec.Cmd {
+		args := []string{"-D", data, "-p", strconv.Itoa(port), "-k", dir, "-c", "listen_addresses=127.0.0.1",
+			"-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=300"}
+		for _, setting := range settings {
+			args = append(args, "-c", setting)
+		}
+		return u.command(logFile, filepath.Join(bin, "postgres"), args...)
+	}
 }
 
 // StartReplica starts a streaming replica of primary (a PostgreSQL of
@@ -110,11 +119,7 @@ func StartReplica(ctx context.Context, primary *Server) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	s.launch = func(logFile *os.File) *exec.Cmd {
-		return u.command(logFile, filepath.Join(bin, "postgres"), "-D", data,
-			"-p", strconv.Itoa(port), "-k", dir, "-c", "listen_addresses=127.0.0.1",
-			"-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=300", "-c", "hot_standby=on")
-	}
+	s.launch = postgresLauncher(u, bin, data, dir, port, "hot_standby=on")
 	Logf("starting the PostgreSQL replica on 127.0.0.1:%d", port)
 	if err := s.start(s.launch(logFile)); err != nil {
 		os.RemoveAll(dir)
