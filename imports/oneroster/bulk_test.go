@@ -32,7 +32,8 @@ SELECT string_agg(def, E'\n' ORDER BY def) FROM (
 }
 
 // TestBulkLoad imports the sample as if it were a district: enrollments,
-// assignments and grades are loaded with their indexes and constraints dropped.
+// assignments and grades are loaded with their indexes and constraints dropped,
+// the results of the first import copied straight into the empty grades.
 // They must all be back after, as defined, whether the import commits or fails.
 func TestBulkLoad(t *testing.T) {
 	t.Parallel()
@@ -63,6 +64,9 @@ func TestBulkLoad(t *testing.T) {
 		if !strings.Contains(progress.String(), table+": indexes and constraints rebuilt") {
 			t.Errorf("%s was not loaded in bulk:\n%s", table, progress.String())
 		}
+	}
+	if !strings.Contains(progress.String(), "results.csv: copied straight into grades") {
+		t.Errorf("the first import's results were staged, not copied straight into the empty grades:\n%s", progress.String())
 	}
 	if got := schema(t, pool); got != want {
 		t.Errorf("after a bulk import the schema is\n%s\nwant\n%s", got, want)

@@ -88,6 +88,10 @@ type importer struct {
 	// changedGrades is a query for the rows of results.csv that grades lacks or
 	// holds otherwise (setAside).
 	changedGrades string
+	// gradesCopied tells that results.csv was copied straight into an empty
+	// grades table (copyResultsIntoGrades), copiedGrades rows of it.
+	gradesCopied bool
+	copiedGrades int64
 	// resultClasses are the classes of the rows of results.csv.
 	resultClasses map[int64]bool
 }
