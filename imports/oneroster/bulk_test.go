@@ -33,7 +33,8 @@ SELECT string_agg(def, E'\n' ORDER BY def) FROM (
 
 // TestBulkLoad imports the sample as if it were a district: enrollments,
 // assignments and grades are loaded with their indexes and constraints dropped,
-// the results of the first import copied straight into the empty grades.
+// the lineItems and results of the first import copied straight into the
+// empty assignments and grades.
 // They must all be back after, as defined, whether the import commits or fails.
 func TestBulkLoad(t *testing.T) {
 	t.Parallel()
@@ -65,8 +66,10 @@ func TestBulkLoad(t *testing.T) {
 			t.Errorf("%s was not loaded in bulk:\n%s", table, progress.String())
 		}
 	}
-	if !strings.Contains(progress.String(), "results.csv: copied straight into grades") {
-		t.Errorf("the first import's results were staged, not copied straight into the empty grades:\n%s", progress.String())
+	for _, copied := range []string{"lineItems.csv: copied straight into assignments", "results.csv: copied straight into grades"} {
+		if !strings.Contains(progress.String(), copied) {
+			t.Errorf("the first import did not say %q:\n%s", copied, progress.String())
+		}
 	}
 	if got := schema(t, pool); got != want {
 		t.Errorf("after a bulk import the schema is\n%s\nwant\n%s", got, want)

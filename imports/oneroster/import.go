@@ -61,6 +61,7 @@ func Import(ctx context.Context, db DB, dir string, opts Options) (*Summary, err
 		dir:      dir,
 		opts:     opts,
 		problems: &csvin.Problems{},
+		copied:   map[string]int64{},
 		summary:  &Summary{Warnings: &csvin.Problems{Limit: maxWarnings}},
 	}
 	if err := im.run(ctx); err != nil {
@@ -83,15 +84,12 @@ type importer struct {
 	problems *csvin.Problems
 	summary  *Summary
 	modes    map[string]string // file name to its manifest mode: bulk, delta or absent
-	// categoryKinds maps a grade category's sourcedId to the kind of its lineItems.
-	categoryKinds map[string]string
 	// changedGrades is a query for the rows of results.csv that grades lacks or
 	// holds otherwise (setAside).
 	changedGrades string
-	// gradesCopied tells that results.csv was copied straight into an empty
-	// grades table (copyResultsIntoGrades), copiedGrades rows of it.
-	gradesCopied bool
-	copiedGrades int64
+	// copied maps a table a file was copied straight into (copyStraight) to
+	// the rows copied.
+	copied map[string]int64
 	// resultClasses are the classes of the rows of results.csv.
 	resultClasses map[int64]bool
 }
@@ -119,7 +117,7 @@ func (im *importer) steps() []step {
 		{file: "users.csv", stage: im.stageUsers, write: im.writeUsers, warn: warnUsers},
 		{file: "enrollments.csv", stage: im.stageEnrollments, check: checkEnrollments, write: im.writeEnrollments},
 		{file: "categories.csv", stage: im.stageCategories, write: im.writeCategories},
-		{file: "lineItems.csv", stage: im.stageLineItems, check: checkLineItems, write: im.writeLineItems, warn: warnLineItems},
+		{file: "lineItems.csv", stage: im.stageLineItems, write: im.writeLineItems},
 		{file: "results.csv", stage: im.stageResults, write: im.writeResults},
 	}
 }

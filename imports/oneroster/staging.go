@@ -45,8 +45,8 @@ CREATE TEMP TABLE or_categories (
 ) ON COMMIT DROP;
 CREATE TEMP TABLE or_line_items (
 	line int, sourced_id text, deleted bool,
-	title text, description text, assigned_on date, due_on date, class text, category text,
-	kind text, weight numeric(5,2)
+	class_id bigint, category_id bigint, kind text,
+	title text, description text, assigned_on date, due_on date, weight numeric(5,2)
 ) ON COMMIT DROP;
 CREATE TEMP TABLE or_results (
 	line int, sourced_id text, deleted bool,
