@@ -98,14 +98,28 @@ WHERE oid = '`+t.table+`'::regclass`, args...).Scan(&fresh, &stored, &owned, &he
 		updated = tag.RowsAffected()
 	}
 
+	return created, updated, im.rebuild(ctx, t.table, rebuild)
+}
+
+// rebuild runs the statements dropIndexes returned for table.
+func (im *importer) rebuild(ctx context.Context, table string, stmts []string) error {
 	start := time.Now()
-	for _, stmt := range rebuild {
+	for _, stmt := range stmts {
 		if _, err := im.tx.Exec(ctx, stmt); err != nil {
-			return 0, 0, fmt.Errorf("%s: %w", stmt, err)
+			return fmt.Errorf("%s: %w", stmt, err)
 		}
 	}
-	im.progress("%s: indexes and constraints rebuilt (%s)", t.table, since(start))
-	return created, updated, nil
+	im.progress("%s: indexes and constraints rebuilt (%s)", table, since(start))
+	return nil
+}
+
+// emptyAndOwned reports whether table holds no rows and the import's role owns
+// it, so that its indexes and constraints may be dropped while it is loaded.
+func (im *importer) emptyAndOwned(ctx context.Context, table string) (bool, error) {
+	var empty, owned bool
+	err := im.tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT FROM `+table+`), pg_has_role(relowner, 'USAGE')
+FROM pg_class WHERE oid = '`+table+`'::regclass`).Scan(&empty, &owned)
+	return empty && owned, err
 }
 
 // dropIndexes drops the indexes and constraints of table, but for the keys other

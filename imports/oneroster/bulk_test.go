@@ -32,7 +32,9 @@ SELECT string_agg(def, E'\n' ORDER BY def) FROM (
 }
 
 // TestBulkLoad imports the sample as if it were a district: enrollments,
-// assignments and grades are loaded with their indexes and constraints dropped.
+// assignments and grades are loaded with their indexes and constraints dropped,
+// the lineItems and results of the first import copied straight into the
+// empty assignments and grades.
 // They must all be back after, as defined, whether the import commits or fails.
 func TestBulkLoad(t *testing.T) {
 	t.Parallel()
@@ -62,6 +64,11 @@ func TestBulkLoad(t *testing.T) {
 	for _, table := range []string{"enrollments", "assignments", "grades"} {
 		if !strings.Contains(progress.String(), table+": indexes and constraints rebuilt") {
 			t.Errorf("%s was not loaded in bulk:\n%s", table, progress.String())
+		}
+	}
+	for _, copied := range []string{"lineItems.csv: copied straight into assignments", "results.csv: copied straight into grades"} {
+		if !strings.Contains(progress.String(), copied) {
+			t.Errorf("the first import did not say %q:\n%s", copied, progress.String())
 		}
 	}
 	if got := schema(t, pool); got != want {

@@ -68,11 +68,13 @@
 //
 // Each file is streamed into a temporary table with COPY, a row's line number with
 // it, and checked and written with a few set-based statements; a re-import writes
-// only the rows that changed. Results, three million in a district, are checked and
-// resolved in Go as they are read, against maps of the lineItems, people and
-// enrollments they refer to. When a file brings more new rows than a table holds
-// (a district's first import), the table's indexes, keys and foreign keys (but
-// those other tables' foreign keys need) are dropped for the load and rebuilt
-// after, which locks the table until the import commits. BenchmarkImportDistrict
+// only the rows that changed. Results, three million in a district, and lineItems
+// are checked and resolved in Go as they are read, against maps of the lineItems,
+// people, enrollments, classes and categories they refer to. When a file brings
+// more new rows than a table holds (a district's first import), the table's
+// indexes, keys and foreign keys (but those other tables' foreign keys need) are
+// dropped for the load and rebuilt after, which locks the table until the import
+// commits; into an empty assignments or grades table the rows are copied straight,
+// not staged first. BenchmarkImportDistrict
 // measures an import against the time PostgreSQL takes to COPY the same files.
 package oneroster

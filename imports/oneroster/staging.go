@@ -45,8 +45,8 @@ CREATE TEMP TABLE or_categories (
 ) ON COMMIT DROP;
 CREATE TEMP TABLE or_line_items (
 	line int, sourced_id text, deleted bool,
-	title text, description text, assigned_on date, due_on date, class text, category text,
-	kind text, weight numeric(5,2)
+	class_id bigint, category_id bigint, kind text,
+	title text, description text, assigned_on date, due_on date, weight numeric(5,2)
 ) ON COMMIT DROP;
 CREATE TEMP TABLE or_results (
 	line int, sourced_id text, deleted bool,
@@ -70,12 +70,31 @@ var statuses = map[string]bool{"": false, "active": false, "tobedeleted": true, 
 // without statistics the planner takes a million staged rows for a thousand and
 // loops where it should hash.
 func (im *importer) copy(ctx context.Context, r *csvin.Reader, table string, columns []string, values func(f fields) []any) (int64, error) {
+	var out []any // reused: Copy encodes a row before asking for the next
+	n, err := im.copyRows(ctx, r, table, append([]string{"line", "sourced_id", "deleted"}, columns...), len(columns), values,
+		func(sourcedID string, deleted bool, row []any) []any {
+			out = append(append(out[:0], r.Line(), sourcedID, deleted), row...)
+			return out
+		})
+	if err != nil {
+		return n, err
+	}
+	_, err = im.tx.Exec(ctx, "ANALYZE "+table)
+	return n, err
+}
+
+// copyRows reads a file's rows as copy does, checking the sourcedId and the
+// status, and COPYs into table, of columns, what lead makes of each good row: its
+// sourcedId, whether it deactivates its record, and what values returned
+// (width values, or none for a row that deactivates its record), or nil to
+// leave it out.
+func (im *importer) copyRows(ctx context.Context, r *csvin.Reader, table string, columns []string, width int,
+	values func(f fields) []any, lead func(sourcedID string, deleted bool, row []any) []any) (int64, error) {
 	id, status := r.Required("sourcedId"), r.Optional("status")
 	seen := csvin.NewSeen()
-	deletedRow := make([]any, len(columns))
-	var out []any // reused: Copy encodes a row before asking for the next
+	deletedRow := make([]any, width)
 	records := 0
-	n, err := csvin.Copy(ctx, im.tx, r, table, append([]string{"line", "sourced_id", "deleted"}, columns...), func() []any {
+	n, err := csvin.Copy(ctx, im.tx, r, table, columns, func() []any {
 		if records++; records%progressEvery == 0 {
 			im.progress("%s: %d rows…", r.File(), records)
 		}
@@ -95,13 +114,11 @@ func (im *importer) copy(ctx context.Context, r *csvin.Reader, table string, col
 		if f.Bad() || row == nil {
 			return nil
 		}
-		out = append(append(out[:0], r.Line(), sourcedID, deleted), row...)
-		return out
+		return lead(sourcedID, deleted, row)
 	})
 	if err != nil {
 		return n, err
 	}
 	seen.Report(r, id, "duplicate sourcedId: line %d has it too")
-	_, err = im.tx.Exec(ctx, "ANALYZE "+table)
-	return n, err
+	return n, nil
 }
