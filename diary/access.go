@@ -84,10 +84,14 @@ const linkOrder = `
 ORDER BY l.account_id, l.person_id, l.revoked_at IS NULL DESC, l.created_at DESC`
 
 // pupilLinkSQL is the deciding link of one account ($1) to one pupil ($2);
-// accountLinksSQL those of many accounts ($1) to each of their pupils.
+// accountLinksSQL those of many accounts ($1) to each of their pupils. The
+// accounts come as a set (IN, unnest), which the planner takes for a handful
+// and joins by index lookups; as = ANY of an array it took them for a tenth
+// of the links and read every person into a hash (0.9 ms for one account on
+// a district of two schools, more the more people).
 const (
 	pupilLinkSQL    = linkSQL + `l.account_id = $1 AND l.person_id = $2` + linkOrder
-	accountLinksSQL = linkSQL + `l.account_id = ANY((SELECT $1::bigint[])::bigint[])` + linkOrder
+	accountLinksSQL = linkSQL + `l.account_id IN (SELECT unnest((SELECT $1::bigint[])))` + linkOrder
 )
 
 // pupilLink is a row of linkSQL, not yet checked.
