@@ -3,6 +3,7 @@ package load
 import (
 	"fmt"
 	"io"
+	"math"
 	"text/tabwriter"
 	"time"
 
@@ -49,11 +50,20 @@ func Chart(file string, steps []WebhookStep) error {
 		}
 		return xys
 	}
-	err := plotutil.AddLinePoints(p,
-		"p50", line(func(l Latencies) time.Duration { return l.P50 }),
-		"p99", line(func(l Latencies) time.Duration { return l.P99 }))
-	if err != nil {
+	p50, p99 := line(func(l Latencies) time.Duration { return l.P50 }), line(func(l Latencies) time.Duration { return l.P99 })
+	if err := plotutil.AddLinePoints(p, "p50", p50, "p99", p99); err != nil {
 		return fmt.Errorf("chart: %w", err)
+	}
+	// From the power of ten below the least to the one above the most: a log
+	// scale labels its powers of ten only, and a range within one decade
+	// (2 to 8 ms, say) would show none.
+	least, most := math.Inf(1), math.Inf(-1)
+	for _, xy := range append(p50, p99...) {
+		least, most = min(least, xy.Y), max(most, xy.Y)
+	}
+	p.Y.Min, p.Y.Max = math.Pow(10, math.Floor(math.Log10(least))), math.Pow(10, math.Ceil(math.Log10(most)))
+	if p.Y.Max == p.Y.Min {
+		p.Y.Max *= 10
 	}
 	if err := p.Save(16*vg.Centimeter, 10*vg.Centimeter, file); err != nil {
 		return fmt.Errorf("chart: %w", err)
