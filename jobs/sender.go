@@ -147,7 +147,7 @@ func (s *Sender) Turn(ctx context.Context) (context.Context, func(), error) {
 		return ctx, nil, err
 	}
 	t := &turn{start: time.Now()}
-	return context.WithValue(ctx, turnKey{}, t), func() { s.inFlight.release(time.Since(t.start) - t.waited) }, nil
+	return context.WithValue(ctx, turnKey{}, t), func() { s.inFlight.release(t.took()) }, nil
 }
 
 // turn is one message under way: what it took is measured from its start,
@@ -155,6 +155,17 @@ func (s *Sender) Turn(ctx context.Context) (context.Context, func(), error) {
 type turn struct {
 	start  time.Time
 	waited time.Duration
+	called bool // Telegram was called
+}
+
+// took is what the turn measured: 0 (nothing) for one that never called
+// Telegram, a message found sent, dropped or not due yet, whose short turn
+// says nothing of the round trip.
+func (t *turn) took() time.Duration {
+	if !t.called {
+		return 0
+	}
+	return time.Since(t.start) - t.waited
 }
 
 type turnKey struct{}
@@ -298,6 +309,7 @@ func (s *Sender) sendParts(ctx context.Context, m diary.OutboxMessage, kb *model
 		if err != nil {
 			return nil, false, err
 		}
+		t.called = true
 		params := &bot.SendMessageParams{ChatID: m.ChatID, Text: parts[i], ParseMode: models.ParseModeHTML, AllowPaidBroadcast: s.paid}
 		if i == len(parts)-1 && kb != nil { // a nil pointer in the interface would be sent as a keyboard
 			params.ReplyMarkup = kb
