@@ -60,12 +60,13 @@ return {1, slot - now}
 // rateLimiter paces sends: the whole bot's rate and each chat's interval.
 type rateLimiter struct {
 	rdb       redis.UniversalClient
-	every     string // the global interval in µs, "0" for none
-	chatEvery string // the chat interval in µs, "0" for none
+	sleep     func(context.Context, time.Duration) error // sleep, but in tests
+	every     string                                     // the global interval in µs, "0" for none
+	chatEvery string                                     // the chat interval in µs, "0" for none
 }
 
 func newRateLimiter(rdb redis.UniversalClient, globalInterval, chatInterval time.Duration) *rateLimiter {
-	return &rateLimiter{rdb: rdb, every: micros(globalInterval), chatEvery: micros(chatInterval)}
+	return &rateLimiter{rdb: rdb, sleep: sleep, every: micros(globalInterval), chatEvery: micros(chatInterval)}
 }
 
 // micros is an interval as the script takes it: 0 for none.
@@ -100,7 +101,7 @@ func (l *rateLimiter) wait(ctx context.Context, chatID int64) error {
 		// most answered - asked late before the sleep.
 		answered := time.Now()
 		booked, due := res[0] == 1, answered.Add(time.Duration(res[1])*time.Microsecond)
-		if err := sleep(ctx, time.Until(due)); err != nil {
+		if err := l.sleep(ctx, time.Until(due)); err != nil {
 			return err
 		}
 		if !booked {

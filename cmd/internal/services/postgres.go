@@ -39,18 +39,9 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 		return nil, fmt.Errorf("initdb: %w:\n%s", err, tail(s.log))
 	}
 
-	port, err := freePort()
-	if err != nil {
-		os.RemoveAll(dir)
+	if err := s.launchPostgres(u, logFile, bin, data, "PostgreSQL", "synchronous_commit=off"); err != nil {
 		return nil, err
 	}
-	s.launch = postgresLauncher(u, bin, data, dir, port, "synchronous_commit=off")
-	Logf("starting PostgreSQL on 127.0.0.1:%d", port)
-	if err := s.start(s.launch(logFile)); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	s.url = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
 	s.ready = func(ctx context.Context) error {
 		conn, err := pgx.Connect(ctx, s.url)
 		if err != nil {
@@ -64,6 +55,25 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 	}
 	Logf("PostgreSQL is ready: DATABASE_URL=%s", s.url)
 	return s, nil
+}
+
+// launchPostgres starts the postgres of data (what names it in the log) on a
+// free loopback port with postgresLauncher's settings and these, and sets the
+// server's URL; on failure it removes the server's folder.
+func (s *Server) launchPostgres(u serviceUser, logFile *os.File, bin, data, what string, settings ...string) error {
+	port, err := freePort()
+	if err != nil {
+		os.RemoveAll(s.dir)
+		return err
+	}
+	s.launch = postgresLauncher(u, bin, data, s.dir, port, settings...)
+	Logf("starting %s on 127.0.0.1:%d", what, port)
+	if err := s.start(s.launch(logFile)); err != nil {
+		os.RemoveAll(s.dir)
+		return err
+	}
+	s.url = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	return nil
 }
 
 // postgresLauncher starts the postgres of data on port, its socket in dir,
@@ -114,18 +124,9 @@ func StartReplica(ctx context.Context, primary *Server) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("pg_basebackup: %w:\n%s", err, tail(s.log))
 	}
-	port, err := freePort()
-	if err != nil {
-		os.RemoveAll(dir)
+	if err := s.launchPostgres(u, logFile, bin, data, "the PostgreSQL replica", "hot_standby=on"); err != nil {
 		return nil, err
 	}
-	s.launch = postgresLauncher(u, bin, data, dir, port, "hot_standby=on")
-	Logf("starting the PostgreSQL replica on 127.0.0.1:%d", port)
-	if err := s.start(s.launch(logFile)); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	s.url = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
 	s.ready = func(ctx context.Context) error {
 		conn, err := pgx.Connect(ctx, s.url)
 		if err != nil {
