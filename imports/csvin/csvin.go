@@ -21,6 +21,8 @@ import (
 type Reader struct {
 	file     string // the base name, for messages
 	f        *os.File
+	size     int64 // of the file, in bytes
+	body     int64 // where the rows begin: the header's length
 	csv      *csv.Reader
 	columns  map[string]int // lower-case header name to position
 	width    int            // fields in the header
@@ -47,6 +49,9 @@ func Open(path string, problems *Problems) (*Reader, error) {
 		return nil, err
 	}
 	r := &Reader{file: filepath.Base(path), f: f, problems: problems, columns: map[string]int{}}
+	if info, err := f.Stat(); err == nil {
+		r.size = info.Size()
+	}
 	br := bufio.NewReaderSize(f, 1<<20)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\uFEFF")) {
 		br.Discard(3)
@@ -64,6 +69,7 @@ func Open(path string, problems *Problems) (*Reader, error) {
 		return r, r.err
 	}
 	r.width = len(header)
+	r.body = r.csv.InputOffset()
 	for i, name := range header {
 		key := strings.ToLower(strings.TrimSpace(name))
 		if _, dup := r.columns[key]; !dup {
@@ -138,6 +144,16 @@ func (r *Reader) readFailed(err error) {
 
 // Err is the I/O error that stopped Next, if any.
 func (r *Reader) Err() error { return r.err }
+
+// estimatedRows is how many rows the file holds, guessed from the bytes of the
+// rows read so far; 0 before the first row.
+func (r *Reader) estimatedRows() int {
+	read := r.csv.InputOffset() - r.body
+	if r.line < 2 || read <= 0 {
+		return 0
+	}
+	return int((r.size - r.body) * int64(r.line-1) / read)
+}
 
 // Line is the line the current record starts on.
 func (r *Reader) Line() int { return r.line }

@@ -79,15 +79,55 @@ func TestReader(t *testing.T) {
 }
 
 func TestSeen(t *testing.T) {
-	r, ps := open(t, "ids.csv", "id\n")
-	s := NewSeen()
-	for i, key := range []string{"x", "y", "x", "z", "y", "x"} {
-		s.Add(key, i+2)
+	r, ps := open(t, "ids.csv", "id\nx\ny\nx\nz\ny\nx\n")
+	id := r.Optional("id")
+	s := NewSeen(r)
+	for r.Next() {
+		s.Add(r.Value(id))
 	}
-	s.Report(r, r.Optional("id"), "as on line %d")
+	s.Report(id, "as on line %d")
 	want := "ids.csv:4: id: as on line 2\nids.csv:6: id: as on line 3\nids.csv:7: id: as on line 2"
 	if got := strs(ps.List()); got != want {
 		t.Errorf("problems:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestSeenPairs: a pair is its two keys, not their concatenation, whatever bytes
+// they hold.
+func TestSeenPairs(t *testing.T) {
+	r, ps := open(t, "pairs.csv", "a,b\nx,yz\nxy,z\n\"x\x00\",y\nx,\"\x00y\"\nx,yz\n")
+	a, b := r.Optional("a"), r.Optional("b")
+	s := NewSeen(r)
+	for r.Next() {
+		s.AddPair(r.Value(a), r.Value(b))
+	}
+	s.Report(b, "as on line %d")
+	if got, want := strs(ps.List()), "pairs.csv:6: b: as on line 2"; got != want {
+		t.Errorf("problems:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestSeenGrowsToTheFile: the set grows at once to about the rows the file
+// holds, rather than by doubling.
+func TestSeenGrowsToTheFile(t *testing.T) {
+	var content strings.Builder
+	content.WriteString("id\n")
+	for i := range 10_000 {
+		fmt.Fprintf(&content, "id-%05d\n", i)
+	}
+	r, _ := open(t, "ids.csv", content.String())
+	id := r.Optional("id")
+	s := NewSeen(r)
+	grown := 0
+	for r.Next() {
+		before := cap(s.keys)
+		s.Add(r.Value(id))
+		if cap(s.keys) != before {
+			grown++
+		}
+	}
+	if grown > 2 || cap(s.keys) > 11_000 {
+		t.Errorf("grew %d times to %d keys for 10,000 rows", grown, cap(s.keys))
 	}
 }
 

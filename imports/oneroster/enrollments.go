@@ -18,7 +18,7 @@ var (
 func (im *importer) stageEnrollments(ctx context.Context, r *csvin.Reader) (int64, error) {
 	class, user, role := r.Required("classSourcedId"), r.Required("userSourcedId"), r.Required("role")
 	primary, begin, end := r.Optional("primary"), r.Optional("beginDate"), r.Optional("endDate")
-	pairs := csvin.NewSeen()
+	pairs := csvin.NewSeen(r)
 	columns := []string{"class", "person", "role", "is_primary", "begin_date", "end_date"}
 	n, err := im.copy(ctx, r, "or_enrollments", columns, func(f fields) []any {
 		if v := f.Text(role); skippedEnrollmentRoles[strings.ToLower(v)] != "" {
@@ -27,12 +27,12 @@ func (im *importer) stageEnrollments(ctx context.Context, r *csvin.Reader) (int6
 			return nil
 		}
 		classID, userID := f.Required(class), f.Required(user)
-		pairs.Add(classID+"\x00"+userID, r.Line())
+		pairs.AddPair(classID, userID)
 		beginDate, endDate := f.date(begin, false, false), f.date(end, false, false)
 		f.notBefore(end, endDate, begin, beginDate)
 		return []any{classID, userID, f.enum(role, "role", enrollmentRoles), f.boolean(primary), beginDate, endDate}
 	})
-	pairs.Report(r, user, "the user is enrolled in this class on line %d too")
+	pairs.Report(user, "the user is enrolled in this class on line %d too")
 	return n, err
 }
 

@@ -91,7 +91,7 @@ func (im *importer) copy(ctx context.Context, r *csvin.Reader, table string, col
 func (im *importer) copyRows(ctx context.Context, r *csvin.Reader, table string, columns []string, width int,
 	values func(f fields) []any, lead func(sourcedID string, deleted bool, row []any) []any) (int64, error) {
 	id, status := r.Required("sourcedId"), r.Optional("status")
-	seen := csvin.NewSeen()
+	seen := csvin.NewSeen(r)
 	deletedRow := make([]any, width)
 	records := 0
 	n, err := csvin.Copy(ctx, im.tx, r, table, columns, func() []any {
@@ -101,7 +101,7 @@ func (im *importer) copyRows(ctx context.Context, r *csvin.Reader, table string,
 		f := fields{r.Row()}
 		sourcedID := f.Required(id)
 		if sourcedID != "" {
-			seen.Add(sourcedID, r.Line())
+			seen.Add(sourcedID)
 		}
 		deleted, ok := statuses[strings.ToLower(f.Text(status))]
 		if !ok {
@@ -119,6 +119,6 @@ func (im *importer) copyRows(ctx context.Context, r *csvin.Reader, table string,
 	if err != nil {
 		return n, err
 	}
-	seen.Report(r, id, "duplicate sourcedId: line %d has it too")
+	seen.Report(id, "duplicate sourcedId: line %d has it too")
 	return n, nil
 }
