@@ -58,6 +58,7 @@ func init() {
 		{"meeting", false, false, (*request).meeting},
 		{"meetings", false, false, (*request).meetings},
 		{"signed", false, false, (*request).signed},
+		{"print", false, false, (*request).print},
 		{"role", false, false, (*request).role},
 		{"hw", false, false, (*request).homeworkCommand},
 		{"change", false, false, (*request).changeCommand},

@@ -84,6 +84,7 @@ type (
 		CancelMeeting(ctx context.Context, a diary.MeetingAccess) error
 		TeacherMeetings(ctx context.Context, account diary.AccountID) ([]diary.Meeting, error)
 		ClassSignatures(ctx context.Context, a diary.TeacherAccess, monday time.Time) ([]diary.PupilSignatures, error)
+		HomeroomWeek(ctx context.Context, a diary.TeacherAccess, day time.Time) (diary.ClassWeek, error)
 	}
 
 	// Diary is all the bot needs of the diary.

@@ -50,3 +50,9 @@ func ChildLabel(child diary.Person, class string) string {
 func words(names ...string) string {
 	return strings.Join(strings.Fields(strings.Join(names, " ")), " ")
 }
+
+// FullName is "Family Given Middle", the way a class list reads: the name on a
+// printed sheet (codes, the printed week) and in the operator's listings.
+func FullName(p diary.Person) string {
+	return words(p.FamilyName, p.GivenName, p.MiddleName)
+}

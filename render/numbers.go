@@ -26,3 +26,7 @@ func score(p *locales.Printer, g diary.Grade) string {
 	}
 	return s
 }
+
+// Score is a grade as score writes it, in plain text for a page that is not a
+// message: the printed week (package paper).
+func Score(p *locales.Printer, g diary.Grade) string { return score(p, g) }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/render"
 )
 
 // auditOptions are the flags of `dnevnik audit`.
@@ -82,7 +83,7 @@ func (o *auditOptions) run(ctx context.Context, e *env, args []string) error {
 		}
 		by := r.Actor // the school, or a family (never named)
 		if r.Actor == diary.ActorTeacher {
-			by = r.TeacherSourcedID + " " + fullName(r.Teacher)
+			by = r.TeacherSourcedID + " " + render.FullName(r.Teacher)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", utc(r.At), by, r.Action, dash(r.Class), dash(r.PupilSourcedID), ref, r.Detail)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/dnevnik/dnevnik/bot"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/locales"
+	"github.com/dnevnik/dnevnik/render"
 	"github.com/dnevnik/dnevnik/telegram"
 )
 
@@ -172,11 +173,6 @@ func (o *codesOptions) botUsername(ctx context.Context, cfg config, log *slog.Lo
 	return me.Username, nil
 }
 
-// fullName is "Family Given Middle", the way a Russian class list reads.
-func fullName(p diary.Person) string {
-	return strings.Join(strings.Fields(p.FamilyName+" "+p.GivenName+" "+p.MiddleName), " ")
-}
-
 var codeCSVHeader = []string{"student_sourced_id", "student_name", "class", "role", "code", "link", "expires_at"}
 
 // teacherCSVHeader heads teachers' codes; their class is their homerooms.
@@ -189,7 +185,7 @@ func writeCodeCSV(w io.Writer, codes []diary.IssuedCode, username string) error 
 		records[0] = teacherCSVHeader
 	}
 	for _, c := range codes {
-		records = append(records, []string{c.PersonSourceID, fullName(c.Person), c.Class, string(c.Role),
+		records = append(records, []string{c.PersonSourceID, render.FullName(c.Person), c.Class, string(c.Role),
 			diary.FormatCode(c.Code), bot.StartLink(username, c.Code), c.ExpiresAt.UTC().Format(time.RFC3339)})
 	}
 	for _, r := range records[1:] {
@@ -250,7 +246,7 @@ func writeCodeSheet(w io.Writer, codes []diary.IssuedCode, username string, p *l
 			return fmt.Errorf("QR code for %s: %w", c.PersonSourceID, err)
 		}
 		cards[i] = codeCard{
-			Name:       fullName(c.Person),
+			Name:       render.FullName(c.Person),
 			Class:      c.Class,
 			Code:       diary.FormatCode(c.Code),
 			ValidUntil: p.T("codes_valid_until", "Date", p.DateYear(diary.Date(c.ExpiresAt, c.Location))),

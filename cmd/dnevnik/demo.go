@@ -144,7 +144,7 @@ func demoOnTelegram(ctx context.Context, e *env, store *diary.Store, tg telegram
 	var table strings.Builder
 	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	for _, c := range codes {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Class, fullName(c.Person), diary.FormatCode(c.Code), bot.StartLink(b.Username(), c.Code))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Class, render.FullName(c.Person), diary.FormatCode(c.Code), bot.StartLink(b.Username(), c.Code))
 	}
 	tw.Flush()
 	fmt.Fprintf(e.stdout, "\n%s\n", p.T("demo_live", "Bot", b.Username(), "Codes", table.String()))

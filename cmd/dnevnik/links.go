@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/render"
 )
 
 // linksOptions are the flags of `dnevnik links`.
@@ -177,7 +178,7 @@ func printLinks(w io.Writer, links []diary.LinkRecord) error {
 		if !l.Ended.IsZero() {
 			ended = utc(l.Ended) + " " + l.EndedBy
 		}
-		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.ID, l.Account, role, l.PersonSourcedID, fullName(l.Person),
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.ID, l.Account, role, l.PersonSourcedID, render.FullName(l.Person),
 			dash(l.Class), utc(l.Since), dash(utc(l.Until)), ended)
 	}
 	return tw.Flush()

@@ -65,6 +65,7 @@ func commands() []command {
 		botCommand(),
 		workerCommand(),
 		codesCommand(),
+		printCommand(),
 		auditCommand(),
 		linksCommand(),
 		demoCommand(),
