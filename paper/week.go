@@ -29,9 +29,9 @@ const (
 	pageHeight = 297.0
 	margin     = 12.0
 	width      = 210.0 - 2*margin
-	leftColumn = 50.0 // the lesson: period, bell time, subject
-	lineHeight = 4.1  // a line of text at fontSize
-	fontSize   = 9.0
+	leftColumn = 44.0 // the lesson: period, bell time, subject
+	lineHeight = 3.6  // a line of text at fontSize
+	fontSize   = 8.5
 	rowGap     = 0.8
 	// signatureSpace is kept free at the bottom of a pupil's last page for
 	// the signature line.
@@ -226,7 +226,7 @@ func (d *document) rows(w diary.PupilWeek) []row {
 		}
 		rows = append(rows, row{left: title, title: true})
 		for _, l := range day.Lessons {
-			rows = append(rows, row{left: lessonHead(l), right: d.lessonDetails(l)})
+			rows = append(rows, row{left: lessonHead(l), right: []string{strings.Join(d.lessonDetails(l), " · ")}})
 		}
 		var rest []string
 		for _, h := range day.Homework {
@@ -242,7 +242,7 @@ func (d *document) rows(w diary.PupilWeek) []row {
 			rest = append(rest, d.remark(r))
 		}
 		if len(rest) > 0 {
-			rows = append(rows, row{right: rest})
+			rows = append(rows, row{right: []string{strings.Join(rest, " · ")}})
 		}
 	}
 	rows = append(rows, row{left: p.T("render_events_title"), title: true})
@@ -273,14 +273,15 @@ func lessonHead(l diary.Lesson) string {
 	return head + " " + l.Subject
 }
 
-// lessonDetails are what the day view tells under a lesson: its change (the
+// lessonDetails are what the day view tells under a lesson, printed as one
+// paragraph so that a week fits a page: its change (the
 // lesson cancelled or moved, a substitute, a new room) and note, the topic,
 // the homework due, the grades given and the pupil's mark.
 func (d *document) lessonDetails(l diary.Lesson) []string {
 	p := d.p
 	var lines []string
 	if c := l.Change; c != nil {
-		var change []string
+		var change []string // appended to lines
 		switch {
 		case c.Kind == diary.ChangeCancelled:
 			change = append(change, p.T("render_lesson_cancelled"))
@@ -298,9 +299,7 @@ func (d *document) lessonDetails(l diary.Lesson) []string {
 		if c.Note != "" {
 			change = append(change, c.Note)
 		}
-		if len(change) > 0 {
-			lines = append(lines, strings.Join(change, " · "))
-		}
+		lines = append(lines, change...)
 	}
 	if l.Topic != "" {
 		lines = append(lines, p.T("render_topic", "Topic", l.Topic))
