@@ -1,15 +1,16 @@
 // Command devenv runs a command with throwaway PostgreSQL and Redis servers for
 // development and tests:
 //
-//	go run ./cmd/devenv [--postgres [--replica]] [--redis] -- go test ./...
+//	go run ./cmd/devenv [--postgres [--replica]] [--redis] [--tools LIST] -- go test ./...
 //
 // A server whose URL is already in the environment (DATABASE_URL,
 // DATABASE_READ_URL, REDIS_URL) is used as it is. --replica adds a streaming
 // replica of the PostgreSQL it starts (pg_basebackup -R) as DATABASE_READ_URL. Otherwise devenv starts one from the installed binaries on a free
 // loopback port, in a temporary folder, passes its URL to the command, and stops and
 // removes it when the command ends, whatever the outcome. PostgreSQL refuses to run
-// as root, so as root it runs as the postgres user. A missing redis-server is
-// installed from Debian when running as root.
+// as root, so as root it runs as the postgres user. A missing redis-server, and
+// each of the --tools the tests call (pdftotext, which reads a printed PDF back),
+// is installed from Debian when running as root.
 package main
 
 import (
@@ -17,9 +18,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/dnevnik/dnevnik/cmd/internal/services"
@@ -34,8 +38,9 @@ func run() int {
 	withPostgres := fs.Bool("postgres", false, "provide DATABASE_URL (start PostgreSQL unless it is set)")
 	withReplica := fs.Bool("replica", false, "provide DATABASE_READ_URL too: a streaming replica of the PostgreSQL devenv starts (unless it is set)")
 	withRedis := fs.Bool("redis", false, "provide REDIS_URL (start Redis unless it is set)")
+	tools := fs.String("tools", "", "comma-separated programs the command calls, installed from Debian when missing: "+strings.Join(slices.Sorted(maps.Keys(debianPackages)), ", "))
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: devenv [--postgres [--replica]] [--redis] -- COMMAND [ARG...]")
+		fmt.Fprintln(fs.Output(), "usage: devenv [--postgres [--replica]] [--redis] [--tools LIST] -- COMMAND [ARG...]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(os.Args[1:]); err != nil {
@@ -44,6 +49,18 @@ func run() int {
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return 2
+	}
+
+	for _, tool := range strings.FieldsFunc(*tools, func(r rune) bool { return r == ',' }) {
+		pkg, ok := debianPackages[tool]
+		if !ok {
+			say("--tools: unknown program %q", tool)
+			return 2
+		}
+		if _, err := services.Install(context.Background(), tool, pkg, ""); err != nil {
+			say("%v", err)
+			return 1
+		}
 	}
 
 	// Ctrl-C reaches the command too (same process group); devenv only has to outlive
@@ -111,6 +128,11 @@ func run() int {
 		say("%v", err)
 		return 1
 	}
+}
+
+// debianPackages are the programs --tools knows, with the package of each.
+var debianPackages = map[string]string{
+	"pdftotext": "poppler-utils",
 }
 
 func say(format string, args ...any) { services.Logf(format, args...) }

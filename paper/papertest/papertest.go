@@ -6,30 +6,18 @@ package papertest
 
 import (
 	"bytes"
-	"fmt"
-	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 )
 
-var install struct {
-	once sync.Once
-	err  error
-}
-
 // Pages returns the text of each page of the PDF, as pdftotext lays it out.
-// pdftotext is installed from Debian first when it is missing and the tests
-// run as root (as cmd/devenv installs Redis); otherwise the test fails saying
-// what to install.
+// make test installs pdftotext when it is missing (cmd/devenv --tools);
+// otherwise the test fails saying how to.
 func Pages(t testing.TB, pdf []byte) []string {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
-		install.once.Do(func() { install.err = installPoppler() })
-		if install.err != nil {
-			t.Fatalf("pdftotext is missing (sudo apt-get install poppler-utils): %v", install.err)
-		}
+		t.Fatalf("pdftotext is missing: run the tests with make test, or devenv --tools pdftotext, or apt-get install poppler-utils")
 	}
 	cmd := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", "-", "-")
 	cmd.Stdin = bytes.NewReader(pdf)
@@ -54,21 +42,4 @@ func Text(t testing.TB, pdf []byte) string {
 		}
 	}
 	return strings.Join(lines, "\n")
-}
-
-func installPoppler() error {
-	if os.Geteuid() != 0 {
-		return exec.ErrNotFound
-	}
-	for _, args := range [][]string{
-		{"update", "-qq"},
-		{"install", "-y", "-qq", "--no-install-recommends", "poppler-utils"},
-	} {
-		cmd := exec.Command("apt-get", args...)
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("apt-get %s: %w: %s", args[0], err, out)
-		}
-	}
-	return nil
 }

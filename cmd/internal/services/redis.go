@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -36,10 +35,7 @@ func StartRedis(ctx context.Context) (*Server, error) {
 func startRedis(ctx context.Context, name string, args func(dir string, port int) []string) (*Server, int, error) {
 	bin, err := findBinary("redis-server")
 	if err != nil {
-		if err := installRedis(ctx); err != nil {
-			return nil, 0, err
-		}
-		if bin, err = findBinary("redis-server", "/usr/bin"); err != nil {
+		if bin, err = Install(ctx, "redis-server", "redis-server", "or set REDIS_URL"); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -73,23 +69,4 @@ func startRedis(ctx context.Context, name string, args func(dir string, port int
 		return nil, 0, err
 	}
 	return s, port, nil
-}
-
-func installRedis(ctx context.Context) error {
-	if os.Geteuid() != 0 {
-		return errors.New("redis-server is not installed: run `sudo apt-get install -y redis-server`, or set REDIS_URL")
-	}
-	Logf("redis-server is missing: installing it from Debian (apt-get update && apt-get install redis-server)")
-	for _, args := range [][]string{
-		{"update", "-qq"},
-		{"install", "-y", "-qq", "--no-install-recommends", "redis-server"},
-	} {
-		cmd := exec.CommandContext(ctx, "apt-get", args...)
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("apt-get %s: %w", args[0], err)
-		}
-	}
-	return nil
 }
