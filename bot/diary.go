@@ -92,6 +92,7 @@ type (
 		Links
 		Views
 		Teaching
+		Calendars
 	}
 )
 

@@ -29,6 +29,7 @@ var mayImport = map[string][]string{
 	"telegram":                 {"diary", "locales"},
 	"bot":                      {"diary", "render", "telegram", "locales"},
 	"bot/bottest":              nil,
+	"calendar":                 {"diary", "render", "locales"},
 	"bot/bottest/chat":         {"bot/bottest", "locales"},
 	"jobs":                     {"diary", "render", "telegram", "locales"},
 	"jobs/jobstest":            nil,
