@@ -255,13 +255,14 @@ func (r *envReader) httpURL(name, def string) string {
 // publicURL reads the https address HTTP_ADDR is reached under; plain http
 // only for a loopback host (a test, a demo), since a feed's address is a key.
 func (r *envReader) publicURL(name string) string {
+	problems := len(r.errs)
 	v := r.httpURL(name, "")
 	if v == "" {
 		return ""
 	}
 	u, err := url.Parse(v)
 	switch {
-	case err != nil: // httpURL said so
+	case err != nil || len(r.errs) > problems: // httpURL said what is wrong
 	case u.RawQuery != "" || u.Fragment != "":
 		r.fail(name, "is %q; it must have no ?query or #fragment: the feeds' paths go after it", v)
 	case u.Scheme != "https" && !isLoopback(u.Hostname()):
