@@ -2,10 +2,12 @@ package bot_test
 
 import (
 	"context"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/dnevnik/dnevnik/bot"
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/samples/demo"
 	"github.com/dnevnik/dnevnik/telegram"
@@ -77,5 +79,28 @@ func TestCalendarCommand(t *testing.T) {
 	}
 	if got := w.person(102, "Nobody", "en").say("/calendar")[0].Text; feedAddress.MatchString(got) || !strings.Contains(got, "No pupil is linked") {
 		t.Errorf("/calendar without children = %q", got)
+	}
+}
+
+// A bot without a calendar address (no PUBLIC_URL) says the school has not
+// enabled calendars, and makes no address.
+func TestCalendarOff(t *testing.T) {
+	w := newWorld(t)
+	w.stop() // this test feeds updates by webhook, to a bot without calendars
+	off, err := bot.New(context.Background(), w.store, bot.Options{Token: token, APIURL: w.fake.URL(), WebhookSecret: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(off.WebhookHandler())
+	defer srv.Close()
+	for chat, want := range map[int64]string{800: "Школа пока не включила календари", 801: "The school has not enabled calendars"} {
+		lang := map[int64]string{800: "ru", 801: "en"}[chat]
+		postUpdate(t, srv.URL, chat, lang, "/calendar")
+		if sent := w.fake.Sent(chat); len(sent) != 1 || !strings.Contains(sent[0].Text, want) {
+			t.Errorf("%s: /calendar = %+v", lang, sent)
+		}
+	}
+	if n := w.count(`SELECT count(*) FROM calendar_feeds`); n != 0 {
+		t.Errorf("%d calendar addresses made", n)
 	}
 }

@@ -44,7 +44,9 @@ func TestBotServesCalendarFeeds(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"bot"}, envFrom(env), io.Discard, io.MultiWriter(&stderr, processLog(t, env))) }()
+	go func() {
+		done <- run(ctx, []string{"bot"}, envFrom(env), io.Discard, io.MultiWriter(&stderr, processLog(t, env)))
+	}()
 	defer func() {
 		cancel()
 		if code := <-done; code != exitOK {
