@@ -44,9 +44,8 @@ func TestBotServesCalendarFeeds(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"bot"}, envFrom(env), io.Discard, io.MultiWriter(&stderr, processLog(t, env)))
-	}()
+	log := io.MultiWriter(&stderr, processLog(t, env))
+	go func() { done <- run(ctx, []string{"bot"}, envFrom(env), io.Discard, log) }()
 	defer func() {
 		cancel()
 		if code := <-done; code != exitOK {
