@@ -50,6 +50,10 @@ type Options struct {
 	// announcement) so its fan-out starts at once; without it, the scheduler
 	// starts it within a minute.
 	Notices Notifier
+	// CalendarURL is where the calendar feeds are reached from outside:
+	// PUBLIC_URL and the feeds' path; /calendar gives the address with a
+	// token after it. Empty: the school has not enabled calendars.
+	CalendarURL string
 }
 
 // Notifier starts the fan-out of the notices that are due. jobs.Enqueuer is one.
@@ -68,6 +72,7 @@ type Bot struct {
 	after    func(kind string, took time.Duration, err error)
 	braked   func() // a code check slowed down by a flood; may be nil
 	notices  Notifier
+	calendar string // Options.CalendarURL
 	maxConns int
 	slots    chan struct{} // one per update a webhook request may handle at once
 	admitted chan struct{} // one per webhook request handled or waiting for a slot
@@ -92,7 +97,7 @@ const handlerTimeout = 30 * time.Second
 // a webhook.
 func New(ctx context.Context, store Diary, o Options) (*Bot, error) {
 	b := &Bot{store: store, log: o.Logger, secret: o.WebhookSecret, codec: telegram.NewCodec(o.Token), after: o.AfterUpdate,
-		braked: o.CodeBrake, notices: o.Notices, maxConns: o.MaxConnections}
+		braked: o.CodeBrake, notices: o.Notices, calendar: o.CalendarURL, maxConns: o.MaxConnections}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}

@@ -66,7 +66,7 @@ func newWorld(t *testing.T) *world {
 	w.school = diarytest.SeedDemo(t, w.db, diary.Date(thursday, thursday.Location()))
 	var err error
 	w.bot, err = bot.New(ctx, w.store, bot.Options{Token: token, APIURL: w.fake.URL(), PollTimeout: 2 * time.Second,
-		Logger: diarytest.Logger(t, w.db, token),
+		Logger: diarytest.Logger(t, w.db, token), CalendarURL: calendarURL,
 		AfterUpdate: func(_ string, _ time.Duration, err error) {
 			if err != nil {
 				w.failed.Add(1)

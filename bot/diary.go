@@ -93,6 +93,7 @@ type (
 		Links
 		Views
 		Teaching
+		Calendars
 	}
 )
 

@@ -102,6 +102,7 @@ const (
 	ButtonInvite      = "iv" // pupil: make an invitation for a trusted person
 	ButtonInviteDrop  = "ix" // pupil, invitation: cancel it
 	ButtonForget      = "fg" // 1 to delete the account / 0 to keep it
+	ButtonCalendarNew = "cn" // no arguments: a new calendar address replaces the old
 	// A teacher's buttons; each names the class or meeting it acts on, checked
 	// again on every press.
 	ButtonRole           = "ro" // 1 for the teacher's menu / 0 for the family's

@@ -7,8 +7,10 @@ import (
 	"net/url"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dnevnik/dnevnik/bot"
+	"github.com/dnevnik/dnevnik/calendar"
 	"github.com/dnevnik/dnevnik/diary"
 )
 
@@ -16,7 +18,7 @@ func botCommand() command {
 	return command{
 		name:    "bot",
 		summary: "Run the Telegram bot: long polling, or a webhook on HTTP_ADDR when TELEGRAM_WEBHOOK_URL is set.",
-		needs:   needDatabase | needViews | needTelegram | needWebhook | needHTTP | needSecret,
+		needs:   needDatabase | needViews | needTelegram | needWebhook | needHTTP | needSecret | needPublic,
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return usageError{"bot takes no arguments"}
@@ -38,23 +40,38 @@ func botCommand() command {
 }
 
 // runBot serves the bot until ctx ends; it returns once the handlers in flight
-// have finished.
+// have finished. HTTP_ADDR, when set, serves /healthz, the calendar feeds and
+// the webhook; a bot that polls serves them too.
 func runBot(ctx context.Context, e *env, store *diary.Store) error {
 	t := e.cfg.Telegram
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	b, err := bot.New(ctx, store, bot.Options{Token: t.Token, APIURL: t.APIURL, WebhookSecret: t.WebhookSecret,
-		MaxConnections: t.WebhookConnections, Logger: e.log})
+		MaxConnections: t.WebhookConnections, Logger: e.log, CalendarURL: mountCalendar(mux, e, store)})
 	if err != nil {
 		return err
 	}
+	g, ctx := errgroup.WithContext(ctx)
 	if t.WebhookURL == "" {
-		return b.Poll(ctx)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
-	if err := mountWebhook(ctx, mux, b, t.WebhookURL); err != nil {
+		g.Go(func() error { return b.Poll(ctx) })
+	} else if err := mountWebhook(ctx, mux, b, t.WebhookURL); err != nil {
 		return err
 	}
-	return serveHTTP(ctx, e, "HTTP_ADDR", e.cfg.HTTPAddr, mux)
+	if e.cfg.HTTPAddr != "" {
+		g.Go(func() error { return serveHTTP(ctx, e, "HTTP_ADDR", e.cfg.HTTPAddr, mux) })
+	}
+	return g.Wait()
+}
+
+// mountCalendar serves the calendar feeds on mux when PUBLIC_URL is set, and
+// returns the start of the addresses /calendar gives; empty: calendars off.
+func mountCalendar(mux *http.ServeMux, e *env, store *diary.Store) string {
+	if e.cfg.PublicURL == "" {
+		return ""
+	}
+	u, _ := url.Parse(e.cfg.PublicURL) // checked by loadConfig
+	mux.Handle(calendar.Path, calendar.Handler(store, u.Hostname(), e.log))
+	return e.cfg.PublicURL + calendar.Path
 }
 
 // mountWebhook receives updates at the webhook URL's path and tells Telegram to

@@ -23,6 +23,10 @@ type config struct {
 	Redis    redisConn
 	Telegram telegramConfig
 	HTTPAddr string // the webhook and /healthz listen here; empty: no listener
+	// PublicURL is the https address under which HTTP_ADDR is reached from
+	// outside, without a trailing slash: the calendar feeds' addresses start
+	// with it. Empty: no calendars.
+	PublicURL string
 	// CodeSecrets are the secrets link codes are stored under, the first for
 	// new codes (DNEVNIK_SECRET, comma-separated while rotating).
 	CodeSecrets []string
@@ -72,7 +76,8 @@ const (
 	needSecret
 	maySecret // read DNEVNIK_SECRET when it is set (the demo makes one up)
 	needRetention
-	needViews // DATABASE_READ_URL: the commands that answer families
+	needViews  // DATABASE_READ_URL: the commands that answer families
+	needPublic // PUBLIC_URL: the commands that serve calendar feeds
 )
 
 // minSecretLength is the least a code secret may have: 32 hex digits are 128 bits.
@@ -107,6 +112,9 @@ func loadConfig(getenv func(string) string, n needs) (config, []error) {
 		if c.HTTPAddr == "" {
 			r.fail("HTTP_ADDR", "is required with TELEGRAM_WEBHOOK_URL: the address the webhook listens on, e.g. :8080")
 		}
+	}
+	if c.PublicURL != "" && c.HTTPAddr == "" {
+		r.fail("HTTP_ADDR", "is required with PUBLIC_URL: the address the calendar feeds are served on, e.g. :8080")
 	}
 	return c, r.errs
 }
@@ -242,6 +250,34 @@ func (r *envReader) httpURL(name, def string) string {
 		r.fail(name, "is %q, which has no host", v)
 	}
 	return strings.TrimRight(v, "/")
+}
+
+// publicURL reads the https address HTTP_ADDR is reached under; plain http
+// only for a loopback host (a test, a demo), since a feed's address is a key.
+func (r *envReader) publicURL(name string) string {
+	problems := len(r.errs)
+	v := r.httpURL(name, "")
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	switch {
+	case err != nil || len(r.errs) > problems: // httpURL said what is wrong
+	case u.RawQuery != "" || u.Fragment != "":
+		r.fail(name, "is %q; it must have no ?query or #fragment: the feeds' paths go after it", v)
+	case u.Scheme != "https" && !isLoopback(u.Hostname()):
+		r.fail(name, "is %q; it must start with https:// (plain http only for localhost): a calendar address is a key", v)
+	}
+	return v
+}
+
+// isLoopback tells whether a host is this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // number reads a positive number up to max.

@@ -31,6 +31,7 @@ var mayImport = map[string][]string{
 	"paper/papertest":          nil,
 	"bot":                      {"diary", "render", "paper", "telegram", "locales"},
 	"bot/bottest":              nil,
+	"calendar":                 {"diary", "render", "locales"},
 	"bot/bottest/chat":         {"bot/bottest", "locales"},
 	"jobs":                     {"diary", "render", "telegram", "locales"},
 	"jobs/jobstest":            nil,

@@ -115,6 +115,12 @@ var settings = []setting{
 	{name: "HTTP_ADDR", def: "empty (no listener); required with a webhook", needs: needHTTP,
 		meaning: "where the webhook and `/healthz` listen, e.g. `:8080`",
 		read:    func(r *envReader, c *config, _ bool) { c.HTTPAddr = r.listenAddr("HTTP_ADDR", "") }},
+	{name: "PUBLIC_URL", def: "empty (no calendars)", needs: needPublic,
+		meaning: "the public https address under which `HTTP_ADDR` is reached, e.g. `https://dnevnik.school.example` " +
+			"(plain http only for localhost): `/calendar` gives each account a private calendar feed at " +
+			"`PUBLIC_URL/calendar/TOKEN.ics`, served on `HTTP_ADDR` (which it requires) by `bot` and `serve`, " +
+			"in webhook and polling mode alike. A proxy may map a path prefix of it onto `HTTP_ADDR`'s `/calendar/`",
+		read: func(r *envReader, c *config, _ bool) { c.PublicURL = r.publicURL("PUBLIC_URL") }},
 	{name: "DNEVNIK_SECRET", def: "required", needs: needSecret, optional: maySecret,
 		meaning: "the secret link codes and invitations are stored under (HMAC-SHA256), kept out of the database and " +
 			"its backups: `openssl rand -hex 32`, 32 characters at least. To rotate it, set `NEW,OLD`: new codes are stored " +

@@ -30,7 +30,7 @@ func workerCommand() command {
 }
 
 func serveCommand() command {
-	return processCommand("serve", true, needSecret|needWebhook|needViews, "Run the bot, the worker and the scheduler in one process (the production default).")
+	return processCommand("serve", true, needSecret|needWebhook|needViews|needPublic, "Run the bot, the worker and the scheduler in one process (the production default).")
 }
 
 // processCommand is a long-running command: the worker and the scheduler, and
@@ -89,6 +89,7 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	})
 
 	t := e.cfg.Telegram
+	calendarURL := mountCalendar(mux, e, store)
 	g, ctx := errgroup.WithContext(ctx)
 	enqueue, stop, err := startWorker(ctx, g, e, workerParts{store: store, rdb: rdb, queue: queue, apiURL: t.APIURL,
 		token: t.Token, rate: t.SendRate, paid: t.PaidBroadcast, metrics: metrics, retention: e.cfg.Retention})
@@ -100,7 +101,7 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	if withBot {
 		b, err := bot.New(ctx, store, bot.Options{Token: t.Token, APIURL: t.APIURL, WebhookSecret: t.WebhookSecret,
 			MaxConnections: t.WebhookConnections, Logger: e.log,
-			AfterUpdate: metrics.Update, CodeBrake: metrics.CodeBrake, Notices: enqueue})
+			AfterUpdate: metrics.Update, CodeBrake: metrics.CodeBrake, Notices: enqueue, CalendarURL: calendarURL})
 		if err != nil {
 			return err
 		}
