@@ -67,11 +67,12 @@ func init() {
 		{"lesson", false, false, (*request).marks},
 	}
 	flows = map[string]flowHandler{
-		announceFlowName: (*request).announceFlow,
-		meetingFlowName:  (*request).meetingFlow,
-		homeworkFlowName: (*request).homeworkFlow,
-		changeFlowName:   (*request).changeFlow,
-		remarkFlowName:   (*request).remarkFlow,
+		announceFlowName:   (*request).announceFlow,
+		meetingFlowName:    (*request).meetingFlow,
+		homeworkFlowName:   (*request).homeworkFlow,
+		changeFlowName:     (*request).changeFlow,
+		remarkFlowName:     (*request).remarkFlow,
+		digestTimeFlowName: (*request).digestTimeFlow,
 	}
 	buttons = map[string]buttonHandler{
 		telegram.ButtonDay:            (*request).onDayButton,

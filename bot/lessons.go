@@ -82,13 +82,14 @@ func (r *request) finishFlow(ctx context.Context, notified bool, told, later str
 }
 
 // askSection starts a flow by asking which subject class it is for: homework
-// and lesson changes belong to a subject class, not to a homeroom.
+// and lesson changes belong to a subject class, not to a homeroom, which has no
+// lessons of its own even when an import gives it a subject (from its course).
 func (r *request) askSection(ctx context.Context, kind, prompt string) error {
 	classes, ok, err := r.teacherClasses(ctx)
 	if !ok {
 		return err
 	}
-	sections := slices.DeleteFunc(classes, func(c diary.TeacherClass) bool { return c.Subject == "" })
+	sections := slices.DeleteFunc(classes, func(c diary.TeacherClass) bool { return c.Homeroom || c.Subject == "" })
 	if len(sections) == 0 {
 		return r.say(ctx, r.p.T("lessons_no_sections"))
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/go-telegram/bot/models"
 
@@ -10,8 +11,17 @@ import (
 	"github.com/dnevnik/dnevnik/telegram"
 )
 
-// digestTimes are the evening digest times on offer.
-var digestTimes = []diary.Clock{17 * 60, 18 * 60, 18*60 + 30, 19 * 60, 19*60 + 30, 20 * 60, 20*60 + 30, 21 * 60}
+// digestTimes are the digest times on offer, a row of buttons each: morning
+// ones (today's lessons) and evening ones (tomorrow's). Any other is typed.
+var digestTimes = [][]diary.Clock{
+	{6*60 + 30, 7 * 60, 7*60 + 30, 8 * 60, 8*60 + 30},
+	{17 * 60, 18 * 60, 18*60 + 30, 19 * 60},
+	{19*60 + 30, 20 * 60, 20*60 + 30, 21 * 60},
+}
+
+// digestTimeFlowName is the conversation that waits for a typed digest time
+// while the times are on offer.
+const digestTimeFlowName = "digest_time"
 
 // quietPresets are the quiet hours on offer; equal ends mean none.
 var quietPresets = [][2]diary.Clock{{21 * 60, 7 * 60}, {22 * 60, 7 * 60}, {22 * 60, 8 * 60}, {23 * 60, 7 * 60}, {0, 0}}
@@ -36,7 +46,7 @@ func (r *request) showSettings(ctx context.Context) error {
 	}
 	kb := [][]models.InlineKeyboardButton{
 		{{Text: r.p.T("settings_language"), CallbackData: r.b.codec.Encode(telegram.ButtonSetting, telegram.SettingLanguage, other)}},
-		{{Text: r.p.T("settings_digest", "Time", st.DigestTime.String()), CallbackData: r.b.codec.Encode(telegram.ButtonSettingPick, telegram.SettingDigestTime)}},
+		{{Text: r.digestTimeText(st.DigestTime), CallbackData: r.b.codec.Encode(telegram.ButtonSettingPick, telegram.SettingDigestTime)}},
 		{{Text: r.p.T("settings_quiet", "Quiet", r.quietText(st)), CallbackData: r.b.codec.Encode(telegram.ButtonSettingPick, telegram.SettingQuiet)}},
 		{sw(telegram.SettingGrades, r.p.T("settings_grades")), sw(telegram.SettingHomework, r.p.T("settings_homework"))},
 		{sw(telegram.SettingSchedule, r.p.T("settings_schedule")), sw(telegram.SettingMeetings, r.p.T("settings_meetings"))},
@@ -67,6 +77,15 @@ func switchOf(st *diary.Settings, id int64) *bool {
 	return nil
 }
 
+// digestTimeText is the digest time on the settings' button: a morning or an
+// evening digest.
+func (r *request) digestTimeText(t diary.Clock) string {
+	if t.Morning() {
+		return r.p.T("digest2_settings_morning", "Time", t.String())
+	}
+	return r.p.T("settings_digest", "Time", t.String())
+}
+
 func (r *request) quietText(st diary.Settings) string {
 	if st.QuietFrom == st.QuietTo {
 		return r.p.T("settings_quiet_off")
@@ -74,7 +93,8 @@ func (r *request) quietText(st diary.Settings) string {
 	return st.QuietFrom.String() + "–" + st.QuietTo.String()
 }
 
-// onSettingPickButton shows the choices for the digest time or quiet hours.
+// onSettingPickButton shows the choices for the digest time or quiet hours;
+// while the digest times are shown, a typed time is taken too.
 func (r *request) onSettingPickButton(ctx context.Context, args []int64) error {
 	if len(args) != 1 {
 		return r.answerAlert(ctx, r.p.T("button_outdated"))
@@ -87,11 +107,21 @@ func (r *request) onSettingPickButton(ctx context.Context, args []int64) error {
 			kb, row = append(kb, row), nil
 		}
 	}
+	prompt := r.p.T("settings_pick")
 	switch args[0] {
 	case telegram.SettingDigestTime:
-		for _, t := range digestTimes {
-			add(t.String(), telegram.SettingDigestTime, int64(t))
+		for _, times := range digestTimes {
+			for _, t := range times {
+				add(t.String(), telegram.SettingDigestTime, int64(t))
+			}
+			if row != nil {
+				kb, row = append(kb, row), nil
+			}
 		}
+		if err := r.b.store.SetConversation(ctx, r.account.ID, digestTimeFlowName, struct{}{}); err != nil {
+			return r.fail(ctx, err)
+		}
+		prompt = r.p.T("digest2_pick")
 	case telegram.SettingQuiet:
 		for i, q := range quietPresets {
 			add(r.quietText(diary.Settings{QuietFrom: q[0], QuietTo: q[1]}), telegram.SettingQuiet, int64(i))
@@ -102,7 +132,44 @@ func (r *request) onSettingPickButton(ctx context.Context, args []int64) error {
 	if row != nil {
 		kb = append(kb, row)
 	}
-	return r.show(ctx, r.p.T("settings_pick"), kb...)
+	return r.show(ctx, prompt, kb...)
+}
+
+// digestTimeFlow takes a typed digest time ("7:15", "19.30"): a bad one is
+// refused with an example and the conversation waits on.
+func (r *request) digestTimeFlow(ctx context.Context, _ json.RawMessage, text string) error {
+	t, ok := parseTimeOfDay(text)
+	if !ok {
+		return r.say(ctx, r.p.T("digest2_time_bad"))
+	}
+	st := r.account.Settings
+	st.DigestTime = t
+	if err := r.saveSettings(ctx, st); err != nil {
+		return r.fail(ctx, err)
+	}
+	saved := r.p.T("digest2_saved_evening", "Time", t.String())
+	if t.Morning() {
+		saved = r.p.T("digest2_saved_morning", "Time", t.String())
+	}
+	if err := r.say(ctx, saved); err != nil {
+		return err
+	}
+	return r.showSettings(ctx)
+}
+
+// saveSettings stores the settings and ends a wait for a typed digest time:
+// whatever was chosen last stands.
+func (r *request) saveSettings(ctx context.Context, st diary.Settings) error {
+	if r.account.Conversing {
+		if _, err := r.b.store.TakeConversation(ctx, r.account.ID, digestTimeFlowName); err != nil {
+			return err
+		}
+	}
+	if err := r.b.store.SaveSettings(ctx, r.account.ID, st); err != nil {
+		return err
+	}
+	r.account.Settings = st
+	return nil
 }
 
 // onSettingButton sets one setting to the value on the button (setting, not
@@ -138,10 +205,9 @@ func (r *request) onSettingButton(ctx context.Context, args []int64) error {
 		}
 		*sw = on
 	}
-	if err := r.b.store.SaveSettings(ctx, r.account.ID, st); err != nil {
+	if err := r.saveSettings(ctx, st); err != nil {
 		return r.fail(ctx, err)
 	}
-	r.account.Settings = st
 	if err := r.answer(ctx, r.p.T("settings_saved")); err != nil {
 		return err
 	}

@@ -98,6 +98,17 @@ type Clock int
 
 func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
 
+// A digest from MorningFrom to just before Noon is a morning one, about today;
+// from noon to just before MorningFrom an evening one, about tomorrow (one
+// composed at half past midnight still prepares for the coming school day).
+const (
+	MorningFrom Clock = 4 * 60
+	Noon        Clock = 12 * 60
+)
+
+// Morning tells a time of a morning digest: from 04:00 to 11:59.
+func (c Clock) Morning() bool { return c >= MorningFrom && c < Noon }
+
 // checkRange refuses a reversed or overlong range: views are for people, and a
 // request for ten years of lessons is a mistake or an attack.
 func checkRange(from, to time.Time, maxDays int) error {

@@ -9,8 +9,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Digest is the evening message of one account: for each child it may see, what
-// happened today and what tomorrow brings.
+// Digest is the daily message of one account: for each child it may see, what
+// happened today and what the coming school day brings. An evening digest tells
+// of tomorrow; a morning one (composed from 04:00 to noon, see Morning) of today.
 type Digest struct {
 	Account  AccountID
 	ChatID   int64
@@ -19,32 +20,48 @@ type Digest struct {
 	Children []ChildDigest
 }
 
-// ChildDigest is one child's part of a digest. Today and tomorrow are the days
-// in the child's school's time zone at the instant the digest is composed for.
+// ChildDigest is one child's part of a digest. Today and the day ahead are in
+// the child's school's time zone at the instant the digest is composed for.
 type ChildDigest struct {
-	Pupil    Person
-	Role     Role   // the account's: guardian, trusted or the pupil themself
-	Class    string // the homeroom class's title, e.g. 7А
-	School   School
-	Today    time.Time
-	Tomorrow Day              // tomorrow's lessons with their changes, and the homework due
+	Pupil  Person
+	Role   Role   // the account's: guardian, trusted or the pupil themself
+	Class  string // the homeroom class's title, e.g. 7А
+	School School
+	Today  time.Time
+	// Morning tells a morning digest (Clock.Morning): it tells of today.
+	Morning bool
+	// Ahead is the day the digest prepares for, its lessons with their changes
+	// and the homework due: tomorrow in the evening, today in the morning.
+	Ahead    Day
 	Grades   []Grade          // given today
 	Absences []AttendanceMark // today's absences and late arrivals
 	Remarks  []Remark         // given today
 	Events   []Event          // not over, starting before the end of DigestEventDays after today
 	// Empty tells that there is nothing to tell: no grades, marks or remarks
-	// today, and tomorrow no homework due, no changed lesson and no event ahead.
-	// Tomorrow's usual lessons alone are no news.
+	// today, no homework due on the day ahead and no event ahead; in the
+	// evening, no changed lesson tomorrow either (tomorrow's usual lessons
+	// alone are no news), in the morning no lesson today (today's lessons are
+	// what a morning digest is for).
 	Empty bool
+}
+
+// Morning tells whether a digest composed at the instant t is a morning one in
+// the zone loc (Clock.Morning). Each child's digest takes its own school's
+// zone: for the children of one account in schools of zones hours apart, the
+// digest of one may be a morning one and of another an evening one.
+func Morning(t time.Time, loc *time.Location) bool {
+	local := t.In(loc)
+	return Clock(local.Hour()*60 + local.Minute()).Morning()
 }
 
 // DigestEventDays is how many days after today a digest announces events for.
 const DigestEventDays = 3
 
-// Digests composes the evening digests of a batch of distinct accounts (the
+// Digests composes the digests of a batch of distinct accounts (the
 // scheduler's: those whose digest time has come) at the instant now, usually
 // s.Now(). Each child's today is the date at now in its school's time zone, so
-// schools in different zones in one batch each get their own today and tomorrow.
+// schools in different zones in one batch each get their own today and day
+// ahead: tomorrow, or today itself in the morning there (Morning).
 //
 // An account gets a digest when it is not blocked and may see a child at now, by
 // the rule of PupilAccess; the digest has the children it may see. Digests come
@@ -57,26 +74,29 @@ func (s *Store) Digests(ctx context.Context, accounts []AccountID, now time.Time
 		return nil, err
 	}
 	var (
-		today, tomorrow pupilDays
-		parts           dayParts
-		events          childRequests[time.Time]
-		eventLists      [][]Event
-		lessons         = &pgx.Batch{}
-		records         = &pgx.Batch{}
+		today, ahead pupilDays
+		parts        dayParts
+		events       childRequests[time.Time]
+		eventLists   [][]Event
+		lessons      = &pgx.Batch{}
+		records      = &pgx.Batch{}
 	)
 	for i, a := range aud.pupils {
-		day := aud.today[i]
+		day, next := aud.today[i], aud.today[i].AddDate(0, 0, 1)
+		if Morning(now, a.School.Location) {
+			next = day
+		}
 		today.add(a.Pupil.ID, day, day)
-		tomorrow.add(a.Pupil.ID, day.AddDate(0, 0, 1), day.AddDate(0, 0, 1))
+		ahead.add(a.Pupil.ID, next, next)
 	}
 	for _, r := range aud.recipients {
 		for _, a := range r.children {
 			events.add(a, eventsUntil(aud.today[aud.index[a.Pupil.ID]], a.School.Location))
 		}
 	}
-	parts.queueLessons(lessons, &tomorrow)
+	parts.queueLessons(lessons, &ahead)
 	aud.queueClasses(lessons, &today)
-	parts.queueHomework(records, &tomorrow)
+	parts.queueHomework(records, &ahead)
 	parts.queueRecords(records, &today)
 	records.Queue(eventsSQL, append(events.args(), now)...).Query(func(rows pgx.Rows) error {
 		var err error
@@ -87,9 +107,9 @@ func (s *Store) Digests(ctx context.Context, accounts []AccountID, now time.Time
 		return nil, fmt.Errorf("read digests of %d accounts: %w", len(accounts), err)
 	}
 
-	tomorrows := make([]Day, len(aud.pupils))
-	for i := range tomorrows {
-		tomorrows[i] = assembleDays(tomorrow.from[i], tomorrow.to[i], parts.lessonsOf(i), parts.homework[i], nil, nil, nil)[0]
+	aheads := make([]Day, len(aud.pupils))
+	for i := range aheads {
+		aheads[i] = assembleDays(ahead.from[i], ahead.to[i], parts.lessonsOf(i), parts.homework[i], nil, nil, nil)[0]
 	}
 	digests := make([]Digest, len(aud.recipients))
 	next := 0 // the next of eventLists, which follow the recipients' children in order
@@ -98,7 +118,8 @@ func (s *Store) Digests(ctx context.Context, accounts []AccountID, now time.Time
 		for _, a := range r.children {
 			i := aud.index[a.Pupil.ID]
 			c := ChildDigest{
-				Pupil: a.Pupil, Role: a.Role, Class: aud.classes[i], School: a.School, Today: aud.today[i], Tomorrow: tomorrows[i],
+				Pupil: a.Pupil, Role: a.Role, Class: aud.classes[i], School: a.School, Today: aud.today[i],
+				Morning: Morning(now, a.School.Location), Ahead: aheads[i],
 				Grades: parts.grades[i], Absences: parts.marks[i], Remarks: parts.remarks[i], Events: eventLists[next],
 			}
 			next++
@@ -131,10 +152,13 @@ func eventsUntil(today time.Time, loc *time.Location) time.Time {
 }
 
 func (c *ChildDigest) nothingToTell() bool {
-	if len(c.Grades) > 0 || len(c.Absences) > 0 || len(c.Remarks) > 0 || len(c.Events) > 0 || len(c.Tomorrow.Homework) > 0 {
+	if len(c.Grades) > 0 || len(c.Absences) > 0 || len(c.Remarks) > 0 || len(c.Events) > 0 || len(c.Ahead.Homework) > 0 {
 		return false
 	}
-	for _, l := range c.Tomorrow.Lessons {
+	if c.Morning && len(c.Ahead.Lessons) > 0 {
+		return false
+	}
+	for _, l := range c.Ahead.Lessons {
 		if l.Change != nil || len(l.Homework) > 0 {
 			return false
 		}
@@ -235,7 +259,7 @@ func (aud *audience) queueClasses(b *pgx.Batch, r *pupilDays) {
 	})
 }
 
-// DueDigests lists the accounts whose evening digest falls in the minute that
+// DueDigests lists the accounts whose digest falls in the minute that
 // holds at. Accounts without a live link to a child have nothing to read and are
 // left out; whether each child may still be seen is Digests' business.
 func (s *Store) DueDigests(ctx context.Context, at time.Time) ([]DueAccount, error) {
@@ -256,7 +280,7 @@ func (s *Store) DueDigests(ctx context.Context, at time.Time) ([]DueAccount, err
 	return due, nil
 }
 
-// DueAccount is an account whose evening digest is due, with the zone its digest
+// DueAccount is an account whose digest is due, with the zone its digest
 // time is read in.
 type DueAccount struct {
 	Account  AccountID

@@ -79,10 +79,10 @@ func TestDigestPerSchoolDay(t *testing.T) {
 	if dasha.Pupil.ID != c.dasha || dasha.Class != "7А" || dasha.School.Location.String() != "Europe/Moscow" || dasha.Empty {
 		t.Errorf("Даша: %+v", dasha)
 	}
-	if !dasha.Today.Equal(day("2026-11-27")) || !dasha.Tomorrow.Date.Equal(day("2026-11-28")) {
-		t.Errorf("Даша's today %v, tomorrow %v", dasha.Today, dasha.Tomorrow.Date)
+	if !dasha.Today.Equal(day("2026-11-27")) || !dasha.Ahead.Date.Equal(day("2026-11-28")) {
+		t.Errorf("Даша's today %v, tomorrow %v", dasha.Today, dasha.Ahead.Date)
 	}
-	if l := dasha.Tomorrow.Lessons; len(l) != 1 || l[0].Change == nil || l[0].Room != "301" || len(l[0].Homework) != 1 {
+	if l := dasha.Ahead.Lessons; len(l) != 1 || l[0].Change == nil || l[0].Room != "301" || len(l[0].Homework) != 1 {
 		t.Errorf("Даша's Saturday: %+v", l)
 	}
 	if len(dasha.Grades) != 1 || dasha.Grades[0].Score != 5 || len(dasha.Absences) != 1 || len(dasha.Remarks) != 1 {
@@ -92,10 +92,10 @@ func TestDigestPerSchoolDay(t *testing.T) {
 		t.Errorf("Даша's events: %+v", dasha.Events)
 	}
 
-	if maxim.Class != "5Б" || !maxim.Today.Equal(day("2026-11-28")) || !maxim.Tomorrow.Date.Equal(day("2026-11-29")) {
-		t.Errorf("Максим in Yekaterinburg: class %q, today %v, tomorrow %v", maxim.Class, maxim.Today, maxim.Tomorrow.Date)
+	if maxim.Class != "5Б" || !maxim.Today.Equal(day("2026-11-28")) || !maxim.Ahead.Date.Equal(day("2026-11-29")) {
+		t.Errorf("Максим in Yekaterinburg: class %q, today %v, tomorrow %v", maxim.Class, maxim.Today, maxim.Ahead.Date)
 	}
-	if l := maxim.Tomorrow.Lessons; len(l) != 1 || l[0].Period != 2 || len(l[0].Homework) != 1 || l[0].Homework[0].Text != "Даты Смуты" {
+	if l := maxim.Ahead.Lessons; len(l) != 1 || l[0].Period != 2 || len(l[0].Homework) != 1 || l[0].Homework[0].Text != "Даты Смуты" {
 		t.Errorf("Максим's Sunday: %+v", l)
 	}
 	if len(maxim.Grades) != 1 || maxim.Grades[0].Score != 4 || len(maxim.Events) != 0 {
@@ -287,23 +287,23 @@ func TestDigestOfTheDemoSchool(t *testing.T) {
 		t.Fatalf("digests %+v, %v", ds, err)
 	}
 	dasha := ds[0].Children[0]
-	if dasha.Pupil.GivenName != "Дарья" || dasha.Class != "7А" || !dasha.Tomorrow.Date.Equal(day("2026-11-27")) {
+	if dasha.Pupil.GivenName != "Дарья" || dasha.Class != "7А" || !dasha.Ahead.Date.Equal(day("2026-11-27")) {
 		t.Fatalf("first child: %+v", dasha)
 	}
 	var substitute, cancelled bool
-	for _, l := range dasha.Tomorrow.Lessons {
+	for _, l := range dasha.Ahead.Lessons {
 		if c := l.Change; c != nil {
 			substitute = substitute || c.Kind == diary.ChangeSubstitute && c.Substitute.FamilyName == "Фёдорова" && l.Room == "305"
 			cancelled = cancelled || c.Kind == diary.ChangeCancelled
 		}
 	}
-	if !substitute || !cancelled || len(dasha.Tomorrow.Lessons) != 6 {
-		t.Errorf("Даша's Friday: substitute %v, cancelled %v, %d lessons", substitute, cancelled, len(dasha.Tomorrow.Lessons))
+	if !substitute || !cancelled || len(dasha.Ahead.Lessons) != 6 {
+		t.Errorf("Даша's Friday: substitute %v, cancelled %v, %d lessons", substitute, cancelled, len(dasha.Ahead.Lessons))
 	}
-	if dasha.Empty || len(dasha.Tomorrow.Lessons[0].Homework) == 0 {
+	if dasha.Empty || len(dasha.Ahead.Lessons[0].Homework) == 0 {
 		t.Errorf("Даша's digest: empty %v, no homework for Friday's first lesson", dasha.Empty)
 	}
-	if maxim := ds[0].Children[1]; maxim.Class != "7Б" || len(maxim.Tomorrow.Lessons) != 4 {
+	if maxim := ds[0].Children[1]; maxim.Class != "7Б" || len(maxim.Ahead.Lessons) != 4 {
 		t.Errorf("Максим: %+v", maxim)
 	}
 }

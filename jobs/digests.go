@@ -14,7 +14,8 @@ import (
 // How late a message composed for a moment may still go out after an outage
 // (or after quiet hours that end later than planned): past it the message is
 // dropped as stale. An evening digest two hours late still helps with
-// tomorrow's homework; one at breakfast is noise. A weekly summary keeps its
+// tomorrow's homework; one at breakfast is noise. A morning digest two hours
+// late still has most of the day's lessons ahead. A weekly summary keeps its
 // day. A reminder of an event is stale once the event starts.
 const (
 	digestLateness = 2 * time.Hour
@@ -25,7 +26,7 @@ const (
 // per batch stay the same, whatever its size.
 const digestBatch = 500
 
-// handleDigestsDue plans into the outbox the evening digest of each account
+// handleDigestsDue plans into the outbox the digest (evening or morning) of each account
 // whose digest time is the minute, a reminder of each event its children
 // have tomorrow, and on a Sunday in the account's zone the weekly summary;
 // each held past the account's quiet hours. Their keys (the account and the
@@ -79,7 +80,13 @@ func digestMessages(d diary.Digest, minute time.Time, loc *time.Location) []diar
 		return diary.Outgoing{Key: key, Kind: kind, Ref: ref, Account: d.Account, ChatID: d.ChatID, About: minute, Due: due,
 			Expires: expires}
 	}
-	msgs := []diary.Outgoing{message(fmt.Sprintf("digest:%d:%s", d.Account, day), diary.MessageDigest, 0, due.Add(digestLateness))}
+	// A morning digest has a key of its own: moving the digest from the
+	// morning to the evening of one day still brings the evening's.
+	which := "digest"
+	if d.Children[0].Morning {
+		which = "morning"
+	}
+	msgs := []diary.Outgoing{message(fmt.Sprintf("%s:%d:%s", which, d.Account, day), diary.MessageDigest, 0, due.Add(digestLateness))}
 	if st.Reminders {
 		for _, e := range tomorrowsEvents(d) {
 			msgs = append(msgs, message(fmt.Sprintf("reminder:%d:%d", e.event, d.Account), diary.MessageReminder, e.event, e.starts))

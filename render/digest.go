@@ -7,10 +7,12 @@ import (
 	"github.com/dnevnik/dnevnik/locales"
 )
 
-// Digest renders an account's evening digest, one message for all its children:
-// a heading with today's date, then per child (under its label when there are
-// several) today's grades, marks and remarks, tomorrow's lessons a line each
-// with their changes, the homework due tomorrow, and the coming events.
+// Digest renders an account's digest, one message for all its children: a
+// heading with today's date, then per child (under its label when there are
+// several) today's grades, marks and remarks, the lessons of the day ahead a
+// line each with their changes, the homework due that day, and the coming
+// events. The day ahead is tomorrow in the evening digest and today in the
+// morning one, which says so in its heading.
 //
 // empty tells that no child has anything to tell. The text is then a short
 // "nothing new" when the account asked for empty digests
@@ -23,15 +25,22 @@ func Digest(p *locales.Printer, d diary.Digest) (text string, empty bool) {
 	if len(d.Children) == 0 || (empty && !d.Settings.DigestWhenEmpty) {
 		return "", empty
 	}
+	// Children in schools of different zones could straddle noon; the first
+	// child's digest names the whole message.
+	morning := d.Children[0].Morning
+	icon, title, nothing := iconDigest, p.T("digest_title"), p.T("digest_nothing")
+	if morning {
+		icon, title, nothing = iconMorning, p.T("digest2_morning_title"), p.T("digest2_morning_nothing")
+	}
 	var m message
-	m.add(heading(iconDigest, p.T("digest_title"), "", p.Date(d.Children[0].Today)))
+	m.add(heading(icon, title, "", p.Date(d.Children[0].Today)))
 	for _, c := range d.Children {
 		m.block()
 		if len(d.Children) > 1 {
 			m.add(bold(field(ChildLabel(c.Pupil, c.Class))))
 		}
 		if c.Empty {
-			m.add(p.T("digest_nothing"))
+			m.add(nothing)
 			continue
 		}
 		childDigest(&m, p, c)
@@ -40,8 +49,12 @@ func Digest(p *locales.Printer, d diary.Digest) (text string, empty bool) {
 }
 
 // childDigest writes what one child's digest tells, a block for today, one for
-// tomorrow and one for the events.
+// the day ahead and one for the events.
 func childDigest(m *message, p *locales.Printer, c diary.ChildDigest) {
+	ahead := p.T("digest_tomorrow", "Date", p.Date(c.Ahead.Date))
+	if c.Morning {
+		ahead = p.T("digest2_today", "Date", p.Date(c.Ahead.Date))
+	}
 	m.add(gradesBySubject(p, c.Grades)...)
 	for _, a := range c.Absences {
 		m.add(markLine(p, a))
@@ -50,13 +63,13 @@ func childDigest(m *message, p *locales.Printer, c diary.ChildDigest) {
 		m.add(remarkLine(r))
 	}
 	m.block()
-	m.add(compactDay(p, c.Tomorrow, p.T("digest_tomorrow", "Date", p.Date(c.Tomorrow.Date)))...)
-	for _, l := range c.Tomorrow.Lessons {
+	m.add(compactDay(p, c.Ahead, ahead)...)
+	for _, l := range c.Ahead.Lessons {
 		for _, h := range l.Homework {
 			m.add(homeworkLine(h))
 		}
 	}
-	for _, h := range c.Tomorrow.Homework {
+	for _, h := range c.Ahead.Homework {
 		m.add(homeworkLine(h))
 	}
 	m.block()

@@ -32,7 +32,7 @@ func daryaFriday() diary.ChildDigest {
 	tomorrow.Lessons[2].Change = &diary.LessonChange{Kind: diary.ChangeSubstitute, Substitute: volkova}
 	tomorrow.Homework = []diary.Homework{{ID: 511, Class: biology, Subject: "Биология", Title: "Гербарий", Due: date("2026-11-28")}}
 	return diary.ChildDigest{
-		Pupil: darya, Class: "7А", School: diary.School{Location: moscow}, Today: f.Date, Tomorrow: tomorrow,
+		Pupil: darya, Class: "7А", School: diary.School{Location: moscow}, Today: f.Date, Ahead: tomorrow,
 		Grades:   append(f.Lessons[0].Grades, f.Grades...),
 		Absences: []diary.AttendanceMark{*f.Lessons[5].Attendance},
 		Remarks:  f.Remarks[:1],
@@ -40,18 +40,29 @@ func daryaFriday() diary.ChildDigest {
 	}
 }
 
+// daryaMorning is Дарья's morning digest on Friday 27 November: today's
+// lessons with their changes (one cancelled, one moved, a substitute, another
+// room), the homework due today, and a meeting ahead.
+func daryaMorning() diary.ChildDigest {
+	f := friday()
+	return diary.ChildDigest{
+		Pupil: darya, Class: "7А", School: diary.School{Location: moscow}, Today: f.Date, Morning: true, Ahead: f,
+		Events: events().Events[:1],
+	}
+}
+
 // maximSaturday is Максим's digest on his Saturday: a grade, and Sunday off.
 func maximSaturday() diary.ChildDigest {
 	return diary.ChildDigest{
 		Pupil: maxim, Class: "5Б", School: diary.School{Location: ekaterinburg}, Today: date("2026-11-28"),
-		Tomorrow: diary.Day{Date: date("2026-11-29")},
-		Grades:   []diary.Grade{grade(history, "История", "2026-11-28", 4, 1)},
+		Ahead:  diary.Day{Date: date("2026-11-29")},
+		Grades: []diary.Grade{grade(history, "История", "2026-11-28", 4, 1)},
 	}
 }
 
 // quiet is a child with nothing to tell.
 func quiet(c diary.ChildDigest) diary.ChildDigest {
-	return diary.ChildDigest{Pupil: c.Pupil, Class: c.Class, School: c.School, Today: c.Today, Tomorrow: c.Tomorrow, Empty: true}
+	return diary.ChildDigest{Pupil: c.Pupil, Class: c.Class, School: c.School, Today: c.Today, Ahead: c.Ahead, Empty: true}
 }
 
 func digestOf(children ...diary.ChildDigest) diary.Digest {

@@ -44,10 +44,10 @@ func TestDataIsEscaped(t *testing.T) {
 			"missed": Missed(p, diary.MissedReport{Lessons: []diary.MissedLesson{
 				{Date: date("2026-11-27"), Period: 1, Subject: hostile, Topic: hostile, Homework: []diary.Homework{hw}}}}, hostile),
 			"digest": digestText(p, diary.Digest{Children: []diary.ChildDigest{
-				{Pupil: *person, Class: hostile, School: diary.School{Location: moscow}, Today: date("2026-11-27"), Tomorrow: day,
+				{Pupil: *person, Class: hostile, School: diary.School{Location: moscow}, Today: date("2026-11-27"), Ahead: day,
 					Grades: []diary.Grade{g}, Absences: []diary.AttendanceMark{mark}, Remarks: []diary.Remark{remark},
 					Events: []diary.Event{event, cancelledEvent}},
-				{Pupil: *person, Class: hostile, Tomorrow: day, Empty: true}}}),
+				{Pupil: *person, Class: hostile, Ahead: day, Empty: true}}}),
 			"weekly": weeklyText(p, diary.WeeklySummary{Children: []diary.ChildWeek{{Pupil: *person, Class: hostile, CanSign: true,
 				Subjects: []diary.WeekSubject{{SubjectGrades: subject, PreviousAverage: 4}}}, {Pupil: *person, Class: hostile}}}),
 		}

@@ -42,6 +42,9 @@ var views = map[string]func(p *locales.Printer) string{
 	},
 	"digest":     func(p *locales.Printer) string { return digestText(p, digestOf(daryaFriday(), quiet(maximSaturday()))) },
 	"digest_one": func(p *locales.Printer) string { return digestText(p, digestOf(maximSaturday())) },
+	"digest_morning": func(p *locales.Printer) string {
+		return digestText(p, digestOf(daryaMorning(), quiet(maximSaturday())))
+	},
 	"digest_empty": func(p *locales.Printer) string {
 		d := digestOf(quiet(daryaFriday()))
 		d.Settings.DigestWhenEmpty = true

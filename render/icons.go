@@ -32,6 +32,7 @@ const (
 	iconMissed       = "📚"
 	iconAttendance   = "🩺"
 	iconDigest       = "🌙"
+	iconMorning      = "🌅"
 	iconSign         = "✍️"
 	iconSigned       = "✅"
 	iconUp           = "↑"

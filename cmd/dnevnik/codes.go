@@ -175,8 +175,9 @@ func (o *codesOptions) botUsername(ctx context.Context, cfg config, log *slog.Lo
 
 var codeCSVHeader = []string{"student_sourced_id", "student_name", "class", "role", "code", "link", "expires_at"}
 
-// teacherCSVHeader heads teachers' codes; their class is their homerooms.
-var teacherCSVHeader = []string{"teacher_sourced_id", "teacher_name", "class", "role", "code", "link", "expires_at"}
+// teacherCSVHeader heads teachers' codes; a teacher's classes are their
+// homerooms, several in one cell ("7А, 7Б"), hence the plural the README names.
+var teacherCSVHeader = []string{"teacher_sourced_id", "teacher_name", "classes", "role", "code", "link", "expires_at"}
 
 // writeCodeCSV writes one row per code, for mail merges and the school's records.
 func writeCodeCSV(w io.Writer, codes []diary.IssuedCode, username string) error {

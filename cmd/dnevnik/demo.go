@@ -227,11 +227,12 @@ func demoTeacherCode(ctx context.Context, store *diary.Store) (string, error) {
 	return "", fmt.Errorf("no code for the demo's class teacher %s", demo.TeacherMat)
 }
 
-// demoDigestDelay is how soon after the start the demo's evening digest comes.
+// demoDigestDelay is how soon after the start the demo's digest comes.
 const demoDigestDelay = 2 * time.Minute
 
 // scheduleDemoDigest makes the parent's account ahead of her first message, with
-// her evening digest a little after now (Moscow time), so the demo shows a push.
+// her digest a little after now (Moscow time), so the demo shows a push: an
+// evening one, or a morning one when the demo runs in the morning.
 func scheduleDemoDigest(ctx context.Context, store *diary.Store, parent bottest.User) (diary.Clock, error) {
 	acc, err := store.TouchAccount(ctx, parent.ID, parent.ID, locales.Pick(parent.LanguageCode))
 	if err != nil {

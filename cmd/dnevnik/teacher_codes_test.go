@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"os"
 	"strings"
 	"testing"
 
@@ -39,8 +40,12 @@ func TestCodesForTeachers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(records[0], ","); got != "teacher_sourced_id,teacher_name,class,role,code,link,expires_at" {
-		t.Errorf("header %q", got)
+	header := strings.Join(records[0], ",")
+	if header != "teacher_sourced_id,teacher_name,classes,role,code,link,expires_at" {
+		t.Errorf("header %q", header)
+	}
+	if readme, err := os.ReadFile("../../README.md"); err != nil || !strings.Contains(string(readme), "`"+strings.Join(records[0][:3], ",")+",...`") {
+		t.Errorf("the README does not name the header the binary prints, %q (%v)", header, err)
 	}
 	if len(records) != 3 || records[1][0] != "t-2" || records[2][0] != "t-1" || records[2][1] != "Иванова Мария Петровна" ||
 		records[2][2] != "5Б" || records[2][3] != "teacher" || !strings.HasPrefix(records[2][5], "https://t.me/dnevnik_school_bot?start=") {
