@@ -41,4 +41,5 @@ const (
 	iconSending      = "⏳"
 	iconSame         = "="
 	iconLocked       = "🔒"
+	iconChart        = "📈"
 )
