@@ -29,6 +29,8 @@ const (
 	ChartWidth  = 1200
 	ChartHeight = 800
 	chartDPI    = 96
+	// legendRoom is the share of the scale's span left above the top grade.
+	legendRoom = 0.4
 )
 
 // chartFont is Liberation Sans, which gonum plot embeds (SIL Open Font
@@ -64,10 +66,13 @@ func GradeChart(p *locales.Printer, page diary.SubjectTerm) ([]byte, error) {
 	pl.Legend.TextStyle.Font = chartFont(20)
 	pl.Legend.Top = true
 	pl.Legend.Left = true
-	pl.Legend.Padding = 6
+	pl.Legend.Padding = 4
+	pl.Legend.ThumbnailWidth = 40
 
 	school := page.Access.School
-	pl.Y.Min, pl.Y.Max = float64(school.GradeMin)-0.3, float64(school.GradeMax)+0.3
+	// Room above the top grade for the legend's three lines, so that it
+	// never hides a point.
+	pl.Y.Min, pl.Y.Max = float64(school.GradeMin)-0.3, float64(school.GradeMax)+legendRoom*float64(school.GradeMax-school.GradeMin)
 	pl.Y.Tick.Marker = plot.TickerFunc(func(_, _ float64) []plot.Tick {
 		var ticks []plot.Tick
 		for v := school.GradeMin; v <= school.GradeMax; v++ {
