@@ -157,3 +157,35 @@ func TestSubjectPageChecksAccess(t *testing.T) {
 		t.Errorf("%d photos sent to someone who may not see the child", n)
 	}
 }
+
+// A teacher corrects a grade: after the grace period the family reads what it
+// was and what it is now, each in their own language.
+func TestChangedGradeSaysWhatItWas(t *testing.T) {
+	w := newWorld(t)
+	mum, dad := w.person(100, "Ольга", "ru"), w.person(101, "Oleg", "en")
+	mum.say(w.code(demo.Dasha))
+	dad.say(w.code(demo.Dasha))
+	d := w.startWorker()
+	teacher := w.teacher(300, demo.TeacherMat, "ru")
+	roster, _ := teacher.press(teacher.say("/marks")[0], "2. 09:25 7А Математика")
+	grade := func(score string) {
+		pupil, _ := teacher.press(roster, "Алёшина Д.")
+		teacher.press(pupil, score)
+		w.now = w.now.Add(3 * time.Minute)
+		d.deliver()
+	}
+	grade("3")
+	grade("5")
+	for chat, want := range map[int64][]string{
+		100: {"Оценка исправлена", "Математика: было 3, стало 5"},
+		101: {"Grade corrected", "Математика: was 3, now 5"},
+	} {
+		got := w.fake.Sent(chat)
+		last := got[len(got)-1].PlainText
+		for _, s := range want {
+			if !strings.Contains(last, s) {
+				t.Errorf("chat %d: the correction lacks %q:\n%s", chat, s, last)
+			}
+		}
+	}
+}
