@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dnevnik/dnevnik/bot/bottest"
+	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/render"
 	"github.com/dnevnik/dnevnik/samples/demo"
 	"github.com/dnevnik/dnevnik/telegram"
@@ -187,5 +188,29 @@ func TestChangedGradeSaysWhatItWas(t *testing.T) {
 				t.Errorf("chat %d: the correction lacks %q:\n%s", chat, s, last)
 			}
 		}
+	}
+}
+
+// The weekly summary's grades button answers with the term's list in a new
+// message, leaving the summary as it was; for a child the account may not see
+// it shows nothing.
+func TestWeeklyGradesButton(t *testing.T) {
+	w := newWorld(t)
+	codec := telegram.NewCodec(token)
+	mum := w.person(100, "Ольга", "ru")
+	mum.say(w.code(demo.Dasha))
+	summary := mum.say("/today")[0] // stands for the worker's summary: any message of the bot's
+	monday := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	own := codec.GradesButton("📊", diary.PersonID(w.school.Pupils[demo.Dasha]), monday)
+	after, added := mum.pressData(summary, own.CallbackData)
+	if after.Edited() || len(added) != 1 || !strings.Contains(added[0].PlainText, "📊 Оценки · 2 четверть") {
+		t.Fatalf("the summary edited %v; %d new messages", after.Edited(), len(added))
+	}
+	if _, ok := added[0].Button("Математика"); !ok {
+		t.Errorf("the list has no subject buttons: %s", buttons(added[0]))
+	}
+	foreign := codec.GradesButton("📊", diary.PersonID(w.school.Pupils[demo.Petya]), monday)
+	if _, added := mum.pressData(summary, foreign.CallbackData); len(added) != 0 || !strings.Contains(w.lastNotice(), "Нет доступа") {
+		t.Errorf("another pupil's grades: %d messages, notice %q", len(added), w.lastNotice())
 	}
 }
