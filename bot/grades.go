@@ -77,16 +77,16 @@ func (r *request) showSubjectPage(ctx context.Context, p pupil, class diary.Clas
 		nav = append(nav, models.InlineKeyboardButton{Text: page.Next.Title + " ▶",
 			CallbackData: r.b.codec.Encode(telegram.ButtonGradesPage, id, cls, page.Next.ID)})
 	}
-	kb := [][]models.InlineKeyboardButton{nav}
+	var kb [][]models.InlineKeyboardButton
+	if len(nav) > 0 {
+		kb = append(kb, nav)
+	}
 	if len(page.Grades.Grades) > 0 {
 		kb = append(kb, []models.InlineKeyboardButton{{Text: r.p.T("grades_chart_button"),
 			CallbackData: r.b.codec.Encode(telegram.ButtonGradesChart, id, cls, term)}})
 	}
 	kb = append(kb, []models.InlineKeyboardButton{{Text: r.p.T("grades_all_button"),
 		CallbackData: r.b.codec.Encode(telegram.ButtonGradesList, id, telegram.DateArg(page.Term.Start), 0)}})
-	if len(nav) == 0 {
-		kb = kb[1:]
-	}
 	return r.show(ctx, render.SubjectGrades(r.p, page, p.label), kb...)
 }
 
