@@ -94,7 +94,7 @@ func TestAccessCheckedOncePerRequest(t *testing.T) {
 	mum := w.person(100, "Ольга", "ru")
 	mum.say(w.code(demo.Dasha))
 	mum.say(w.code(demo.Maxim))
-	for _, command := range []string{"/today", "/tomorrow", "/schedule", "/homework", "/grades", "/attendance", "/remarks", "/events", "/missed", "/sign"} {
+	for _, command := range []string{"/today", "/tomorrow", "/schedule", "/homework", "/grades", "/grades матем", "/attendance", "/remarks", "/events", "/missed", "/sign"} {
 		if checks, rechecks, seen := w.linkReads.asked(w.accountOf(100), true, func() { mum.say(command) }); checks != 1 || rechecks != 0 {
 			t.Errorf("%s asked the access rule %d times and again %d times, want once:\n%s", command, checks, rechecks, strings.Join(seen, "\n"))
 		}

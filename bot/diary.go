@@ -47,6 +47,7 @@ type (
 	Views interface {
 		Days(ctx context.Context, a diary.PupilAccess, from, to time.Time) (diary.Schedule, error)
 		TermGrades(ctx context.Context, a diary.PupilAccess, day time.Time) (diary.GradeReport, error)
+		SubjectGrades(ctx context.Context, a diary.PupilAccess, class diary.ClassID, term int64) (diary.SubjectTerm, error)
 		CurrentTerm(ctx context.Context, a diary.PupilAccess, day time.Time) (diary.Session, error)
 		Attendance(ctx context.Context, a diary.PupilAccess, from, to time.Time) (diary.AttendanceReport, error)
 		Remarks(ctx context.Context, a diary.PupilAccess, from, to time.Time) (diary.RemarkList, error)

@@ -146,8 +146,9 @@ func (r *request) homework(ctx context.Context, args string) error {
 	return r.say(ctx, render.Homework(r.p, list, p.label))
 }
 
-// grades answers /grades [term|SUBJECT]: the current term's grades, or one
-// subject's.
+// grades answers /grades [term|SUBJECT]: the current term's grades with a
+// button per subject, or the page of the one subject typed (the list of those
+// matching, when several do).
 func (r *request) grades(ctx context.Context, args string) error {
 	p, ok, err := r.activePupil(ctx)
 	if !ok {
@@ -164,12 +165,15 @@ func (r *request) grades(ctx context.Context, args string) error {
 				kept = append(kept, s)
 			}
 		}
-		if len(kept) == 0 {
+		switch len(kept) {
+		case 0:
 			return r.say(ctx, render.Text(r.p, "no_such_subject", "Subject", subject))
+		case 1:
+			return r.showSubjectPage(ctx, p, kept[0].Class, report.Period.ID)
 		}
 		report.Subjects = kept
 	}
-	return r.say(ctx, render.Grades(r.p, report, p.label))
+	return r.showGradeList(ctx, p, report, false)
 }
 
 // attendance answers /attendance with the current term's absences.

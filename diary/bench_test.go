@@ -89,6 +89,17 @@ func BenchmarkViews(b *testing.B) {
 			return err
 		})
 	})
+	b.Run("SubjectGrades", func(b *testing.B) {
+		pages := subjectPages(b, s, pupils)
+		benchView(b, s, pupils, func(ctx context.Context, a PupilAccess) error {
+			page := pages[a.Pupil.ID]
+			r, err := s.SubjectGrades(ctx, a, page.class, page.term)
+			if err == nil && len(r.Grades.Grades) == 0 {
+				b.Fatalf("pupil %d has no grades in class %d", a.Pupil.ID, page.class)
+			}
+			return err
+		})
+	})
 	b.Run("HomeworkWeek", func(b *testing.B) {
 		benchView(b, s, pupils, func(ctx context.Context, a PupilAccess) error {
 			monday, sunday := WeekOf(benchDay)
@@ -96,6 +107,32 @@ func BenchmarkViews(b *testing.B) {
 			return err
 		})
 	})
+}
+
+// subjectPage is the class and term of a pupil's subject page.
+type subjectPage struct {
+	class ClassID
+	term  int64
+}
+
+// subjectPages picks, before the clock starts, each pupil's subject of the
+// term with the most grades: the largest page of theirs.
+func subjectPages(b *testing.B, s *Store, pupils []benchPupil) map[PersonID]subjectPage {
+	ctx := context.Background()
+	pages := map[PersonID]subjectPage{}
+	for _, p := range pupils {
+		a, err := s.PupilAccess(ctx, p.account, p.pupil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, err := s.TermGrades(ctx, a, benchDay)
+		if err != nil {
+			b.Fatal(err)
+		}
+		most := slices.MaxFunc(r.Subjects, func(x, y SubjectGrades) int { return len(x.Grades) - len(y.Grades) })
+		pages[p.pupil] = subjectPage{class: most.Class, term: r.Period.ID}
+	}
+	return pages
 }
 
 // seqScan finds the tables a plan reads whole.
@@ -119,15 +156,21 @@ func BenchmarkViewPlans(b *testing.B) {
 	var day, wholeTerm pupilDays
 	day.add(p.pupil, benchDay, benchDay)
 	wholeTerm.add(p.pupil, term.Start, term.End)
+	page := subjectPages(b, s, pupils[:1])[p.pupil]
 	checkPlans(b, s, map[string][]any{
-		lessonsSQL:       day.args(),
-		homeworkSQL:      day.args(),
-		gradesSQL:        wholeTerm.args(),
-		finalGradesSQL:   {p.pupil, term.Start, term.End},
-		classAveragesSQL: {p.pupil, term.Start, term.End, MinPupilsForClassAverage},
-		termAveragesSQL:  {p.pupil, term.ID, MinPupilsForClassAverage},
-		attendanceSQL:    wholeTerm.args(),
-		remarksSQL:       wholeTerm.args(),
+		lessonsSQL:        day.args(),
+		homeworkSQL:       day.args(),
+		gradesSQL:         wholeTerm.args(),
+		finalGradesSQL:    {p.pupil, term.Start, term.End},
+		classAveragesSQL:  {p.pupil, term.Start, term.End, MinPupilsForClassAverage},
+		termAveragesSQL:   {p.pupil, term.ID, MinPupilsForClassAverage},
+		attendanceSQL:     wholeTerm.args(),
+		remarksSQL:        wholeTerm.args(),
+		pupilTermsSQL:     {p.pupil},
+		subjectClassSQL:   {p.pupil, page.class},
+		subjectGradesSQL:  {p.pupil, page.class, term.ID},
+		subjectFinalsSQL:  {p.pupil, page.class, term.ID},
+		subjectAverageSQL: {page.class, term.ID, MinPupilsForClassAverage},
 	})
 }
 

@@ -100,19 +100,23 @@ func (s *Store) CurrentTerm(ctx context.Context, a PupilAccess, day time.Time) (
 	return s.termAt(ctx, a.Pupil.ID, day)
 }
 
-// termAt picks, among the terms of the school years of the pupil's classes (any
-// term when the classes name no school year), the shortest one holding day, else
-// the last one before it.
-func (s *Store) termAt(ctx context.Context, pupil PersonID, day time.Time) (Session, error) {
-	const q = `
+// pupilTerms are the terms of the school years of the pupil's classes ($1), or
+// any term when the classes name no school year.
+const pupilTerms = `
 WITH my AS (SELECT c.school_year_id FROM enrollments e JOIN classes c ON c.id = e.class_id
             WHERE e.person_id = $1 AND e.role = 'student' AND e.active)
 SELECT s.id, s.title, s.kind, s.start_date, s.end_date
 FROM academic_sessions s
-WHERE s.kind IN ('term', 'semester', 'grading_period') AND s.active AND s.start_date <= $2
+WHERE s.kind IN ('term', 'semester', 'grading_period') AND s.active
   AND (s.parent_id IS NULL
        OR s.parent_id IN (SELECT school_year_id FROM my)
-       OR NOT EXISTS (SELECT FROM my WHERE my.school_year_id IS NOT NULL))
+       OR NOT EXISTS (SELECT FROM my WHERE my.school_year_id IS NOT NULL))`
+
+// termAt picks, among the terms of the school years of the pupil's classes (any
+// term when the classes name no school year), the shortest one holding day, else
+// the last one before it.
+func (s *Store) termAt(ctx context.Context, pupil PersonID, day time.Time) (Session, error) {
+	const q = pupilTerms + ` AND s.start_date <= $2
 ORDER BY s.end_date >= $2 DESC,
          CASE WHEN s.end_date >= $2 THEN s.end_date - s.start_date END,
          s.end_date DESC

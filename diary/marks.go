@@ -90,18 +90,25 @@ func (s *Store) SetGrade(ctx context.Context, a LessonAccess, pupil PersonID, sc
 		if scale := a.Lesson.School; score < scale.GradeMin || score > scale.GradeMax {
 			return Errorf(EINVALID, "grade %d outside the scale %d..%d", score, scale.GradeMin, scale.GradeMax)
 		}
+		// The score it replaces, read in the same statement (the upsert's
+		// RETURNING sees only the new row), for the push to say what it was.
 		const q = `
+WITH before AS (SELECT score FROM grades
+                WHERE class_id = $1 AND graded_on = $4 AND period = $5 AND pupil_id = $2)
 INSERT INTO grades (class_id, pupil_id, score, graded_on, period, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $6)
 ON CONFLICT (class_id, graded_on, period, pupil_id) WHERE period IS NOT NULL
 DO UPDATE SET score = excluded.score, updated_at = excluded.updated_at
-RETURNING id, xmax = 0`
+RETURNING id, xmax = 0, (SELECT score::float8 FROM before)`
 		var id int64
 		var inserted bool
-		if err := tx.QueryRow(ctx, q, ref.Class, pupil, score, ref.Date, ref.Period, s.Now()).Scan(&id, &inserted); err != nil {
+		var old *float64
+		if err := tx.QueryRow(ctx, q, ref.Class, pupil, score, ref.Date, ref.Period, s.Now()).Scan(&id, &inserted, &old); err != nil {
 			return fmt.Errorf("grade pupil %d in class %d: %w", pupil, ref.Class, err)
 		}
-		if _, err := s.addNotice(ctx, tx, markNotice(a, NoticeGrade, newOrChanged(inserted), pupil, id)); err != nil {
+		n := markNotice(a, NoticeGrade, newOrChanged(inserted), pupil, id)
+		n.OldScore = old
+		if _, err := s.addNotice(ctx, tx, n); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, auditMark(a, "grade.set", pupil, id, map[string]any{"score": score}))

@@ -58,6 +58,8 @@ type NewNotice struct {
 	Urgent     bool   // goes through quiet hours
 	Author     PersonID
 	Delay      time.Duration // not before now plus this
+	// OldScore is a changed grade's score before the change; nil otherwise.
+	OldScore *float64
 	// The author's message that shows "delivered N of M" (an announcement's
 	// preview), edited by the worker as sends complete; zero for none.
 	ReportChat, ReportMessage int64
@@ -83,17 +85,18 @@ func (s *Store) addNotice(ctx context.Context, tx pgx.Tx, n NewNotice) (int64, e
 	}
 	const q = `
 INSERT INTO notices (kind, action, school_id, class_id, pupil_id, ref_id, body, to_pupils, to_families,
-                     urgent, author_id, created_at, due_at, report_chat_id, report_message_id)
+                     urgent, author_id, created_at, due_at, report_chat_id, report_message_id, old_score)
 VALUES ($1, $2, $3, nullif($4, 0), nullif($5, 0), nullif($6, 0), $7, $8, $9, $10, nullif($11, 0), $12, $13,
-        nullif($14::bigint, 0), nullif($15::bigint, 0))
+        nullif($14::bigint, 0), nullif($15::bigint, 0), $16)
 ON CONFLICT (kind, ref_id) WHERE fanned_out_at IS NULL AND ref_id IS NOT NULL DO UPDATE
 SET action = CASE WHEN notices.action = 'new' AND excluded.action = 'changed' THEN 'new' ELSE excluded.action END,
-    due_at = excluded.due_at, urgent = notices.urgent OR excluded.urgent
+    due_at = excluded.due_at, urgent = notices.urgent OR excluded.urgent,
+    old_score = coalesce(notices.old_score, excluded.old_score)
 RETURNING id`
 	now := s.Now()
 	var id int64
 	err := tx.QueryRow(ctx, q, n.Kind, n.Action, n.School, n.Class, n.Pupil, n.Ref, n.Body, !n.NoPupils, !n.NoFamilies,
-		n.Urgent, n.Author, now, now.Add(n.Delay), n.ReportChat, n.ReportMessage).Scan(&id)
+		n.Urgent, n.Author, now, now.Add(n.Delay), n.ReportChat, n.ReportMessage, n.OldScore).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("write %s notice: %w", n.Kind, err)
 	}
@@ -110,12 +113,13 @@ type Notice struct {
 	Urgent     bool
 	School     School
 	Class      ClassID
-	ClassTitle string  // "" for the whole school
-	Pupil      Person  // the pupil a grade, mark or remark is about; zero for a class
-	ToPupils   bool    // the pupils themselves are told
-	ToFamilies bool    // guardians and trusted people are told
-	Author     *Person // the teacher who wrote it, if one did
-	Body       string  // an announcement's text
+	ClassTitle string   // "" for the whole school
+	Pupil      Person   // the pupil a grade, mark or remark is about; zero for a class
+	ToPupils   bool     // the pupils themselves are told
+	ToFamilies bool     // guardians and trusted people are told
+	Author     *Person  // the teacher who wrote it, if one did
+	Body       string   // an announcement's text
+	OldScore   *float64 // a changed grade's score before the change, when it was recorded
 	Created    time.Time
 	Recipients int  // how many it went to, once fanned out
 	FannedOut  bool // its sends are enqueued
@@ -142,7 +146,8 @@ SELECT n.kind, n.action, n.urgent, n.school_id, s.name, s.time_zone, s.grade_min
        n.to_pupils, n.to_families, au.id, au.family_name, au.given_name, au.middle_name,
        n.body, n.created_at, coalesce(n.recipients, 0), n.fanned_out_at IS NOT NULL,
        coalesce(n.ref_id, 0), coalesce(n.report_chat_id, 0), coalesce(n.report_message_id, 0),
-       coalesce((SELECT a.language FROM accounts a WHERE a.chat_id = n.report_chat_id ORDER BY a.id LIMIT 1), 'ru')
+       coalesce((SELECT a.language FROM accounts a WHERE a.chat_id = n.report_chat_id ORDER BY a.id LIMIT 1), 'ru'),
+       n.old_score::float8
 FROM notices n
 JOIN schools s ON s.id = n.school_id
 LEFT JOIN classes c ON c.id = n.class_id
@@ -162,7 +167,7 @@ func (s *Store) LoadNotice(ctx context.Context, id int64) (Notice, error) {
 		&n.School.GradeMin, &n.School.GradeMax, &n.Class, &n.ClassTitle, &n.Pupil.ID,
 		&n.Pupil.FamilyName, &n.Pupil.GivenName, &n.Pupil.MiddleName, &n.ToPupils, &n.ToFamilies,
 		&author.id, &author.family, &author.given, &author.middle, &n.Body, &n.Created, &n.Recipients, &n.FannedOut,
-		&ref, &n.ReportChatID, &n.ReportMessageID, &n.ReportLanguage)
+		&ref, &n.ReportChatID, &n.ReportMessageID, &n.ReportLanguage, &n.OldScore)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Notice{}, Errorf(ENOTFOUND, "notice %d", id)
 	}

@@ -103,7 +103,7 @@ func (w *Worker) composeDigest(ctx context.Context, m diary.OutboxMessage) (Mess
 }
 
 // composeWeekly is the weekly summary, with a sign button for each child whose
-// week the guardian has not signed.
+// week the guardian has not signed, and a button per child to their grades.
 func (w *Worker) composeWeekly(ctx context.Context, m diary.OutboxMessage) (Message, string, error) {
 	summaries, err := w.store.WeeklySummaries(ctx, []diary.AccountID{m.Account}, m.About)
 	switch {
@@ -123,6 +123,12 @@ func (w *Worker) composeWeekly(ctx context.Context, m diary.OutboxMessage) (Mess
 			label := p.T("weekly_sign_button", "Child", render.ChildLabel(c.Pupil, c.Class))
 			kb = append(kb, []models.InlineKeyboardButton{w.buttons.SignButton(label, c.Pupil.ID, c.Monday)})
 		}
+	}
+	// The term's grades, each subject's page and chart a tap away, rather than
+	// a picture per subject every Sunday.
+	for _, c := range ws.Children {
+		label := p.T("grades_weekly_button", "Child", render.ChildLabel(c.Pupil, c.Class))
+		kb = append(kb, []models.InlineKeyboardButton{w.buttons.GradesButton(label, c.Pupil.ID, c.Monday)})
 	}
 	return Message{Text: text, Keyboard: keyboard(kb)}, "", nil
 }

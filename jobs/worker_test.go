@@ -248,7 +248,7 @@ func TestQuietHoursHoldTheDigest(t *testing.T) {
 func TestWeeklySummaryOnSunday(t *testing.T) {
 	sunday := time.Date(2026, 11, 29, 19, 0, 0, 0, mustZone("Europe/Moscow"))
 	r := newRig(t, sunday)
-	r.link(demo.Dasha, 301)
+	account := r.link(demo.Dasha, 301)
 	r.startWorker()
 	r.tick()
 	r.settle()
@@ -265,5 +265,13 @@ func TestWeeklySummaryOnSunday(t *testing.T) {
 	pressed, err := telegram.NewCodec(workerToken).Decode(data)
 	if err != nil || pressed.Kind != telegram.ButtonSign || telegram.ArgDate(pressed.Args[1]).Weekday() != time.Monday {
 		t.Errorf("sign button %q: %+v, %v", data, pressed, err)
+	}
+	// The last row opens the child's grades of the term in a new message.
+	rows := weekly.ReplyMarkup.InlineKeyboard
+	grades := rows[len(rows)-1][0]
+	pressed, err = telegram.NewCodec(workerToken).Decode(grades.CallbackData)
+	if err != nil || pressed.Kind != telegram.ButtonGradesList || pressed.Args[0] != int64(r.linkedPupil(account)) || pressed.Args[2] != 1 ||
+		!strings.Contains(grades.Text, "Оценки и графики") {
+		t.Errorf("grades button %q %q: %+v, %v", grades.Text, grades.CallbackData, pressed, err)
 	}
 }

@@ -38,6 +38,8 @@ func TestDataIsEscaped(t *testing.T) {
 			"week":       Week(p, diary.Schedule{Days: []diary.Day{day}}, hostile),
 			"homework":   Homework(p, diary.HomeworkList{Homework: []diary.Homework{hw}}, hostile),
 			"grades":     Grades(p, diary.GradeReport{Period: &diary.Session{Title: hostile}, Subjects: []diary.SubjectGrades{subject}}, hostile),
+			"subject":    SubjectGrades(p, diary.SubjectTerm{Term: diary.Session{Title: hostile}, Grades: subject}, hostile),
+			"chart":      ChartCaption(p, diary.SubjectTerm{Term: diary.Session{Title: hostile}, Grades: subject}, hostile),
 			"attendance": Attendance(p, diary.AttendanceReport{Marks: []diary.AttendanceMark{mark}, AbsentLessons: 1}, hostile),
 			"remarks":    Remarks(p, diary.RemarkList{Remarks: []diary.Remark{remark}}, hostile),
 			"events":     Events(p, diary.EventList{Events: []diary.Event{event, cancelledEvent}}, moscow, hostile),

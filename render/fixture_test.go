@@ -193,6 +193,29 @@ func termGrades() diary.GradeReport {
 	}
 }
 
+// mathTerm is the page of 7А's mathematics in the second term: works,
+// weights, comments, the class average, the term's and the year's grades.
+func mathTerm() diary.SubjectTerm {
+	report := termGrades()
+	s := report.Subjects[1]
+	s.Grades[0].Work, s.Grades[0].Comment = "Самостоятельная работа", "Молодец"
+	s.Grades[1].Work, s.Grades[1].Comment = "Контрольная работа № 3", "Ошибка в задаче 3 <проверь знак>"
+	s.Final = []diary.Grade{
+		{Class: math, Subject: "Математика", Score: 4, Weight: 1, Kind: diary.GradeTerm, Session: "2 четверть"},
+		{Class: math, Subject: "Математика", Score: 4, Weight: 1, Kind: diary.GradeYear, Session: "2026/27"},
+	}
+	first := diary.Session{ID: 1, Title: "1 четверть", Kind: "term", Start: date("2026-09-01"), End: date("2026-10-25")}
+	third := diary.Session{ID: 3, Title: "3 четверть", Kind: "term", Start: date("2027-01-11"), End: date("2027-03-20")}
+	return diary.SubjectTerm{Access: diary.PupilAccess{School: diary.School{GradeMin: 1, GradeMax: 5, Location: moscow}},
+		Term: *report.Period, Prev: &first, Next: &third, Grades: s}
+}
+
+// emptyTerm is a subject's page of a term without grades.
+func emptyTerm() diary.SubjectTerm {
+	return diary.SubjectTerm{Term: diary.Session{ID: 3, Title: "3 четверть", Start: date("2027-01-11"), End: date("2027-03-20")},
+		Grades: diary.SubjectGrades{Class: math, Subject: "Математика"}}
+}
+
 func attendance() diary.AttendanceReport {
 	return diary.AttendanceReport{From: date("2026-11-23"), To: date("2026-11-29"), AbsentDays: 1, AbsentLessons: 2, Excused: 1, Late: 1,
 		Marks: []diary.AttendanceMark{

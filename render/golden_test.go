@@ -27,7 +27,9 @@ var views = map[string]func(p *locales.Printer) string{
 	"grades_empty": func(p *locales.Printer) string {
 		return Grades(p, diary.GradeReport{From: date("2026-09-01"), To: date("2026-09-07")}, "")
 	},
-	"attendance": func(p *locales.Printer) string { return Attendance(p, attendance(), child) },
+	"subject_grades":       func(p *locales.Printer) string { return SubjectGrades(p, mathTerm(), child) },
+	"subject_grades_empty": func(p *locales.Printer) string { return SubjectGrades(p, emptyTerm(), "") },
+	"attendance":           func(p *locales.Printer) string { return Attendance(p, attendance(), child) },
 	"attendance_clean": func(p *locales.Printer) string {
 		return Attendance(p, diary.AttendanceReport{From: date("2026-11-30"), To: date("2026-12-06")}, "")
 	},

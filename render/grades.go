@@ -87,9 +87,13 @@ func sessionName(p *locales.Printer, g diary.Grade) string {
 // gradeDetail is a grade as the day view shows it: "<b>4 (×2)</b> ·
 // Контрольная работа · «Ошибка в задаче 3»".
 func gradeDetail(p *locales.Printer, g diary.Grade) string {
-	var comment string
-	if c := field(g.Comment); c != "" {
-		comment = p.T("render_quote", "Text", c)
+	return join(bold(score(p, g)), field(g.Work), quote(p, g.Comment))
+}
+
+// quote is a teacher's comment in the language's quotation marks; "" for none.
+func quote(p *locales.Printer, comment string) string {
+	if c := field(comment); c != "" {
+		return p.T("render_quote", "Text", c)
 	}
-	return join(bold(score(p, g)), field(g.Work), comment)
+	return ""
 }

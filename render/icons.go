@@ -42,4 +42,5 @@ const (
 	iconSending      = "⏳"
 	iconSame         = "="
 	iconLocked       = "🔒"
+	iconChart        = "📈"
 )

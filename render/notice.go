@@ -22,7 +22,7 @@ func Notice(p *locales.Printer, n diary.Notice, child string) string {
 	case diary.NoticeGrade:
 		g := *n.Grade
 		m.add(heading(iconGrade, p.T(actionID("notice_grade", n.Action)), child, p.Date(g.Date)))
-		m.add(subjectItem(g.Subject, gradeDetail(p, g)))
+		m.add(subjectItem(g.Subject, changedGrade(p, g, n.OldScore)))
 	case diary.NoticeAttendance:
 		m.add(heading(iconAttendance, p.T("notice_mark"), child, p.Date(n.Mark.Date)))
 		m.add(markLine(p, *n.Mark))
@@ -62,6 +62,18 @@ func Notice(p *locales.Printer, n diary.Notice, child string) string {
 		}
 	}
 	return m.String()
+}
+
+// changedGrade is a grade as gradeDetail shows it, with what it was when it
+// was changed: "было 3, стало <b>4</b> · Контрольная работа".
+func changedGrade(p *locales.Printer, g diary.Grade, old *float64) string {
+	if old == nil {
+		return gradeDetail(p, g)
+	}
+	was := g
+	was.Score, was.Weight = *old, 1
+	change := p.T("grades_notice_was", "Old", score(p, was), "New", bold(score(p, g)))
+	return join(change, field(g.Work), quote(p, g.Comment))
 }
 
 // actionID is the message id of a notice title for its action:

@@ -18,6 +18,9 @@ func notices() []diary.Notice {
 		Weight: 1, Comment: "Отличная работа", Kind: diary.GradeCurrent}
 	changed := grade
 	changed.Action = diary.ActionChanged
+	was := changed // with the score before the change recorded
+	three := 3.0
+	was.OldScore = &three
 	mark := base(diary.NoticeAttendance, diary.ActionNew)
 	mark.Pupil, mark.Mark = darya, &diary.AttendanceMark{Date: date("2026-11-27"), Period: 2, Subject: "Математика", Status: "late"}
 	remark := base(diary.NoticeRemark, diary.ActionNew)
@@ -36,7 +39,7 @@ func notices() []diary.Notice {
 	lc.Change = &diary.LessonChange{Kind: diary.ChangeCancelled}
 	cancelled.Lesson = &lc
 	var out []diary.Notice
-	out = append(out, grade, changed, mark, remark, hw, hwChanged, change, cancelled)
+	out = append(out, grade, changed, was, mark, remark, hw, hwChanged, change, cancelled)
 	for _, a := range []diary.NoticeAction{diary.ActionNew, diary.ActionChanged, diary.ActionCancelled} {
 		m := base(diary.NoticeMeeting, a)
 		m.ClassTitle = "7А"

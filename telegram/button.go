@@ -103,6 +103,9 @@ const (
 	ButtonInviteDrop  = "ix" // pupil, invitation: cancel it
 	ButtonForget      = "fg" // 1 to delete the account / 0 to keep it
 	ButtonCalendarNew = "cn" // no arguments: a new calendar address replaces the old
+	ButtonGradesList  = "gl" // pupil, a day of the term, 1 for a new message / 0 to edit
+	ButtonGradesPage  = "gs" // pupil, class, term: one subject's grades
+	ButtonGradesChart = "gc" // pupil, class, term: the subject's chart, sent as a photo
 	// A teacher's buttons; each names the class or meeting it acts on, checked
 	// again on every press.
 	ButtonRole           = "ro" // 1 for the teacher's menu / 0 for the family's

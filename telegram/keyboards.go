@@ -35,6 +35,12 @@ func (c Codec) SignButton(label string, pupil diary.PersonID, monday time.Time) 
 	return models.InlineKeyboardButton{Text: label, CallbackData: c.Encode(ButtonSign, int64(pupil), DateArg(monday))}
 }
 
+// GradesButton opens the pupil's grades of the term holding day in a new
+// message: the worker puts one under the weekly summary, per child.
+func (c Codec) GradesButton(label string, pupil diary.PersonID, day time.Time) models.InlineKeyboardButton {
+	return models.InlineKeyboardButton{Text: label, CallbackData: c.Encode(ButtonGradesList, int64(pupil), DateArg(day), 1)}
+}
+
 // StopRow is the "stop these" button under a notice, which turns off the
 // switch of its kind; nil for a kind no switch turns off (a teacher's
 // announcement).

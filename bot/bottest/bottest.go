@@ -54,7 +54,7 @@ type Server struct {
 	forget         bool       // calls are not kept; see Observe
 	subscribers    []chan Call
 	chats          map[int64]*chat
-	files          map[string]File // documents by the file_id the fake gave them
+	files          map[string]File // documents and photos by the file_id the fake gave them
 	pending        []models.Update // updates the bot has not confirmed yet, oldest first
 	lastUpdateID   int64
 	lastQueryID    int64
@@ -77,6 +77,7 @@ var handlers = map[string]func(*Server, *request) (any, error){
 	"getWebhookInfo":         (*Server).getWebhookInfo,
 	"sendMessage":            (*Server).sendMessage,
 	"sendDocument":           (*Server).sendDocument,
+	"sendPhoto":              (*Server).sendPhoto,
 	"editMessageText":        (*Server).editMessageText,
 	"editMessageReplyMarkup": (*Server).editMessageReplyMarkup,
 	"deleteMessage":          (*Server).deleteMessage,

@@ -24,6 +24,7 @@ const subscriptionBuffer = 1024
 var userVisible = map[string]bool{
 	"sendMessage":            true,
 	"sendDocument":           true,
+	"sendPhoto":              true,
 	"editMessageText":        true,
 	"editMessageReplyMarkup": true,
 	"deleteMessage":          true,

@@ -127,7 +127,7 @@ func (s *Server) takeFault(method string, chatID int64) (Fault, bool) {
 	return Fault{}, false
 }
 
-// SetRateLimit makes sendMessage and sendDocument refuse with 429 beyond
+// SetRateLimit makes sendMessage, sendDocument and sendPhoto refuse with 429 beyond
 // overall messages per second in total, or perChat per second to one chat,
 // as Telegram's flood control does; 0 lifts a limit.
 //

@@ -18,6 +18,7 @@ type Message struct {
 	ID     int
 	Content
 	Document *File // set for sendDocument; Text is then the caption
+	Photo    *File // set for sendPhoto; Text is then the caption
 	Date     time.Time
 	EditDate time.Time // zero unless edited
 	History  []Content // the contents before each edit, oldest first
@@ -188,26 +189,39 @@ func (s *Server) sendDocument(req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := s.document(req)
+	doc, err := s.upload(req, "document")
 	if err != nil {
 		return nil, err
 	}
 	return s.send(req, Message{Content: content, Document: doc})
 }
 
-// document takes a sendDocument's upload, or finds the document a file_id
-// names, as Telegram lets a bot send one file again without uploading it.
-func (s *Server) document(req *request) (*File, error) {
+func (s *Server) sendPhoto(req *request) (any, error) {
+	content, err := readContent(req, caption)
+	if err != nil {
+		return nil, err
+	}
+	photo, err := s.upload(req, "photo")
+	if err != nil {
+		return nil, err
+	}
+	return s.send(req, Message{Content: content, Photo: photo})
+}
+
+// upload takes a sendDocument's or sendPhoto's upload (field is "document" or
+// "photo"), or finds the file a file_id names, as Telegram lets a bot send one
+// file again without uploading it.
+func (s *Server) upload(req *request, field string) (*File, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if upload, ok := req.files["document"]; ok {
+	if upload, ok := req.files[field]; ok {
 		upload.ID = fmt.Sprintf("file-%d", len(s.files)+1)
 		s.files[upload.ID] = upload
 		return &upload, nil
 	}
-	fileID := req.params["document"]
+	fileID := req.params[field]
 	if fileID == "" {
-		return nil, badRequest("there is no document in the request")
+		return nil, badRequest("there is no " + field + " in the request")
 	}
 	if known, ok := s.files[fileID]; ok {
 		return &known, nil
@@ -241,7 +255,7 @@ func (s *Server) editMessageText(req *request) (any, error) {
 	}
 	// Like Telegram, an edit without reply_markup removes the keyboard.
 	return s.edit(req, func(old Message) (Content, error) {
-		if old.Document != nil {
+		if old.Document != nil || old.Photo != nil {
 			return Content{}, badRequest("there is no text in the message to edit")
 		}
 		return content, nil
@@ -311,11 +325,15 @@ func (s *Server) apiMessage(msg Message) *models.Message {
 	if msg.Edited() {
 		out.EditDate = int(msg.EditDate.Unix())
 	}
-	if msg.Document == nil {
+	if msg.Document == nil && msg.Photo == nil {
 		out.Text = msg.PlainText
 		return out
 	}
 	out.Caption = msg.PlainText
+	if msg.Photo != nil {
+		out.Photo = []models.PhotoSize{{FileID: msg.Photo.ID, FileUniqueID: msg.Photo.ID, FileSize: len(msg.Photo.Data)}}
+		return out
+	}
 	out.Document = &models.Document{
 		FileID:       msg.Document.ID,
 		FileUniqueID: msg.Document.ID,

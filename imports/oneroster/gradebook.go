@@ -391,6 +391,16 @@ WHERE EXISTS (SELECT FROM grades g WHERE g.class_id = c AND g.kind = 'current')`
 		if err != nil {
 			return fmt.Errorf("find the classes graded before: %w", err)
 		}
+		// The scores the import changes, kept before it writes them for the
+		// notices to say what each grade was.
+		_, err = im.tx.Exec(ctx, `
+CREATE TEMP TABLE or_old_scores ON COMMIT DROP AS
+SELECT g.id, g.score FROM (`+im.changedGrades+`) ch
+JOIN grades g ON g.sourced_id = ch.sourced_id
+WHERE ch.stored AND g.score <> ch.score AND g.class_id IN (SELECT class_id FROM or_graded_classes)`)
+		if err != nil {
+			return fmt.Errorf("keep the scores changed: %w", err)
+		}
 	}
 	created, updated, err := im.writeChanged(ctx, grades, im.changedGrades)
 	if err != nil {
@@ -405,11 +415,12 @@ WHERE EXISTS (SELECT FROM grades g WHERE g.class_id = c AND g.kind = 'current')`
 		return nil
 	}
 	tag, err = im.tx.Exec(ctx, `
-INSERT INTO notices (kind, action, school_id, class_id, pupil_id, ref_id)
-SELECT 'grade', CASE WHEN ch.stored THEN 'changed' ELSE 'new' END, c.school_id, g.class_id, g.pupil_id, g.id
+INSERT INTO notices (kind, action, school_id, class_id, pupil_id, ref_id, old_score)
+SELECT 'grade', CASE WHEN ch.stored THEN 'changed' ELSE 'new' END, c.school_id, g.class_id, g.pupil_id, g.id, o.score
 FROM (`+im.changedGrades+`) ch
 JOIN grades g ON g.sourced_id = ch.sourced_id
 JOIN classes c ON c.id = g.class_id
+LEFT JOIN or_old_scores o ON o.id = g.id
 WHERE g.class_id IN (SELECT class_id FROM or_graded_classes)
 ON CONFLICT (kind, ref_id) WHERE fanned_out_at IS NULL AND ref_id IS NOT NULL DO NOTHING`)
 	if err != nil {

@@ -381,6 +381,7 @@ func TestImportTellsOnlyWhatChanged(t *testing.T) {
 	if s.Notices != 1 || !strings.Contains(printed(t, s), "grades to tell families of: 1") {
 		t.Errorf("%d notices, want 1\n%s", s.Notices, printed(t, s))
 	}
-	assertQuery(t, pool, "grade changed s-7a-02", `
-SELECT n.kind || ' ' || n.action || ' ' || p.sourced_id FROM notices n JOIN people p ON p.id = n.pupil_id`)
+	// The notice keeps what the grade was (5, from the silent import) for the push to say.
+	assertQuery(t, pool, "grade changed s-7a-02 was 5", `
+SELECT n.kind || ' ' || n.action || ' ' || p.sourced_id || ' was ' || n.old_score::float8 FROM notices n JOIN people p ON p.id = n.pupil_id`)
 }

@@ -193,7 +193,7 @@ func (c *Chat) show(call bottest.Call) {
 		return
 	}
 	switch call.Method {
-	case "sendMessage", "sendDocument":
+	case "sendMessage", "sendDocument", "sendPhoto":
 		c.print(call.Message, false)
 	case "editMessageText", "editMessageReplyMarkup":
 		c.print(call.Message, true)
@@ -215,6 +215,9 @@ func (c *Chat) print(m *bottest.Message, edited bool) {
 	}
 	if m.Document != nil {
 		fmt.Fprintf(&b, "📎 %s\n", m.Document.Name)
+	}
+	if m.Photo != nil { // a terminal shows no picture: its name, as for a document
+		fmt.Fprintf(&b, "🖼 %s\n", m.Photo.Name)
 	}
 	b.WriteString(c.text(m.Content) + "\n")
 	if m.ReplyMarkup != nil {
