@@ -187,7 +187,7 @@ func (r *request) onThreadMute(ctx context.Context, args []int64) error {
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	return r.answerAlert(ctx, r.p.T("messages_muted", "Until", r.p.Date(until)))
+	return r.answerAlert(ctx, r.p.T("messages_muted", "Until", render.When(r.p, until, until.Location())))
 }
 
 // hours answers /hours: without arguments the teacher's office hours and how

@@ -79,7 +79,7 @@ const (
 	ReasonMessagesPupilsOff Reason = "messages_pupils_off" // the school lets no pupil write
 	ReasonMessagesTooMany   Reason = "messages_too_many"   // Args: Count, the hourly limit
 	ReasonMessagesLength    Reason = "messages_length"     // Args: Max
-	ReasonMessagesMuted     Reason = "messages_muted"      // Args: Until, in the school's zone
+	ReasonMessagesMuted     Reason = "messages_muted"      // Args: When, in the school's zone
 	ReasonMessagesNoTeacher Reason = "messages_no_teacher" // not a teacher of the child, or not in the bot
 	ReasonThreadClosed      Reason = "thread_closed"       // closed by the teacher, or its school year ended
 	ReasonOfficeHours       Reason = "office_hours_bad"    // a malformed /hours

@@ -379,7 +379,7 @@ func (s *Store) WriteToTeacher(ctx context.Context, a PupilAccess, teacher Perso
 			return fmt.Errorf("mute of pupil %d by teacher %d: %w", a.Pupil.ID, teacher, err)
 		}
 		if muted != nil {
-			return refuse(EFORBIDDEN, ReasonMessagesMuted, map[string]any{"Until": muted.In(a.School.Location)},
+			return refuse(EFORBIDDEN, ReasonMessagesMuted, map[string]any{"When": muted.In(a.School.Location)},
 				"teacher %d muted pupil %d", teacher, a.Pupil.ID)
 		}
 		var written int
@@ -544,11 +544,11 @@ func (s *Store) MuteFamily(ctx context.Context, account AccountID, thread int64)
 	}
 	until := s.Now().Add(MuteFor)
 	const q = `
-WITH closed AS (UPDATE threads SET closed_at = $4 WHERE id = $1 AND closed_at IS NULL)
+WITH closed AS (UPDATE threads SET closed_at = $3 WHERE id = $1 AND closed_at IS NULL)
 INSERT INTO thread_mutes (teacher_id, pupil_id, until)
-SELECT teacher_id, pupil_id, $3 FROM threads WHERE id = $1
-ON CONFLICT (teacher_id, pupil_id) DO UPDATE SET until = $3`
-	if _, err := s.db.Exec(ctx, q, t.ID, t.Pupil.ID, until, s.Now()); err != nil {
+SELECT teacher_id, pupil_id, $2 FROM threads WHERE id = $1
+ON CONFLICT (teacher_id, pupil_id) DO UPDATE SET until = $2`
+	if _, err := s.db.Exec(ctx, q, t.ID, until, s.Now()); err != nil {
 		return time.Time{}, fmt.Errorf("mute the family of thread %d: %w", t.ID, err)
 	}
 	return until.In(t.School.Location), nil
