@@ -34,6 +34,9 @@ CREATE TABLE threads (
 -- One open thread per writer, child and teacher.
 CREATE UNIQUE INDEX threads_open_idx ON threads (account_id, pupil_id, teacher_id) WHERE closed_at IS NULL;
 CREATE INDEX threads_teacher_idx ON threads (teacher_id);
+-- Forgetting an account deletes its threads (the cascade finds them by this).
+CREATE INDEX threads_account_idx ON threads (account_id);
+CREATE INDEX threads_pupil_idx ON threads (pupil_id);
 
 CREATE TABLE thread_messages (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
