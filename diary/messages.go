@@ -646,3 +646,18 @@ func (s *Store) QuestionTo(ctx context.Context, id int64, account AccountID) (Th
 func (s *Store) AnswerTo(ctx context.Context, id int64, account AccountID) (ThreadMessage, string, error) {
 	return s.messageTo(ctx, id, account, true)
 }
+
+// PupilsWrite reads, or with set sets, whether the pupils of the school (by
+// sourced id) may write to their teachers, and returns it as it now is.
+func (s *Store) PupilsWrite(ctx context.Context, school string, set *bool) (bool, error) {
+	var on bool
+	err := s.db.QueryRow(ctx, `UPDATE schools SET pupils_write = coalesce($2, pupils_write) WHERE sourced_id = $1 RETURNING pupils_write`,
+		school, set).Scan(&on)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, Errorf(ENOTFOUND, "no school %q", school)
+	}
+	if err != nil {
+		return false, fmt.Errorf("pupils_write of school %q: %w", school, err)
+	}
+	return on, nil
+}

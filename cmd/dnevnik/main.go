@@ -67,6 +67,7 @@ func commands() []command {
 		codesCommand(),
 		auditCommand(),
 		linksCommand(),
+		messagesCommand(),
 		demoCommand(),
 		versionCommand(),
 		genCommand(),
