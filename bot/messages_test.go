@@ -334,3 +334,28 @@ func TestMessageButtonsRefuseTampering(t *testing.T) {
 		t.Errorf("a father began writing about another child")
 	}
 }
+
+// A teacher's answer written late in the evening waits for the end of the
+// family's quiet hours (22:00–07:00 by default), as every push does.
+func TestLateAnswerWaitsForQuietHours(t *testing.T) {
+	w := newWorld(t)
+	d := w.startWorker()
+	ivanova := w.teacher(300, demo.TeacherMat, "ru")
+	mum := w.person(100, "Мама", "ru")
+	mum.say(w.code(demo.Dasha))
+	writeTo(mum, "Иванова", "Вопрос")
+	d.sendOutbox()
+	w.now = thursday.Add(13 * time.Hour) // 23:00
+	ivanova.press(ivanova.last(), "✍️ Ответить")
+	ivanova.say("Поздний ответ")
+	before := len(w.fake.Sent(100))
+	d.sendOutbox()
+	if got := w.fake.Sent(100)[before:]; len(got) != 0 {
+		t.Fatalf("the answer woke the family at 23:00: %v", got)
+	}
+	w.now = thursday.Add(21*time.Hour + time.Minute) // Friday 07:01
+	d.sendOutbox()
+	if got := mum.last().PlainText; !strings.Contains(got, "Поздний ответ") {
+		t.Errorf("at 07:01 the family has %q", got)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // Messages between families and teachers: a guardian (a pupil too, where the
@@ -565,6 +566,10 @@ type ThreadMessage struct {
 	Teacher  Person // of an answer: who answers
 	ReplyTo  int    // of an answer: the family's message as Telegram saw it
 	Language string // the reader's language now
+	// The reader's quiet hours, in the zone of the child's school: an answer
+	// is held through them, as every push is.
+	QuietFrom, QuietTo Clock
+	Location           *time.Location
 }
 
 // threadMessageSQL reads message $1 with its thread, its pupil, the
@@ -629,9 +634,12 @@ func (s *Store) messageTo(ctx context.Context, id int64, account AccountID, from
 	} else if account != writer {
 		return ThreadMessage{}, DropNoAccess, nil
 	}
-	if err := s.db.QueryRow(ctx, `SELECT language FROM accounts WHERE id = $1`, account).Scan(&m.Language); err != nil {
+	var from, to pgtype.Time
+	if err := s.db.QueryRow(ctx, `SELECT language, quiet_from, quiet_to FROM accounts WHERE id = $1`, account).Scan(
+		&m.Language, &from, &to); err != nil {
 		return ThreadMessage{}, "", fmt.Errorf("language of account %d: %w", account, err)
 	}
+	m.QuietFrom, m.QuietTo, m.Location = clock(from), clock(to), a.School.Location
 	return m, "", nil
 }
 
@@ -660,4 +668,11 @@ func (s *Store) PupilsWrite(ctx context.Context, school string, set *bool) (bool
 		return false, fmt.Errorf("pupils_write of school %q: %w", school, err)
 	}
 	return on, nil
+}
+
+// MessageHeld holds a queued message until a later time (an answer that
+// met the reader's quiet hours when it was to be sent); the sweep enqueues
+// it once it is due.
+func (s *Store) MessageHeld(ctx context.Context, id int64, until time.Time) error {
+	return s.updateMessage(ctx, id, `UPDATE outbox SET due_at = $2 WHERE id = $1 AND status = 'queued'`, until)
 }

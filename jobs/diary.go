@@ -54,6 +54,7 @@ type (
 
 		QuestionTo(ctx context.Context, id int64, account diary.AccountID) (diary.ThreadMessage, string, error)
 		AnswerTo(ctx context.Context, id int64, account diary.AccountID) (diary.ThreadMessage, string, error)
+		MessageHeld(ctx context.Context, id int64, until time.Time) error
 	}
 )
 
