@@ -54,6 +54,16 @@ type Options struct {
 	// PUBLIC_URL and the feeds' path; /calendar gives the address with a
 	// token after it. Empty: the school has not enabled calendars.
 	CalendarURL string
+	// Outbox, if set, is given each message a person wrote to another (a
+	// family's question, a teacher's answer) so it goes out at once, or
+	// when it is due; without it, the worker's sweep finds it within a minute.
+	Outbox OutboxQueue
+}
+
+// OutboxQueue enqueues the send of an outbox row, not before due (zero:
+// now). jobs.Enqueuer is one.
+type OutboxQueue interface {
+	Send(ctx context.Context, message int64, due time.Time) error
 }
 
 // Notifier starts the fan-out of the notices that are due. jobs.Enqueuer is one.
@@ -73,6 +83,7 @@ type Bot struct {
 	braked   func() // a code check slowed down by a flood; may be nil
 	notices  Notifier
 	calendar string // Options.CalendarURL
+	outbox   OutboxQueue
 	maxConns int
 	slots    chan struct{} // one per update a webhook request may handle at once
 	admitted chan struct{} // one per webhook request handled or waiting for a slot
@@ -97,7 +108,7 @@ const handlerTimeout = 30 * time.Second
 // a webhook.
 func New(ctx context.Context, store Diary, o Options) (*Bot, error) {
 	b := &Bot{store: store, log: o.Logger, secret: o.WebhookSecret, codec: telegram.NewCodec(o.Token), after: o.AfterUpdate,
-		braked: o.CodeBrake, notices: o.Notices, calendar: o.CalendarURL, maxConns: o.MaxConnections}
+		braked: o.CodeBrake, notices: o.Notices, calendar: o.CalendarURL, outbox: o.Outbox, maxConns: o.MaxConnections}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}

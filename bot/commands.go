@@ -48,6 +48,7 @@ func init() {
 		{"children", true, false, (*request).children},
 		{"link", true, false, (*request).linkCommand},
 		{"share", true, true, (*request).share},
+		{"write", true, true, (*request).write},
 		{"unlink", true, true, (*request).unlink},
 		{"forget", false, false, (*request).forget},
 		{"settings", true, false, (*request).settings},
@@ -65,6 +66,7 @@ func init() {
 		{"change", false, false, (*request).changeCommand},
 		{"marks", false, false, (*request).marks},
 		{"lesson", false, false, (*request).marks},
+		{"hours", false, false, (*request).hours},
 	}
 	flows = map[string]flowHandler{
 		announceFlowName:   (*request).announceFlow,
@@ -73,6 +75,8 @@ func init() {
 		changeFlowName:     (*request).changeFlow,
 		remarkFlowName:     (*request).remarkFlow,
 		digestTimeFlowName: (*request).digestTimeFlow,
+		writeFlowName:      (*request).writeFlow,
+		answerFlowName:     (*request).answerFlow,
 	}
 	buttons = map[string]buttonHandler{
 		telegram.ButtonDay:            (*request).onDayButton,
@@ -116,6 +120,11 @@ func init() {
 		telegram.ButtonMarksPupil:       (*request).onMarksPupilButton,
 		telegram.ButtonMarksSet:         (*request).onMarksSetButton,
 		telegram.ButtonMarksRemark:      (*request).onMarksRemarkButton,
+
+		telegram.ButtonWriteTeacher: (*request).onWriteTeacher,
+		telegram.ButtonThreadReply:  (*request).onThreadReply,
+		telegram.ButtonThreadClose:  (*request).onThreadClose,
+		telegram.ButtonThreadMute:   (*request).onThreadMute,
 	}
 }
 

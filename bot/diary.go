@@ -88,6 +88,19 @@ type (
 		HomeroomWeek(ctx context.Context, a diary.TeacherAccess, day time.Time) (diary.ClassWeek, error)
 	}
 
+	// Messages are what families and teachers write to each other
+	// (messages.go): each write asks the access rule again in its transaction.
+	Messages interface {
+		MessageTeachers(ctx context.Context, a diary.PupilAccess) ([]diary.MessageTeacher, error)
+		WriteToTeacher(ctx context.Context, a diary.PupilAccess, teacher diary.PersonID, text string, chatMessage int) (diary.Written, error)
+		TeacherThread(ctx context.Context, account diary.AccountID, message int64) (diary.Thread, error)
+		AnswerFamily(ctx context.Context, account diary.AccountID, message int64, text string) ([]diary.Pending, error)
+		CloseThread(ctx context.Context, account diary.AccountID, thread int64) error
+		MuteFamily(ctx context.Context, account diary.AccountID, thread int64) (time.Time, error)
+		SetOfficeHours(ctx context.Context, account diary.AccountID, h diary.OfficeHours) error
+		OfficeHoursOf(ctx context.Context, account diary.AccountID) (diary.OfficeHours, error)
+	}
+
 	// Diary is all the bot needs of the diary.
 	Diary interface {
 		Accounts
@@ -95,6 +108,7 @@ type (
 		Views
 		Teaching
 		Calendars
+		Messages
 	}
 )
 

@@ -48,6 +48,15 @@ var reasonMessages = map[diary.Reason]reasonMessage{
 	diary.ReasonMeetingBegun:     {id: "meeting_begun"},
 	diary.ReasonMeetingCancelled: {id: "rsvp_cancelled"},
 	diary.ReasonMeetingOver:      {id: "rsvp_past"},
+
+	diary.ReasonMessagesTrusted:   {id: "messages_trusted"},
+	diary.ReasonMessagesPupilsOff: {id: "messages_pupils_off"},
+	diary.ReasonMessagesTooMany:   {id: "messages_too_many", count: "Count"},
+	diary.ReasonMessagesLength:    {id: "messages_length", count: "Max"},
+	diary.ReasonMessagesMuted:     {id: "messages_muted_you"},
+	diary.ReasonMessagesNoTeacher: {id: "messages_no_teacher"},
+	diary.ReasonThreadClosed:      {id: "messages_thread_closed"},
+	diary.ReasonOfficeHours:       {id: "messages_hours_bad"},
 }
 
 // errorMessages maps the diary's error codes to what a person reads when the

@@ -30,6 +30,9 @@ type request struct {
 	// For a button press: the query to answer and the message the button is on.
 	query   *models.CallbackQuery
 	message *models.Message
+	// typed is the id of the person's own message for typed text: what an
+	// answer to it replies to.
+	typed int
 	// answered is set once the callback query has been answered.
 	answered bool
 	// told is set once the person was told why what they asked failed.
@@ -49,6 +52,7 @@ func (b *Bot) route(ctx context.Context, upd *models.Update) (string, error) {
 	case upd.Message != nil && upd.Message.From != nil && upd.Message.Chat.Type == models.ChatTypePrivate:
 		m := upd.Message
 		r, err := b.newRequest(ctx, m.From, m.Chat.ID, asksAboutChild(m.Text, b.username))
+		r.typed = m.ID
 		if err == nil {
 			err = r.onText(ctx, m.Text)
 		}

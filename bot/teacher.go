@@ -19,7 +19,7 @@ import (
 // keeps which one they act in (Account.ActingAs).
 
 // teacherMenu lists the teacher's commands in the order the menu shows them.
-var teacherMenu = []string{"marks", "hw", "change", "announce", "meeting", "meetings", "signed", "print", "classes", "role", "unlink", "help"}
+var teacherMenu = []string{"marks", "hw", "change", "announce", "meeting", "meetings", "signed", "print", "hours", "classes", "role", "unlink", "help"}
 
 // menuOf lists the commands keep picks, with their descriptions in p's language.
 func menuOf(p *locales.Printer, keep func(command) bool) []models.BotCommand {

@@ -73,6 +73,16 @@ const (
 	ReasonMeetingBegun     Reason = "meeting_begun"     // it can no longer be changed
 	ReasonMeetingCancelled Reason = "meeting_cancelled" // an answer, or a change, to a cancelled meeting
 	ReasonMeetingOver      Reason = "meeting_over"      // an answer after it ended
+
+	// Messages between families and teachers (messages.go).
+	ReasonMessagesTrusted   Reason = "messages_trusted"    // a trusted person reads only
+	ReasonMessagesPupilsOff Reason = "messages_pupils_off" // the school lets no pupil write
+	ReasonMessagesTooMany   Reason = "messages_too_many"   // Args: Count, the hourly limit
+	ReasonMessagesLength    Reason = "messages_length"     // Args: Max
+	ReasonMessagesMuted     Reason = "messages_muted"      // Args: When, in the school's zone
+	ReasonMessagesNoTeacher Reason = "messages_no_teacher" // not a teacher of the child, or not in the bot
+	ReasonThreadClosed      Reason = "thread_closed"       // closed by the teacher, or its school year ended
+	ReasonOfficeHours       Reason = "office_hours_bad"    // a malformed /hours
 )
 
 // Error is a domain error. Message is for logs: English, ids only, never names.

@@ -26,6 +26,8 @@ const (
 	MessageReminder MessageKind = "reminder" // an event tomorrow; Ref is the event, About the digest's minute
 	MessageReport   MessageKind = "report"   // the author's "delivered N of M", edited; Ref is the notice
 	MessageRevoked  MessageKind = "revoked"  // the school ended a link; Ref is the link
+	MessageQuestion MessageKind = "question" // a family's message to a teacher; Ref is the thread message
+	MessageAnswer   MessageKind = "answer"   // a teacher's answer to a family; Ref is the thread message
 )
 
 // MessageState is where a message is on its way.

@@ -29,6 +29,10 @@ func (w *Worker) compose(ctx context.Context, m diary.OutboxMessage) (Message, s
 		return w.composeReminder(ctx, m)
 	case diary.MessageRevoked:
 		return w.composeRevoked(ctx, m)
+	case diary.MessageQuestion:
+		return w.composeQuestion(ctx, m)
+	case diary.MessageAnswer:
+		return w.composeAnswer(ctx, m)
 	}
 	return Message{}, "", fmt.Errorf("outbox message %d of unknown kind %q: %w", m.ID, m.Kind, asynq.SkipRetry)
 }

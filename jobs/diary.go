@@ -51,6 +51,10 @@ type (
 		Digests(ctx context.Context, accounts []diary.AccountID, now time.Time) ([]diary.Digest, error)
 		WeeklySummaries(ctx context.Context, accounts []diary.AccountID, now time.Time) ([]diary.WeeklySummary, error)
 		LinkEndedBySchool(ctx context.Context, account diary.AccountID, link int64) (diary.EndedLink, error)
+
+		QuestionTo(ctx context.Context, id int64, account diary.AccountID) (diary.ThreadMessage, string, error)
+		AnswerTo(ctx context.Context, id int64, account diary.AccountID) (diary.ThreadMessage, string, error)
+		MessageHeld(ctx context.Context, id int64, until time.Time) error
 	}
 )
 

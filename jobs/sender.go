@@ -24,6 +24,9 @@ import (
 type Message struct {
 	Text     string                       // Telegram HTML; a long one goes out in parts
 	Keyboard *models.InlineKeyboardMarkup // under the last part; may be nil
+	// ReplyTo is the message in the recipient's chat the first part answers
+	// (a teacher's answer to the family's question); 0 for none.
+	ReplyTo int
 }
 
 // SenderConfig paces the sender. Zero values take the defaults.
@@ -260,7 +263,7 @@ func (s *Sender) Send(ctx context.Context, m diary.OutboxMessage, msg Message) (
 	}
 	ctx, cancel := context.WithTimeout(ctx, maxSendTime)
 	defer cancel()
-	ids, uncertain, err := s.sendParts(ctx, m, msg.Keyboard, parts, claim.PartsSent, t)
+	ids, uncertain, err := s.sendParts(ctx, m, msg.Keyboard, msg.ReplyTo, parts, claim.PartsSent, t)
 	if err != nil {
 		return s.failed(ctx, m, err, uncertain)
 	}
@@ -299,7 +302,7 @@ func (s *Sender) Edit(ctx context.Context, chatID int64, messageID int, text str
 // one an earlier attempt did not send, and returns the ids of those sent now.
 // When it fails, uncertain tells whether the part it failed on may have
 // reached Telegram. The time it waits for the rate limits is not the turn's.
-func (s *Sender) sendParts(ctx context.Context, m diary.OutboxMessage, kb *models.InlineKeyboardMarkup, parts []string, first int, t *turn) (ids []int, uncertain bool, err error) {
+func (s *Sender) sendParts(ctx context.Context, m diary.OutboxMessage, kb *models.InlineKeyboardMarkup, replyTo int, parts []string, first int, t *turn) (ids []int, uncertain bool, err error) {
 	for i := first; i < len(parts); i++ {
 		// Right before the call: what comes between the slot and the request
 		// (a database round trip) would let two sends land closer than the limits.
@@ -313,6 +316,9 @@ func (s *Sender) sendParts(ctx context.Context, m diary.OutboxMessage, kb *model
 		params := &bot.SendMessageParams{ChatID: m.ChatID, Text: parts[i], ParseMode: models.ParseModeHTML, AllowPaidBroadcast: s.paid}
 		if i == len(parts)-1 && kb != nil { // a nil pointer in the interface would be sent as a keyboard
 			params.ReplyMarkup = kb
+		}
+		if i == 0 && replyTo != 0 { // sent all the same if the person deleted their message
+			params.ReplyParameters = &models.ReplyParameters{MessageID: replyTo, AllowSendingWithoutReply: true}
 		}
 		wctx, call := telegram.Watch(ctx)
 		sent, err := s.client.SendMessage(wctx, params)

@@ -129,7 +129,9 @@ func (w *Worker) send(ctx context.Context, id int64) (diary.MessageKind, error) 
 	case !m.Expires.IsZero() && now.After(m.Expires):
 		drop = diary.DropStale
 	default:
-		if msg, drop, err = w.compose(ctx, m); err != nil {
+		if msg, drop, err = w.compose(ctx, m); errors.Is(err, errHeld) {
+			return m.Kind, nil
+		} else if err != nil {
 			return m.Kind, err
 		}
 	}

@@ -132,6 +132,12 @@ const (
 	ButtonMarksPupil       = "Mp" // lesson, pupil
 	ButtonMarksSet         = "Ms" // lesson, pupil, what, value, 1 for an undo
 	ButtonMarksRemark      = "Mr" // lesson, pupil, an index into the bot's remark kinds
+	// Messages between families and teachers (/write): the family's choice of
+	// teacher, the teacher's answer, close and mute; each checked again.
+	ButtonWriteTeacher = "Wt" // pupil, teacher
+	ButtonThreadReply  = "Wa" // the family's message
+	ButtonThreadClose  = "Wc" // thread
+	ButtonThreadMute   = "Wm" // thread
 )
 
 // Settings a ButtonSetting changes. Values: 1/0 for switches, minutes for the

@@ -187,7 +187,7 @@ func (o *demoOptions) demoInTerminal(ctx context.Context, e *env, store *diary.S
 		return err
 	}
 	b, err := bot.New(ctx, store, bot.Options{Token: fakeToken, APIURL: fake.URL(), PollTimeout: 2 * time.Second,
-		Logger: e.log, AfterUpdate: func(string, time.Duration, error) { c.Handled() }, Notices: enqueue})
+		Logger: e.log, AfterUpdate: func(string, time.Duration, error) { c.Handled() }, Notices: enqueue, Outbox: enqueue})
 	if err != nil {
 		stopWorker()
 		return err

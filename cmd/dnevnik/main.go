@@ -68,6 +68,7 @@ func commands() []command {
 		printCommand(),
 		auditCommand(),
 		linksCommand(),
+		messagesCommand(),
 		demoCommand(),
 		versionCommand(),
 		genCommand(),

@@ -101,7 +101,7 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	if withBot {
 		b, err := bot.New(ctx, store, bot.Options{Token: t.Token, APIURL: t.APIURL, WebhookSecret: t.WebhookSecret,
 			MaxConnections: t.WebhookConnections, Logger: e.log,
-			AfterUpdate: metrics.Update, CodeBrake: metrics.CodeBrake, Notices: enqueue, CalendarURL: calendarURL})
+			AfterUpdate: metrics.Update, CodeBrake: metrics.CodeBrake, Notices: enqueue, CalendarURL: calendarURL, Outbox: enqueue})
 		if err != nil {
 			return err
 		}
