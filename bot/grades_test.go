@@ -189,6 +189,17 @@ func TestChangedGradeSaysWhatItWas(t *testing.T) {
 			}
 		}
 	}
+
+	// The same score tapped again, or changed and changed back within the
+	// grace period, leaves the grade as the family knows it: nothing to tell.
+	sent := len(w.fake.Sent(100))
+	grade("5")
+	pupil, _ := teacher.press(roster, "Алёшина Д.")
+	teacher.press(pupil, "4")
+	grade("5")
+	if got := w.fake.Sent(100); len(got) != sent {
+		t.Errorf("a grade left as it was told the family: %q", got[len(got)-1].PlainText)
+	}
 }
 
 // The weekly summary's grades button answers with the term's list in a new

@@ -105,7 +105,8 @@ RETURNING id`
 
 // Notice is a notice as the worker sends it: what happened, to whom it is
 // addressed, and the thing it is about as the diary holds it now. A notice
-// whose thing is gone (a grade undone) is Gone and tells no one.
+// whose thing is gone (a grade undone), or a changed grade back at the score
+// it had, is Gone and tells no one.
 type Notice struct {
 	ID         int64
 	Kind       NoticeKind
@@ -226,6 +227,12 @@ func (s *Store) loadSubject(ctx context.Context, n *Notice, ref int64) error {
 		return nil
 	case NoticeGrade:
 		n.Grade, err = one(ctx, s, noticeGradeSQL, ref, scanGrade)
+		if err == nil && n.Action == ActionChanged && n.OldScore != nil && *n.OldScore == n.Grade.Score {
+			// Tapped again, or changed and changed back before anyone heard:
+			// the grade is as the family knows it.
+			n.Gone = true
+			return nil
+		}
 	case NoticeAttendance:
 		n.Mark, err = one(ctx, s, noticeMarkSQL, ref, scanAttendance)
 	case NoticeRemark:
