@@ -326,7 +326,7 @@ FROM enrollments e
 JOIN classes c ON c.id = e.class_id
 JOIN schools s ON s.id = c.school_id
 LEFT JOIN subjects sub ON sub.id = c.subject_id
-WHERE e.person_id = $1 AND e.role = 'teacher' AND e.active AND c.active AND ($2 = 0 OR c.id = $2)
+WHERE e.person_id = $1 AND e.role = 'teacher' AND e.active AND c.active AND ($2::bigint = 0 OR c.id = $2)
 ORDER BY c.kind = 'homeroom' DESC, c.title, c.id`
 	rows, _ := s.db.Query(ctx, classesSQL, a.Teacher.ID, only)
 	classes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (TeacherClass, error) {

@@ -247,7 +247,7 @@ JOIN people t ON t.id = et.person_id AND t.active
 LEFT JOIN subjects sub ON sub.id = c.subject_id
 LEFT JOIN academic_sessions y ON y.id = c.school_year_id
 LEFT JOIN office_hours h ON h.teacher_id = t.id
-WHERE ep.person_id = $1 AND ep.role = 'student' AND ep.active AND ($3 = 0 OR t.id = $3)
+WHERE ep.person_id = $1 AND ep.role = 'student' AND ep.active AND ($3::bigint = 0 OR t.id = $3)
   AND EXISTS (SELECT FROM account_links l WHERE l.person_id = t.id AND l.role = 'teacher' AND l.revoked_at IS NULL
               AND l.valid_from <= $2 AND (l.valid_until IS NULL OR l.valid_until > $2))
 GROUP BY t.id, h.days, h.opens, h.closes
@@ -470,7 +470,7 @@ func (s *Store) teacherThread(ctx context.Context, q queryRower, account Account
 SELECT th.id, th.account_id, th.teacher_id, th.ends_at, th.closed_at,
        p.id, p.family_name, p.given_name, p.middle_name, `+homeroomOfP+`, coalesce(s.time_zone, 'Europe/Moscow')
 FROM threads th JOIN people p ON p.id = th.pupil_id LEFT JOIN schools s ON s.id = p.school_id
-WHERE th.id = CASE WHEN $2 = 0 THEN $1 ELSE (SELECT thread_id FROM thread_messages WHERE id = $2) END`,
+WHERE th.id = CASE WHEN $2::bigint = 0 THEN $1 ELSE (SELECT thread_id FROM thread_messages WHERE id = $2) END`,
 		thread, message).Scan(&t.ID, &t.Account, &owner, &ends, &closed,
 		&t.Pupil.ID, &t.Pupil.FamilyName, &t.Pupil.GivenName, &t.Pupil.MiddleName, &t.Class, &zone)
 	switch {
