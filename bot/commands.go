@@ -90,6 +90,7 @@ func init() {
 		telegram.ButtonGradesList:     (*request).onGradeListButton,
 		telegram.ButtonGradesPage:     (*request).onSubjectPageButton,
 		telegram.ButtonGradesChart:    (*request).onChartButton,
+		telegram.ButtonWeeklyChart:    (*request).onWeeklyChartButton,
 		telegram.ButtonUnlinkTeacher:  (*request).onUnlinkTeacherButton,
 		telegram.ButtonSign:           (*request).onSignButton,
 		telegram.ButtonSetting:        (*request).onSettingButton,

@@ -111,7 +111,29 @@ func (r *request) onChartButton(ctx context.Context, args []int64) error {
 	if !ok {
 		return err
 	}
-	page, err := r.b.store.SubjectGrades(ctx, p.access, diary.ClassID(args[1]), args[2])
+	return r.sendChart(ctx, p, diary.ClassID(args[1]), args[2])
+}
+
+// onWeeklyChartButton is onChartButton from under the weekly summary, which
+// names the week rather than the term: the chart is of the term holding it.
+func (r *request) onWeeklyChartButton(ctx context.Context, args []int64) error {
+	if len(args) != 3 {
+		return r.answerAlert(ctx, r.p.T("button_outdated"))
+	}
+	p, ok, err := r.pupilFromButton(ctx, args[0])
+	if !ok {
+		return err
+	}
+	term, err := r.b.store.CurrentTerm(ctx, p.access, telegram.ArgDate(args[2]))
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	return r.sendChart(ctx, p, diary.ClassID(args[1]), term.ID)
+}
+
+// sendChart sends the pupil's chart of the subject (class) in the term.
+func (r *request) sendChart(ctx context.Context, p pupil, class diary.ClassID, term int64) error {
+	page, err := r.b.store.SubjectGrades(ctx, p.access, class, term)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
@@ -120,7 +142,7 @@ func (r *request) onChartButton(ctx context.Context, args []int64) error {
 	}
 	png, err := render.GradeChart(r.p, page)
 	if err != nil {
-		return fmt.Errorf("draw the chart of class %d: %w", args[1], err)
+		return fmt.Errorf("draw the chart of class %d: %w", class, err)
 	}
 	if err := r.answer(ctx, ""); err != nil {
 		return err

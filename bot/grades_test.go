@@ -143,6 +143,8 @@ func TestSubjectPageChecksAccess(t *testing.T) {
 		{"another pupil's page", codec.Encode(telegram.ButtonGradesPage, w.school.Pupils[demo.Dasha], class, term), "Нет доступа"},
 		{"a class not his", codec.Encode(telegram.ButtonGradesChart, petya, maximClass, term), "Ничего не найдено"},
 		{"a term not his", codec.Encode(telegram.ButtonGradesPage, petya, class, 1<<40), "Ничего не найдено"},
+		{"another pupil's chart of the week", codec.Encode(telegram.ButtonWeeklyChart, w.school.Pupils[demo.Dasha], class,
+			telegram.DateArg(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC))), "Нет доступа"},
 	} {
 		after, added := mum.pressData(page, c.data)
 		if len(added) != 0 || after.Text != page.Text || !strings.Contains(w.lastNotice(), c.notice) {
@@ -202,9 +204,9 @@ func TestChangedGradeSaysWhatItWas(t *testing.T) {
 	}
 }
 
-// The weekly summary's grades button answers with the term's list in a new
-// message, leaving the summary as it was; for a child the account may not see
-// it shows nothing.
+// The weekly summary's buttons: the grades button answers with the term's list
+// in a new message, leaving the summary as it was, and a subject's button with
+// its chart of the term; for a child the account may not see they show nothing.
 func TestWeeklyGradesButton(t *testing.T) {
 	w := newWorld(t)
 	codec := telegram.NewCodec(token)
@@ -223,5 +225,18 @@ func TestWeeklyGradesButton(t *testing.T) {
 	foreign := codec.GradesButton("📊", diary.PersonID(w.school.Pupils[demo.Petya]), monday)
 	if _, added := mum.pressData(summary, foreign.CallbackData); len(added) != 0 || !strings.Contains(w.lastNotice(), "Нет доступа") {
 		t.Errorf("another pupil's grades: %d messages, notice %q", len(added), w.lastNotice())
+	}
+
+	// A subject graded that week: its chart of the term, sent as a photo.
+	var maths diary.ClassID
+	if err := w.db.QueryRow(context.Background(), `
+SELECT c.id FROM classes c JOIN subjects s ON s.id = c.subject_id JOIN enrollments e ON e.class_id = c.id
+WHERE e.person_id = $1 AND s.name = 'Математика'`, w.school.Pupils[demo.Dasha]).Scan(&maths); err != nil {
+		t.Fatal(err)
+	}
+	chart := codec.WeeklyChartButton("📈 Математика", diary.PersonID(w.school.Pupils[demo.Dasha]), maths, monday)
+	if _, added := mum.pressData(summary, chart.CallbackData); len(added) != 1 || added[0].Photo == nil ||
+		!strings.Contains(added[0].PlainText, "Математика · 2 четверть") {
+		t.Errorf("the week's chart button sent %d messages (a photo: %v)", len(added), len(added) == 1 && added[0].Photo != nil)
 	}
 }

@@ -128,11 +128,18 @@ func (w *Worker) composeWeekly(ctx context.Context, m diary.OutboxMessage) (Mess
 			kb = append(kb, []models.InlineKeyboardButton{w.buttons.SignButton(label, c.Pupil.ID, c.Monday)})
 		}
 	}
-	// The term's grades, each subject's page and chart a tap away, rather than
-	// a picture per subject every Sunday.
+	// The term's grades, each subject's page a tap away, and the chart of each
+	// subject graded this week, three to a row: a picture is sent when asked
+	// for, not one per subject every Sunday.
 	for _, c := range ws.Children {
 		label := p.T("grades_weekly_button", "Child", render.ChildLabel(c.Pupil, c.Class))
 		kb = append(kb, []models.InlineKeyboardButton{w.buttons.GradesButton(label, c.Pupil.ID, c.Monday)})
+		var charts []models.InlineKeyboardButton
+		for _, s := range c.Subjects {
+			label := p.T("grades_weekly_chart_button", "Subject", s.Subject)
+			charts = append(charts, w.buttons.WeeklyChartButton(label, c.Pupil.ID, s.Class, c.Monday))
+		}
+		kb = append(kb, slices.Collect(slices.Chunk(charts, 3))...)
 	}
 	return Message{Text: text, Keyboard: keyboard(kb)}, "", nil
 }

@@ -266,12 +266,28 @@ func TestWeeklySummaryOnSunday(t *testing.T) {
 	if err != nil || pressed.Kind != telegram.ButtonSign || telegram.ArgDate(pressed.Args[1]).Weekday() != time.Monday {
 		t.Errorf("sign button %q: %+v, %v", data, pressed, err)
 	}
-	// The last row opens the child's grades of the term in a new message.
+	// The next row opens the child's grades of the term in a new message.
 	rows := weekly.ReplyMarkup.InlineKeyboard
-	grades := rows[len(rows)-1][0]
+	grades := rows[1][0]
 	pressed, err = telegram.NewCodec(workerToken).Decode(grades.CallbackData)
 	if err != nil || pressed.Kind != telegram.ButtonGradesList || pressed.Args[0] != int64(r.linkedPupil(account)) || pressed.Args[2] != 1 ||
 		!strings.Contains(grades.Text, "Оценки и графики") {
 		t.Errorf("grades button %q %q: %+v, %v", grades.Text, grades.CallbackData, pressed, err)
+	}
+	// Then a chart for each subject graded that week, which the summary names.
+	charts := 0
+	for _, row := range rows[2:] {
+		for _, b := range row {
+			pressed, err := telegram.NewCodec(workerToken).Decode(b.CallbackData)
+			subject, _ := strings.CutPrefix(b.Text, "📈 ")
+			if err != nil || pressed.Kind != telegram.ButtonWeeklyChart || pressed.Args[0] != int64(r.linkedPupil(account)) ||
+				telegram.ArgDate(pressed.Args[2]).Weekday() != time.Monday || !strings.Contains(weekly.Text, subject) {
+				t.Errorf("chart button %q %q: %+v, %v", b.Text, b.CallbackData, pressed, err)
+			}
+			charts++
+		}
+	}
+	if charts == 0 {
+		t.Errorf("no chart buttons under the weekly summary:\n%s", weekly.Text)
 	}
 }

@@ -106,6 +106,7 @@ const (
 	ButtonGradesList  = "gl" // pupil, a day of the term, 1 for a new message / 0 to edit
 	ButtonGradesPage  = "gs" // pupil, class, term: one subject's grades
 	ButtonGradesChart = "gc" // pupil, class, term: the subject's chart, sent as a photo
+	ButtonWeeklyChart = "gw" // pupil, class, a day: the subject's chart of the term holding the day
 	// A teacher's buttons; each names the class or meeting it acts on, checked
 	// again on every press.
 	ButtonRole           = "ro" // 1 for the teacher's menu / 0 for the family's

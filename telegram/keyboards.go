@@ -41,6 +41,13 @@ func (c Codec) GradesButton(label string, pupil diary.PersonID, day time.Time) m
 	return models.InlineKeyboardButton{Text: label, CallbackData: c.Encode(ButtonGradesList, int64(pupil), DateArg(day), 1)}
 }
 
+// WeeklyChartButton sends the chart of the pupil's grades in a subject (class)
+// through the term holding day: the worker puts one under the weekly summary
+// for each subject graded that week.
+func (c Codec) WeeklyChartButton(label string, pupil diary.PersonID, class diary.ClassID, day time.Time) models.InlineKeyboardButton {
+	return models.InlineKeyboardButton{Text: label, CallbackData: c.Encode(ButtonWeeklyChart, int64(pupil), int64(class), DateArg(day))}
+}
+
 // StopRow is the "stop these" button under a notice, which turns off the
 // switch of its kind; nil for a kind no switch turns off (a teacher's
 // announcement).
