@@ -277,7 +277,7 @@ func (r *request) answerQuery(ctx context.Context, text string, alert bool) erro
 // Errors they did not cause are returned for the log.
 func (r *request) fail(ctx context.Context, err error) error {
 	r.told = true
-	sayErr := r.answerAlertOrSay(ctx, refusal(r.p, err))
+	sayErr := r.answerAlertOrSay(ctx, render.Refusal(r.p, err))
 	if code := diary.ErrorCode(err); code == diary.EINTERNAL || code == diary.EUNAVAILABLE {
 		return errors.Join(err, sayErr)
 	}

@@ -32,7 +32,7 @@ const (
 
 // Reason says, for the person, why the diary refused: a limit passed, a code
 // already used, a meeting already begun. The diary owns the reasons and the
-// limits; the bot maps each reason to a message (bot/reasons.go) filled in
+// limits; the edges map each reason to a message (render/refusal.go) filled in
 // with the error's Args.
 type Reason string
 

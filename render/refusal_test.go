@@ -1,4 +1,4 @@
-package bot
+package render
 
 import (
 	"go/ast"
@@ -40,13 +40,13 @@ func TestEveryReasonHasAMessage(t *testing.T) {
 	for _, reason := range declared {
 		m, ok := reasonMessages[reason]
 		if !ok {
-			t.Errorf("reason %q has no message (bot/reasons.go)", reason)
+			t.Errorf("reason %q has no message (render/refusal.go)", reason)
 			continue
 		}
 		err := &diary.Error{Code: diary.EINVALID, Reason: reason, Args: map[string]any{"Count": 2, "Max": 10, "Length": 11,
 			"When": time.Date(2026, 12, 3, 18, 30, 0, 0, time.UTC)}}
 		for _, lang := range locales.Languages {
-			if text := refusal(locales.For(lang), err); text == m.id || text == "" || strings.Contains(text, "no value") {
+			if text := Refusal(locales.For(lang), err); text == m.id || text == "" || strings.Contains(text, "no value") {
 				t.Errorf("reason %q: message %q is missing in %s (%q)", reason, m.id, lang, text)
 			}
 		}

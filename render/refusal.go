@@ -1,4 +1,4 @@
-package bot
+package render
 
 import (
 	"cmp"
@@ -6,7 +6,6 @@ import (
 
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/locales"
-	"github.com/dnevnik/dnevnik/render"
 )
 
 // reasonMessage is what a person reads for a reason the diary refused:
@@ -17,8 +16,8 @@ type reasonMessage struct {
 	count string
 }
 
-// reasonMessages maps every reason of the diary to its message; the bot
-// knows no limit and no rule of its own (TestEveryReasonHasAMessage).
+// reasonMessages maps every reason of the diary to its message; the edges
+// know no limit and no rule of their own (TestEveryReasonHasAMessage).
 var reasonMessages = map[diary.Reason]reasonMessage{
 	diary.ReasonCodeWrong:   {id: "code_wrong"},
 	diary.ReasonCodeUsed:    {id: "code_used"},
@@ -72,9 +71,9 @@ var errorMessages = map[diary.Code]string{
 	diary.EUNAVAILABLE: "err_unavailable",
 }
 
-// refusal is what a person reads for err: its reason's message, else its
-// code's.
-func refusal(p *locales.Printer, err error) string {
+// Refusal is what a person reads for err, in the bot and the web app alike:
+// its reason's message, else its code's.
+func Refusal(p *locales.Printer, err error) string {
 	reason, args := diary.ReasonOf(err)
 	m, ok := reasonMessages[reason]
 	if !ok {
@@ -83,7 +82,7 @@ func refusal(p *locales.Printer, err error) string {
 	kv := make([]any, 0, 2*len(args))
 	for k, v := range args {
 		if t, ok := v.(time.Time); ok {
-			v = render.When(p, t, t.Location())
+			v = When(p, t, t.Location())
 		}
 		kv = append(kv, k, v)
 	}
