@@ -7,7 +7,7 @@ package webapp
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
