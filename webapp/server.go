@@ -34,6 +34,16 @@ const DefaultMaxAge = 24 * time.Hour
 type Store interface {
 	Visit(ctx context.Context, telegramUserID, chatID int64, language string, children bool) (diary.Visit, error)
 	TeacherClasses(ctx context.Context, account diary.AccountID) (diary.TeacherAccess, []diary.TeacherClass, error)
+	Today(school diary.School) time.Time
+	// The class journal (journal.go).
+	TeacherClassAccess(ctx context.Context, account diary.AccountID, class diary.ClassID) (diary.TeacherAccess, error)
+	ClassJournal(ctx context.Context, a diary.TeacherAccess, day time.Time) (diary.Journal, error)
+	LessonAccess(ctx context.Context, account diary.AccountID, ref diary.LessonRef) (diary.LessonAccess, error)
+	ClassRoster(ctx context.Context, a diary.LessonAccess) (diary.Roster, error)
+	SetGrade(ctx context.Context, a diary.LessonAccess, pupil diary.PersonID, score int) error
+	ClearGrade(ctx context.Context, a diary.LessonAccess, pupil diary.PersonID) error
+	SetAttendance(ctx context.Context, a diary.LessonAccess, pupil diary.PersonID, status string) error
+	AddHomework(ctx context.Context, a diary.TeacherAccess, h diary.NewHomework) (diary.AddedHomework, error)
 }
 
 // Options configure the app.
@@ -66,6 +76,10 @@ func New(store Store, o Options) *Server {
 	s.mux.HandleFunc("GET "+Path+"{$}", s.shell)
 	s.mux.HandleFunc("GET "+Path+"assets/{name}", serveAsset)
 	s.mux.Handle("GET "+Path+"home", s.authed(s.home))
+	s.mux.Handle("GET "+Path+"journal", s.authed(s.journal))
+	s.mux.Handle("GET "+Path+"journal/cell", s.authed(s.journalCell))
+	s.mux.Handle("POST "+Path+"journal/mark", s.authed(s.journalMark))
+	s.mux.Handle("POST "+Path+"journal/homework", s.authed(s.journalHomework))
 	return s
 }
 
@@ -112,6 +126,20 @@ func (s *Server) authed(h handler) http.Handler {
 // as the bot says it) and a status that tells the page what happened; an
 // error of ours is logged.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *locales.Printer, err error) {
+	status := statusOf(err)
+	if status >= 500 {
+		s.opts.Log.Error("web app request failed", "path", r.URL.Path, "err", err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := writeTemplate(w, "error", map[string]any{"Message": render.Refusal(p, err)}); err != nil {
+		s.opts.Log.Error("web app error page", "err", err)
+	}
+}
+
+// statusOf is the HTTP status of an error: a diary error's by its code, 500
+// for any other.
+func statusOf(err error) int {
 	status := http.StatusInternalServerError
 	switch diary.ErrorCode(err) {
 	case diary.ENOTFOUND:
@@ -127,14 +155,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *locales.Printer
 	case diary.EUNAVAILABLE:
 		status = http.StatusServiceUnavailable
 	}
-	if status >= 500 {
-		s.opts.Log.Error("web app request failed", "path", r.URL.Path, "err", err)
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := writeTemplate(w, "error", map[string]any{"Message": render.Refusal(p, err)}); err != nil {
-		s.opts.Log.Error("web app error page", "err", err)
-	}
+	return status
 }
 
 // writeTemplate writes one of the templates.
