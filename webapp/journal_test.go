@@ -275,7 +275,7 @@ func TestJournalTamperedMarkWritesNothing(t *testing.T) {
 		"a pupil of 7Б": {"class": {fmt.Sprint(math)}, "pupil": {fmt.Sprint(a.pupils[demo.Maxim])}, "lesson": {a.lastLesson(math)}, "value": {"5"}},
 		"another teacher's class": {"class": {fmt.Sprint(russian)}, "pupil": {fmt.Sprint(a.pupils[demo.Dasha])},
 			"lesson": {a.lastLesson(russian)}, "value": {"absent"}},
-		"off the scale": {"class": {fmt.Sprint(math)}, "pupil": {fmt.Sprint(a.pupils[demo.Dasha])}, "lesson": {a.lastLesson(math)}, "value": {"9"}},
+		"off the scale":  {"class": {fmt.Sprint(math)}, "pupil": {fmt.Sprint(a.pupils[demo.Dasha])}, "lesson": {a.lastLesson(math)}, "value": {"9"}},
 		"no lesson then": {"class": {fmt.Sprint(math)}, "pupil": {fmt.Sprint(a.pupils[demo.Dasha])}, "lesson": {"2026-11-22/1"}, "value": {"5"}},
 	} {
 		resp, body := a.post(webapp.Path+"journal/mark", teacher, form)
