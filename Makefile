@@ -15,7 +15,8 @@ BENCH_FLAGS ?= -benchtime 3000x
 
 ## test: gofmt, go vet, staticcheck, then every test with the race detector against a throwaway
 ## PostgreSQL and Redis (or the ones DATABASE_URL / REDIS_URL name), with pdftotext (which
-## reads the printed week back) installed from Debian when missing; then the tests of the
+## reads the printed week back) and chromium (the web app's browser tests drive it headless)
+## installed from Debian when missing; then the tests of the
 ## views on a replica (named *Replica*) against a PostgreSQL with a streaming replica. Only
 ## they get one: a replica replays every test's CREATE DATABASE, which slowed the rest by a
 ## quarter.
@@ -30,7 +31,7 @@ test:
 	$(GO) tool staticcheck -tags faults ./cmd/faults/
 	@echo "==> go test -race ./... with PostgreSQL and Redis"
 	@$(GO) build -o bin/devenv ./cmd/devenv
-	bin/devenv --postgres --redis --tools pdftotext -- $(GO) test -race $(TESTFLAGS) ./...
+	bin/devenv --postgres --redis --tools pdftotext,chromium -- $(GO) test -race $(TESTFLAGS) ./...
 	bin/devenv --postgres --replica -- $(GO) test -race -run Replica $(TESTFLAGS) ./diary/...
 	@$(MAKE) --no-print-directory fuzz
 
