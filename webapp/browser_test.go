@@ -2,11 +2,9 @@ package webapp_test
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,14 +32,6 @@ import (
 // resolves, so telegram-web-app.js never loads: the app must work without it.
 
 func TestMain(m *testing.M) { browsertest.Main(m) }
-
-// Themes as Telegram passes them (tgWebAppThemeParams).
-var (
-	lightTheme = map[string]string{"bg_color": "#ffffff", "text_color": "#000000", "hint_color": "#999999",
-		"link_color": "#2481cc", "button_color": "#2481cc", "button_text_color": "#ffffff", "secondary_bg_color": "#efeff3"}
-	darkTheme = map[string]string{"bg_color": "#17212b", "text_color": "#f5f5f5", "hint_color": "#708499",
-		"link_color": "#6ab3f3", "button_color": "#5288c1", "button_text_color": "#ffffff", "secondary_bg_color": "#232e3c"}
-)
 
 // browserApp is the demo school served as the web app, with a clock the test
 // moves, for a browser to open.
@@ -104,12 +94,10 @@ func (b *browserApp) user(account diary.AccountID) webapp.User {
 
 // open opens the app in a new tab as Telegram opens it: initData and the
 // theme after #, and waits for the first screen.
-func (b *browserApp) open(initData string, theme map[string]string) *browsertest.Page {
+func (b *browserApp) open(initData string, theme string) *browsertest.Page {
 	b.t.Helper()
 	p := browsertest.Shared(b.t).Page(b.t)
-	themeJSON, _ := json.Marshal(theme)
-	p.Open(b.srv.URL + webapp.Path + "#tgWebAppData=" + url.QueryEscape(initData) +
-		"&tgWebAppThemeParams=" + url.QueryEscape(string(themeJSON)))
+	p.Open(browsertest.TelegramURL(b.srv.URL+webapp.Path, initData, theme))
 	p.Status(webapp.Path + "home")
 	return p
 }
@@ -119,7 +107,7 @@ func (b *browserApp) open(initData string, theme map[string]string) *browsertest
 // asked no host but ours and Telegram's for its script.
 func TestBrowserFamilyHome(t *testing.T) {
 	a := newBrowserApp(t)
-	p := a.open(webapp.Sign(a.guardian(demo.Dasha), token, now), lightTheme)
+	p := a.open(webapp.Sign(a.guardian(demo.Dasha), token, now), browsertest.LightTheme)
 	if status := p.Status(webapp.Path + "home"); status != http.StatusOK {
 		t.Fatalf("the first screen: %d", status)
 	}
@@ -141,7 +129,7 @@ func TestBrowserFamilyHome(t *testing.T) {
 func TestBrowserTamperedInitData(t *testing.T) {
 	a := newBrowserApp(t)
 	good := webapp.Sign(a.guardian(demo.Dasha), token, now)
-	p := a.open(strings.Replace(good, "auth_date=", "auth_date=1", 1), lightTheme)
+	p := a.open(strings.Replace(good, "auth_date=", "auth_date=1", 1), browsertest.LightTheme)
 	if status := p.Status(webapp.Path + "home"); status != http.StatusUnauthorized {
 		t.Errorf("the first screen with tampered initData: %d, want 401", status)
 	}
@@ -155,7 +143,7 @@ func TestBrowserTamperedInitData(t *testing.T) {
 // background and text are the theme's colours, not the light defaults.
 func TestBrowserDarkTheme(t *testing.T) {
 	a := newBrowserApp(t)
-	p := a.open(webapp.Sign(a.guardian(demo.Dasha), token, now), darkTheme)
+	p := a.open(webapp.Sign(a.guardian(demo.Dasha), token, now), browsertest.DarkTheme)
 	p.WaitFor("main#app .list")
 	style := browsertest.Eval[[]string](p, "(s => [s.backgroundColor, s.color])(getComputedStyle(document.body))")
 	if style[0] != "rgb(23, 33, 43)" || style[1] != "rgb(245, 245, 245)" {
@@ -176,13 +164,13 @@ func TestBrowserLanguages(t *testing.T) {
 	for i, lang := range []string{"ru", "en"} {
 		heading := map[string]string{"ru": "Дети", "en": "Children"}[lang]
 		newcomer := webapp.User{ID: int64(9000 + i), LanguageCode: lang}
-		if got := a.open(webapp.Sign(newcomer, token, now), lightTheme).Text("main#app h1"); got != heading {
+		if got := a.open(webapp.Sign(newcomer, token, now), browsertest.LightTheme).Text("main#app h1"); got != heading {
 			t.Errorf("a first visit in %s: the heading is %q, want %q", lang, got, heading)
 		}
 		if err := a.store.SetLanguage(t.Context(), account, lang); err != nil {
 			t.Fatal(err)
 		}
-		p := a.open(webapp.Sign(mother, token, now), lightTheme)
+		p := a.open(webapp.Sign(mother, token, now), browsertest.LightTheme)
 		if got := p.Text("main#app h1"); got != heading || !strings.Contains(p.Text("main#app .list"), "Дарья") {
 			t.Errorf("the mother, her language set to %s: the heading is %q, want %q", lang, got, heading)
 		}
@@ -209,7 +197,7 @@ func screen(t *testing.T, p *browsertest.Page, css string) {
 // shows the next week's dates.
 func TestBrowserFamilyWeek(t *testing.T) {
 	a := newBrowserApp(t)
-	p := a.open(webapp.Sign(a.guardian(demo.Dasha), token, now), lightTheme)
+	p := a.open(webapp.Sign(a.guardian(demo.Dasha), token, now), browsertest.LightTheme)
 	screen(t, p, `main#app a[data-get^="week"]`)
 	p.WaitFor("table.week[data-child]")
 	week := p.Text("table.week")
@@ -236,7 +224,7 @@ func TestBrowserJournalGrade(t *testing.T) {
 	fake := bottest.New(token)
 	t.Cleanup(fake.Close)
 	enqueue := startWorker(t, a.store, fake)
-	p := a.open(webapp.Sign(a.teacher(demo.TeacherMat), token, now), lightTheme)
+	p := a.open(webapp.Sign(a.teacher(demo.TeacherMat), token, now), browsertest.LightTheme)
 	screen(t, p, `main#app a[data-get^="journal"]`)
 	p.WaitFor("table.journal")
 	cell := `table.journal td[data-pupil="` + strconv.FormatInt(a.pupils[demo.Dasha], 10) + `"][data-lesson]`

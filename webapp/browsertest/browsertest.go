@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -30,6 +31,22 @@ const (
 // StepTimeout bounds each step of a page (opening, waiting, clicking): a
 // screen that never comes fails the test in seconds, not at go test's timeout.
 const StepTimeout = 10 * time.Second
+
+// Telegram's default day and night themes, as it passes them to a Mini App
+// (tgWebAppThemeParams).
+const (
+	LightTheme = `{"bg_color":"#ffffff","text_color":"#000000","hint_color":"#999999","link_color":"#2481cc",` +
+		`"button_color":"#2481cc","button_text_color":"#ffffff","secondary_bg_color":"#efeff3"}`
+	DarkTheme = `{"bg_color":"#17212b","text_color":"#f5f5f5","hint_color":"#708499","link_color":"#6ab3f3",` +
+		`"button_color":"#5288c1","button_text_color":"#ffffff","secondary_bg_color":"#232e3c"}`
+)
+
+// TelegramURL is the address Telegram opens a Mini App's page at: initData
+// and the theme after #, where the app's script reads them when
+// telegram-web-app.js cannot load.
+func TelegramURL(page, initData, theme string) string {
+	return page + "#tgWebAppData=" + url.QueryEscape(initData) + "&tgWebAppThemeParams=" + url.QueryEscape(theme)
+}
 
 // Browser is one headless Chromium with its own throwaway profile.
 type Browser struct {
@@ -183,6 +200,14 @@ func (p *Page) Open(address string) {
 	p.f.Helper()
 	if err := p.run(chromedp.Navigate(address)); err != nil {
 		p.f.Fatalf("open %s: %v", address, err)
+	}
+}
+
+// Reload loads the tab's page again, as a person reopening the app.
+func (p *Page) Reload() {
+	p.f.Helper()
+	if err := p.run(chromedp.Reload()); err != nil {
+		p.f.Fatalf("reload: %v", err)
 	}
 }
 
