@@ -209,7 +209,7 @@ func TestBrowserFamilyWeek(t *testing.T) {
 		t.Errorf("the week is of child %s, want Даша's %d", got, a.pupils[demo.Dasha])
 	}
 	p.Click("a#next-week")
-	p.WaitUntil("document.querySelector('table.week') && document.querySelector('table.week').innerText !== " + strconv.Quote(week))
+	p.WaitUntil("(w => w !== null && w.innerText !== " + strconv.Quote(week) + ")(document.querySelector('table.week'))")
 	if next := p.Text("table.week"); next == week {
 		t.Error("▶ left the week as it was")
 	}
@@ -233,7 +233,7 @@ func TestBrowserJournalGrade(t *testing.T) {
 	if status := p.Status(webapp.Path + "journal/mark"); status != http.StatusOK {
 		t.Fatalf("the grade's POST: %d", status)
 	}
-	p.WaitUntil("document.querySelector(" + strconv.Quote(cell) + ").innerText.includes('5')")
+	p.WaitUntil("(c => c !== null && c.innerText.includes('5'))(document.querySelector(" + strconv.Quote(cell) + "))")
 
 	a.wait(diary.GradeGrace + time.Minute)
 	if err := enqueue.NoticesDue(context.Background()); err != nil { // as the scheduler's sweep does
