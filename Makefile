@@ -11,11 +11,12 @@ BENCH_PUPILS ?= 1000
 BENCH_DIR ?= /tmp/dnevnik-district-$(BENCH_SCHOOLS)x$(BENCH_PUPILS)
 BENCH_FLAGS ?= -benchtime 3000x
 
-.PHONY: test fuzz build fmt bench bench-import bench-load demo faults
+.PHONY: test fuzz build fmt bench bench-import bench-load demo faults screenshots
 
 ## test: gofmt, go vet, staticcheck, then every test with the race detector against a throwaway
 ## PostgreSQL and Redis (or the ones DATABASE_URL / REDIS_URL name), with pdftotext (which
-## reads the printed week back) installed from Debian when missing; then the tests of the
+## reads the printed week back) and chromium (the web app's browser tests drive it headless)
+## installed from Debian when missing; then the tests of the
 ## views on a replica (named *Replica*) against a PostgreSQL with a streaming replica. Only
 ## they get one: a replica replays every test's CREATE DATABASE, which slowed the rest by a
 ## quarter.
@@ -30,7 +31,7 @@ test:
 	$(GO) tool staticcheck -tags faults ./cmd/faults/
 	@echo "==> go test -race ./... with PostgreSQL and Redis"
 	@$(GO) build -o bin/devenv ./cmd/devenv
-	bin/devenv --postgres --redis --tools pdftotext -- $(GO) test -race $(TESTFLAGS) ./...
+	bin/devenv --postgres --redis --tools pdftotext,chromium -- $(GO) test -race $(TESTFLAGS) ./...
 	bin/devenv --postgres --replica -- $(GO) test -race -run Replica $(TESTFLAGS) ./diary/...
 	@$(MAKE) --no-print-directory fuzz
 
@@ -74,6 +75,14 @@ demo: build
 	@$(GO) build -o bin/devenv ./cmd/devenv
 	@echo "==> dnevnik demo: the bot $(if $(TELEGRAM_TOKEN),on Telegram,in this terminal chat); Ctrl-C stops it and removes the throwaway data"
 	LOG_LEVEL=$(or $(LOG_LEVEL),warn) bin/devenv --postgres -- bin/dnevnik demo $(DEMOFLAGS)
+
+## screenshots: the README's pictures of the web app (docs/webapp-week.png,
+## docs/webapp-journal.png, and -dark of each): the demo school on a throwaway
+## PostgreSQL, the real server, headless Chromium (installed from Debian when missing)
+## at a phone's size; cmd/screenshots.
+screenshots:
+	@$(GO) build -o bin/devenv ./cmd/devenv
+	bin/devenv --postgres --tools chromium -- $(GO) run ./cmd/screenshots --out docs
 
 ## build: a static binary in bin/dnevnik
 build:

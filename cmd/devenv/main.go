@@ -9,8 +9,8 @@
 // loopback port, in a temporary folder, passes its URL to the command, and stops and
 // removes it when the command ends, whatever the outcome. PostgreSQL refuses to run
 // as root, so as root it runs as the postgres user. A missing redis-server, and
-// each of the --tools the tests call (pdftotext, which reads a printed PDF back),
-// is installed from Debian when running as root.
+// each of the --tools the tests call (pdftotext, which reads a printed PDF back;
+// chromium, which the web app's browser tests drive), is installed from Debian when running as root.
 package main
 
 import (
@@ -133,6 +133,7 @@ func run() int {
 // debianPackages are the programs --tools knows, with the package of each.
 var debianPackages = map[string]string{
 	"pdftotext": "poppler-utils",
+	"chromium":  "chromium", // the browser tests (webapp/browsertest) drive it headless
 }
 
 func say(format string, args ...any) { services.Logf(format, args...) }

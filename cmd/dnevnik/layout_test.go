@@ -35,6 +35,8 @@ var mayImport = map[string][]string{
 	"bot/bottest/chat":         {"bot/bottest", "locales"},
 	"jobs":                     {"diary", "render", "telegram", "locales"},
 	"jobs/jobstest":            nil,
+	"webapp":                   {"diary", "render", "locales"},
+	"webapp/browsertest":       nil,
 }
 
 // mayNotImport are the standard packages a package must leave to another:
