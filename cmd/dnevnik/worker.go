@@ -89,7 +89,7 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	})
 
 	t := e.cfg.Telegram
-	calendarURL := mountCalendar(mux, e, store)
+	calendarURL, webAppURL := mountCalendar(mux, e, store), mountWebApp(mux, e, store)
 	g, ctx := errgroup.WithContext(ctx)
 	enqueue, stop, err := startWorker(ctx, g, e, workerParts{store: store, rdb: rdb, queue: queue, apiURL: t.APIURL,
 		token: t.Token, rate: t.SendRate, paid: t.PaidBroadcast, metrics: metrics, retention: e.cfg.Retention})
@@ -101,7 +101,8 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	if withBot {
 		b, err := bot.New(ctx, store, bot.Options{Token: t.Token, APIURL: t.APIURL, WebhookSecret: t.WebhookSecret,
 			MaxConnections: t.WebhookConnections, Logger: e.log,
-			AfterUpdate: metrics.Update, CodeBrake: metrics.CodeBrake, Notices: enqueue, CalendarURL: calendarURL, Outbox: enqueue})
+			AfterUpdate: metrics.Update, CodeBrake: metrics.CodeBrake, Notices: enqueue, CalendarURL: calendarURL, WebAppURL: webAppURL,
+			Outbox: enqueue})
 		if err != nil {
 			return err
 		}
