@@ -197,6 +197,11 @@ func serveHTTP(ctx context.Context, e *env, name, addr string, mux http.Handler)
 	if err != nil {
 		return fmt.Errorf("listen on %s %s: %w", name, addr, err)
 	}
+	return serveOn(ctx, e, name, ln, mux)
+}
+
+// serveOn is serveHTTP on a listener already open.
+func serveOn(ctx context.Context, e *env, name string, ln net.Listener, mux http.Handler) error {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
