@@ -103,7 +103,7 @@ bench: build
 	  bin/dnevnik import timetable $(BENCH_DIR)/timetable.csv; \
 	  psql -qX "$$DATABASE_URL" -c "VACUUM ANALYZE"; \
 	  echo "==> view and bot command benchmarks"; \
-	  DNEVNIK_BENCH_DATABASE_URL=$$DATABASE_URL $(GO) test -run "^$$" -bench . $(BENCH_FLAGS) ./diary/ ./bot/'
+	  DNEVNIK_BENCH_DATABASE_URL=$$DATABASE_URL $(GO) test -run "^$$" -bench . $(BENCH_FLAGS) ./diary/ ./bot/ ./webapp/'
 
 ## bench-import: the import against its floor (BENCHMARKS.md). On a throwaway
 ## PostgreSQL, BenchmarkImportDistrict COPYs the district's files into text tables

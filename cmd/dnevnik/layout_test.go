@@ -32,6 +32,7 @@ var mayImport = map[string][]string{
 	"bot":                      {"diary", "render", "paper", "telegram", "locales"},
 	"bot/bottest":              nil,
 	"calendar":                 {"diary", "render", "locales"},
+	"webapp":                   {"diary", "render", "locales"},
 	"bot/bottest/chat":         {"bot/bottest", "locales"},
 	"jobs":                     {"diary", "render", "telegram", "locales"},
 	"jobs/jobstest":            nil,
