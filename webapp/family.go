@@ -223,6 +223,9 @@ func (s *Server) chart(w http.ResponseWriter, r *http.Request, c *caller) error 
 	if err != nil {
 		return err
 	}
+	if len(page.Grades.Grades) == 0 { // no points to draw: the grades screen offers no chart
+		return diary.Errorf(diary.ENOTFOUND, "no grades of pupil %d in class %d, term %d", a.Pupil.ID, class, term)
+	}
 	png, err := render.GradeChart(c.p, page)
 	if err != nil {
 		return err
