@@ -54,6 +54,10 @@ type Options struct {
 	// PUBLIC_URL and the feeds' path; /calendar gives the address with a
 	// token after it. Empty: the school has not enabled calendars.
 	CalendarURL string
+	// WebAppURL is the Mini App's public address (WEBAPP_URL): the menu
+	// button opens it, and an «📖 Открыть дневник» button under /today,
+	// /schedule and /grades. Empty: no Mini App.
+	WebAppURL string
 	// Outbox, if set, is given each message a person wrote to another (a
 	// family's question, a teacher's answer) so it goes out at once, or
 	// when it is due; without it, the worker's sweep finds it within a minute.
@@ -83,6 +87,7 @@ type Bot struct {
 	braked   func() // a code check slowed down by a flood; may be nil
 	notices  Notifier
 	calendar string // Options.CalendarURL
+	webApp   string // Options.WebAppURL
 	outbox   OutboxQueue
 	maxConns int
 	slots    chan struct{} // one per update a webhook request may handle at once
@@ -108,7 +113,7 @@ const handlerTimeout = 30 * time.Second
 // a webhook.
 func New(ctx context.Context, store Diary, o Options) (*Bot, error) {
 	b := &Bot{store: store, log: o.Logger, secret: o.WebhookSecret, codec: telegram.NewCodec(o.Token), after: o.AfterUpdate,
-		braked: o.CodeBrake, notices: o.Notices, calendar: o.CalendarURL, outbox: o.Outbox, maxConns: o.MaxConnections}
+		braked: o.CodeBrake, notices: o.Notices, calendar: o.CalendarURL, webApp: o.WebAppURL, outbox: o.Outbox, maxConns: o.MaxConnections}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}

@@ -54,7 +54,10 @@ type world struct {
 	handledCh chan struct{} // signalled after each; holds one pending signal
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T) *world { t.Helper(); return newWorldWith(t, nil) }
+
+// newWorldWith is newWorld with the bot's options changed by with.
+func newWorldWith(t *testing.T, with func(*bot.Options)) *world {
 	t.Helper()
 	t.Parallel()
 	ctx := context.Background()
@@ -64,8 +67,7 @@ func newWorld(t *testing.T) *world {
 	w.store = diary.NewStore(w.db)
 	w.store.SetClock(func() time.Time { return w.now })
 	w.school = diarytest.SeedDemo(t, w.db, diary.Date(thursday, thursday.Location()))
-	var err error
-	w.bot, err = bot.New(ctx, w.store, bot.Options{Token: token, APIURL: w.fake.URL(), PollTimeout: 2 * time.Second,
+	opts := bot.Options{Token: token, APIURL: w.fake.URL(), PollTimeout: 2 * time.Second,
 		Logger: diarytest.Logger(t, w.db, token), CalendarURL: calendarURL,
 		AfterUpdate: func(_ string, _ time.Duration, err error) {
 			if err != nil {
@@ -77,7 +79,12 @@ func newWorld(t *testing.T) *world {
 			case w.handledCh <- struct{}{}:
 			default:
 			}
-		}})
+		}}
+	if with != nil {
+		with(&opts)
+	}
+	var err error
+	w.bot, err = bot.New(ctx, w.store, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

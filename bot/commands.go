@@ -130,7 +130,8 @@ func init() {
 }
 
 // SetCommands publishes the command menu in each language; Russian is also the
-// menu of anyone whose Telegram language has none of its own.
+// menu of anyone whose Telegram language has none of its own. With a Mini
+// App, the menu button opens it.
 func (b *Bot) SetCommands(ctx context.Context) error {
 	for _, lang := range locales.Languages {
 		list := menuOf(locales.For(lang), func(c command) bool { return c.menu })
@@ -144,5 +145,5 @@ func (b *Bot) SetCommands(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
+	return b.setMenuButton(ctx)
 }

@@ -33,6 +33,7 @@ func (r *request) showGradeList(ctx context.Context, p pupil, report diary.Grade
 			CallbackData: r.b.codec.Encode(telegram.ButtonGradesPage, int64(p.id), int64(s.Class), report.Period.ID)}
 		kb[len(kb)-1] = append(kb[len(kb)-1], btn)
 	}
+	kb = r.withDiary(kb)
 	text := render.Grades(r.p, report, p.label)
 	if edit {
 		return r.show(ctx, text, kb...)

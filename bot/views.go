@@ -62,7 +62,7 @@ func (r *request) showDayOf(ctx context.Context, p pupil, day time.Time) error {
 		{Text: r.p.Date(day.AddDate(0, 0, 1)) + " ▶", CallbackData: r.b.codec.Encode(telegram.ButtonDay, id, telegram.DateArg(day.AddDate(0, 0, 1)))},
 	}
 	week := []models.InlineKeyboardButton{{Text: r.p.T("nav_week"), CallbackData: r.b.codec.Encode(telegram.ButtonWeek, id, telegram.DateArg(day))}}
-	return r.show(ctx, render.Day(r.p, s.Days[0], p.label), nav, week)
+	return r.show(ctx, render.Day(r.p, s.Days[0], p.label), r.withDiary([][]models.InlineKeyboardButton{nav, week})...)
 }
 
 func (r *request) onDayButton(ctx context.Context, args []int64) error {
@@ -104,7 +104,7 @@ func (r *request) showWeekOf(ctx context.Context, p pupil, day time.Time) error 
 		{Text: r.p.T("nav_prev_week"), CallbackData: r.b.codec.Encode(telegram.ButtonWeek, id, telegram.DateArg(monday.AddDate(0, 0, -7)))},
 		{Text: r.p.T("nav_next_week"), CallbackData: r.b.codec.Encode(telegram.ButtonWeek, id, telegram.DateArg(monday.AddDate(0, 0, 7)))},
 	}
-	return r.show(ctx, render.Week(r.p, s, p.label), nav)
+	return r.show(ctx, render.Week(r.p, s, p.label), r.withDiary([][]models.InlineKeyboardButton{nav})...)
 }
 
 func (r *request) onWeekButton(ctx context.Context, args []int64) error {

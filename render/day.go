@@ -21,19 +21,27 @@ func Day(p *locales.Printer, day diary.Day, child string) string {
 		m.add(lessonDetails(p, l)...)
 	}
 	m.block()
+	m.add(DayNotes(p, day)...)
+	return m.String()
+}
+
+// DayNotes are what belongs to a day but to none of its lessons: homework,
+// grades, whole-day marks and remarks, a line each.
+func DayNotes(p *locales.Printer, day diary.Day) []string {
+	var lines []string
 	for _, h := range day.Homework {
-		m.add(homeworkLine(h))
+		lines = append(lines, homeworkLine(h))
 	}
 	for _, g := range day.Grades {
-		m.add(iconLine(iconGrade, subjectItem(g.Subject, gradeDetail(p, g))))
+		lines = append(lines, iconLine(iconGrade, subjectItem(g.Subject, gradeDetail(p, g))))
 	}
 	for _, a := range day.Attendance {
-		m.add(markLine(p, a))
+		lines = append(lines, markLine(p, a))
 	}
 	for _, r := range day.Remarks {
-		m.add(remarkLine(r))
+		lines = append(lines, remarkLine(r))
 	}
-	return m.String()
+	return lines
 }
 
 // homeworkLine is "📝 <b>Биология</b>: доклад о грибах".

@@ -24,18 +24,20 @@ func Grades(p *locales.Printer, r diary.GradeReport, child string) string {
 	}
 	for _, s := range r.Subjects {
 		m.block()
-		m.add(subjectGrades(p, s)...)
+		m.add(SubjectLines(p, s)...)
 	}
 	return m.String()
 }
 
-// subjectGrades is one subject's block:
+// SubjectLines is one subject's block:
 //
 //	<b>Математика</b> · 5 оценок
 //	5  4 (×2)  3  5  4
 //	средний балл <b>4,17</b> · по классу 4,02
 //	🏁 Итоговые: 2 четверть — <b>4</b>
-func subjectGrades(p *locales.Printer, s diary.SubjectGrades) []string {
+//
+// The web app shows each subject in a section of its own with these lines.
+func SubjectLines(p *locales.Printer, s diary.SubjectGrades) []string {
 	title := bold(field(s.Subject))
 	if len(s.Grades) == 0 {
 		return append([]string{title}, finalGrades(p, s.Final)...)

@@ -85,9 +85,31 @@ func lessonChange(p *locales.Printer, c *diary.LessonChange) string {
 	return ""
 }
 
-// lessonDetails are the lines under a lesson's headline in the day view: the
-// change's note, the topic, the homework due, the grades given, the pupil's mark.
+// LessonCell is a lesson as a cell of the web app's week (the row and column
+// say its period and day): the subject, struck through when not held, its new
+// room, substitute or move, then the day view's lines. Telegram HTML is HTML,
+// escaped here like every text of render, so the app shows the bot's words as
+// they are.
+func LessonCell(p *locales.Printer, l diary.Lesson) (head string, details []string) {
+	if !l.Held() {
+		return join(strike(field(l.Subject)), lessonChange(p, l.Change)), detailLines(p, l)
+	}
+	return join(bold(field(l.Subject)), lessonRoom(p, l), lessonTeacher(p, l, true), lessonChange(p, l.Change)), detailLines(p, l)
+}
+
+// lessonDetails are the lines under a lesson's headline in the day view,
+// indented.
 func lessonDetails(p *locales.Printer, l diary.Lesson) []string {
+	lines := detailLines(p, l)
+	for i := range lines {
+		lines[i] = indent + lines[i]
+	}
+	return lines
+}
+
+// detailLines are what happened at a lesson: the change's note, the topic,
+// the homework due, the grades given, the pupil's mark.
+func detailLines(p *locales.Printer, l diary.Lesson) []string {
 	var lines []string
 	if l.Change != nil && l.Change.Note != "" {
 		lines = append(lines, iconLine(iconNote, text(l.Change.Note)))
@@ -103,9 +125,6 @@ func lessonDetails(p *locales.Printer, l diary.Lesson) []string {
 	}
 	if m := l.Attendance; m != nil {
 		lines = append(lines, iconLine(markIcon(*m), capitalize(markStatus(p, *m))))
-	}
-	for i := range lines {
-		lines[i] = indent + lines[i]
 	}
 	return lines
 }

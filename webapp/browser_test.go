@@ -103,16 +103,17 @@ func (b *browserApp) open(initData string, theme string) *browsertest.Page {
 }
 
 // A mother opens the app in a browser without telegram-web-app.js (it cannot
-// load): her child is on the first screen, no other child is, and the page
-// asked no host but ours and Telegram's for its script.
+// load): her only child's week is the first screen, no other child is on it,
+// and the page asked no host but ours and Telegram's for its script.
 func TestBrowserFamilyHome(t *testing.T) {
 	a := newBrowserApp(t)
 	p := a.open(webapp.Sign(a.guardian(demo.Dasha), token, now), browsertest.LightTheme)
 	if status := p.Status(webapp.Path + "home"); status != http.StatusOK {
 		t.Fatalf("the first screen: %d", status)
 	}
-	text := p.Text("main#app .list")
-	if !strings.Contains(text, "Дарья Алёшина") || strings.Contains(text, "Максим") || strings.Contains(text, "Пётр") {
+	p.WaitFor("main#app table.week")
+	text := p.Text("main#app")
+	if !strings.Contains(text, "Дарья") || strings.Contains(text, "Максим") || strings.Contains(text, "Пётр") {
 		t.Errorf("the mother's first screen: %q", text)
 	}
 	if browsertest.Eval[bool](p, "typeof window.Telegram !== 'undefined'") {
@@ -144,7 +145,7 @@ func TestBrowserTamperedInitData(t *testing.T) {
 func TestBrowserDarkTheme(t *testing.T) {
 	a := newBrowserApp(t)
 	p := a.open(webapp.Sign(a.guardian(demo.Dasha), token, now), browsertest.DarkTheme)
-	p.WaitFor("main#app .list")
+	p.WaitFor("main#app table.week")
 	style := browsertest.Eval[[]string](p, "(s => [s.backgroundColor, s.color])(getComputedStyle(document.body))")
 	if style[0] != "rgb(23, 33, 43)" || style[1] != "rgb(245, 245, 245)" {
 		t.Errorf("dark theme: background %s, text %s; want rgb(23, 33, 43) and rgb(245, 245, 245)", style[0], style[1])
@@ -170,9 +171,12 @@ func TestBrowserLanguages(t *testing.T) {
 		if err := a.store.SetLanguage(t.Context(), account, lang); err != nil {
 			t.Fatal(err)
 		}
+		// Her only child's week: its first tab names the week in her language.
+		week := map[string]string{"ru": "Неделя", "en": "Week"}[lang]
 		p := a.open(webapp.Sign(mother, token, now), browsertest.LightTheme)
-		if got := p.Text("main#app h1"); got != heading || !strings.Contains(p.Text("main#app .list"), "Дарья") {
-			t.Errorf("the mother, her language set to %s: the heading is %q, want %q", lang, got, heading)
+		p.WaitFor("main#app table.week")
+		if got := p.Text("main#app nav.tabs a"); got != week || !strings.Contains(p.Text("main#app"), "Дарья") {
+			t.Errorf("the mother, her language set to %s: the first tab is %q, want %q", lang, got, week)
 		}
 	}
 }

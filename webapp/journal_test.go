@@ -2,7 +2,6 @@ package webapp_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -50,21 +49,6 @@ func (a *app) class(sourcedID string) int64 {
 	var id int64
 	a.scan(&id, `SELECT id FROM classes WHERE sourced_id = $1`, sourcedID)
 	return id
-}
-
-// post sends a form as the app's script does, with initData.
-func (a *app) post(path, initData string, form url.Values) (*http.Response, string) {
-	a.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set(webapp.InitDataHeader, initData)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp, string(body)
 }
 
 // lastLesson is the lesson of 7А maths given last, by today: YYYY-MM-DD/PERIOD.

@@ -90,8 +90,12 @@ func loading() string {
 	return strings.Join(words, " · ")
 }
 
-// home is the first screen: a family's children, or a teacher's classes.
+// home is the first screen: a family's children, or a teacher's classes; a
+// family with one child sees its week at once.
 func (s *Server) home(w http.ResponseWriter, r *http.Request, c *caller) error {
+	if c.Family && len(c.live()) == 1 {
+		return s.week(w, r, c)
+	}
 	data := map[string]any{"C": c}
 	if !c.Family {
 		_, classes, err := s.store.TeacherClasses(r.Context(), c.Account.ID)

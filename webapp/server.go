@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
+
 	"github.com/dnevnik/dnevnik/diary"
 	"github.com/dnevnik/dnevnik/locales"
 	"github.com/dnevnik/dnevnik/render"
@@ -44,6 +46,14 @@ type Store interface {
 	ClearGrade(ctx context.Context, a diary.LessonAccess, pupil diary.PersonID) error
 	SetAttendance(ctx context.Context, a diary.LessonAccess, pupil diary.PersonID, status string) error
 	AddHomework(ctx context.Context, a diary.TeacherAccess, h diary.NewHomework) (diary.AddedHomework, error)
+
+	// The family's screens (family.go).
+	PupilAccess(ctx context.Context, account diary.AccountID, pupil diary.PersonID) (diary.PupilAccess, error)
+	Week(ctx context.Context, a diary.PupilAccess, day time.Time) (diary.Schedule, error)
+	TermGrades(ctx context.Context, a diary.PupilAccess, day time.Time) (diary.GradeReport, error)
+	SubjectGrades(ctx context.Context, a diary.PupilAccess, class diary.ClassID, term int64) (diary.SubjectTerm, error)
+	UpcomingEvents(ctx context.Context, a diary.PupilAccess, within time.Duration) (diary.EventList, error)
+	AnswerMeeting(ctx context.Context, account diary.AccountID, event int64, yes bool) error
 }
 
 // Options configure the app.
@@ -56,9 +66,10 @@ type Options struct {
 
 // Server serves the app under Path.
 type Server struct {
-	store Store
-	opts  Options
-	mux   *http.ServeMux
+	store   Store
+	opts    Options
+	mux     *http.ServeMux
+	handler http.Handler // mux, gzipped
 }
 
 // New returns the app's handler.
@@ -80,10 +91,18 @@ func New(store Store, o Options) *Server {
 	s.mux.Handle("GET "+Path+"journal/cell", s.authed(s.journalCell))
 	s.mux.Handle("POST "+Path+"journal/mark", s.authed(s.journalMark))
 	s.mux.Handle("POST "+Path+"journal/homework", s.authed(s.journalHomework))
+	s.mux.Handle("GET "+Path+"week", s.authed(s.week))
+	s.mux.Handle("GET "+Path+"grades", s.authed(s.grades))
+	s.mux.Handle("GET "+Path+"chart", s.authedFrom(s.chart, true))
+	s.mux.Handle("GET "+Path+"events", s.authed(s.events))
+	s.mux.Handle("POST "+Path+"rsvp", s.authed(s.rsvp))
+	// gzhttp rather than a wrapper of our own: it leaves a 304, a small
+	// answer and a PNG as they are, sets Vary, and pools its writers.
+	s.handler = gzhttp.GzipHandler(s.mux)
 	return s
 }
 
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // caller is who sent a request, as initData and the diary say: their account,
 // in the language of their printer, and (acting as a family) the children the
@@ -101,9 +120,17 @@ type handler func(w http.ResponseWriter, r *http.Request, c *caller) error
 // user's): a request without valid initData gets 401 and nothing else. Errors
 // of the diary become the person's message (diary error codes, as the bot
 // shows them).
-func (s *Server) authed(h handler) http.Handler {
+func (s *Server) authed(h handler) http.Handler { return s.authedFrom(h, false) }
+
+// authedFrom is authed for an address an <img> asks for, which cannot send
+// the header (fromQuery): its initData may come in the init= parameter.
+func (s *Server) authedFrom(h handler, fromQuery bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, err := Check(r.Header.Get(InitDataHeader), s.opts.Token, s.opts.MaxAge, s.opts.Now())
+		initData := r.Header.Get(InitDataHeader)
+		if initData == "" && fromQuery {
+			initData = r.URL.Query().Get("init")
+		}
+		u, err := Check(initData, s.opts.Token, s.opts.MaxAge, s.opts.Now())
 		if err != nil {
 			s.opts.Log.Info("web app request refused", "path", r.URL.Path, "err", err)
 			http.Error(w, http.StatusText(http.StatusUnauthorized), http.StatusUnauthorized)

@@ -62,6 +62,7 @@ type Server struct {
 	pollGeneration int64           // bumped by each getUpdates; an older long poll then ends with 409
 	webhook        webhook
 	commands       map[commandKey][]models.BotCommand
+	menuButton     models.MenuButton // the default one; see MenuButton
 	faults         map[string][]*queuedFault
 	chaos          *chaos // random faults of sendMessage; nil: none
 	limit          rateLimit
@@ -84,6 +85,7 @@ var handlers = map[string]func(*Server, *request) (any, error){
 	"answerCallbackQuery":    (*Server).answerCallbackQuery,
 	"leaveChat":              (*Server).leaveChat,
 	"setMyCommands":          (*Server).setMyCommands,
+	"setChatMenuButton":      (*Server).setChatMenuButton,
 }
 
 // New starts a fake that accepts token. The bot's user id is the token's number

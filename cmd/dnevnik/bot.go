@@ -12,6 +12,7 @@ import (
 	"github.com/dnevnik/dnevnik/bot"
 	"github.com/dnevnik/dnevnik/calendar"
 	"github.com/dnevnik/dnevnik/diary"
+	"github.com/dnevnik/dnevnik/webapp"
 )
 
 func botCommand() command {
@@ -47,7 +48,8 @@ func runBot(ctx context.Context, e *env, store *diary.Store) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	b, err := bot.New(ctx, store, bot.Options{Token: t.Token, APIURL: t.APIURL, WebhookSecret: t.WebhookSecret,
-		MaxConnections: t.WebhookConnections, Logger: e.log, CalendarURL: mountCalendar(mux, e, store)})
+		MaxConnections: t.WebhookConnections, Logger: e.log, CalendarURL: mountCalendar(mux, e, store),
+		WebAppURL: mountWebApp(mux, e, store)})
 	if err != nil {
 		return err
 	}
@@ -72,6 +74,16 @@ func mountCalendar(mux *http.ServeMux, e *env, store *diary.Store) string {
 	u, _ := url.Parse(e.cfg.PublicURL) // checked by loadConfig
 	mux.Handle(calendar.Path, calendar.Handler(store, u.Hostname(), e.log))
 	return e.cfg.PublicURL + calendar.Path
+}
+
+// mountWebApp serves the Mini App on mux when WEBAPP_URL is set, and returns
+// its public address; empty: no Mini App.
+func mountWebApp(mux *http.ServeMux, e *env, store *diary.Store) string {
+	if e.cfg.WebAppURL == "" {
+		return ""
+	}
+	mux.Handle(webapp.Path, webapp.New(store, webapp.Options{Token: e.cfg.Telegram.Token, Log: e.log}))
+	return e.cfg.WebAppURL
 }
 
 // mountWebhook receives updates at the webhook URL's path and tells Telegram to

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dnevnik/dnevnik/webapp"
 )
 
 // config is everything dnevnik reads from the environment. Each command reads only
@@ -27,6 +29,10 @@ type config struct {
 	// outside, without a trailing slash: the calendar feeds' addresses start
 	// with it. Empty: no calendars.
 	PublicURL string
+	// WebAppURL is the Mini App's public https address, where HTTP_ADDR's
+	// webapp.Path is reached (WEBAPP_URL); it ends in that path. Empty: no
+	// Mini App.
+	WebAppURL string
 	// CodeSecrets are the secrets link codes are stored under, the first for
 	// new codes (DNEVNIK_SECRET, comma-separated while rotating).
 	CodeSecrets []string
@@ -115,6 +121,9 @@ func loadConfig(getenv func(string) string, n needs) (config, []error) {
 	}
 	if c.PublicURL != "" && c.HTTPAddr == "" {
 		r.fail("HTTP_ADDR", "is required with PUBLIC_URL: the address the calendar feeds are served on, e.g. :8080")
+	}
+	if c.WebAppURL != "" && c.HTTPAddr == "" {
+		r.fail("HTTP_ADDR", "is required with WEBAPP_URL: the address the Mini App is served on, e.g. :8080")
 	}
 	return c, r.errs
 }
@@ -269,6 +278,29 @@ func (r *envReader) publicURL(name string) string {
 		r.fail(name, "is %q; it must start with https:// (plain http only for localhost): a calendar address is a key", v)
 	}
 	return v
+}
+
+// webAppURL reads the Mini App's public address: https (plain http only for
+// a loopback host: a test, a demo), its path webapp.Path or none (then
+// webapp.Path is added), since the page asks for its screens under that path.
+func (r *envReader) webAppURL(name string) string {
+	problems := len(r.errs)
+	v := r.httpURL(name, "")
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	switch {
+	case err != nil || len(r.errs) > problems: // httpURL said what is wrong
+		return ""
+	case u.RawQuery != "" || u.Fragment != "":
+		r.fail(name, "is %q; it must have no ?query or #fragment", v)
+	case u.Scheme != "https" && !isLoopback(u.Hostname()):
+		r.fail(name, "is %q; it must start with https:// (plain http only for localhost): Telegram opens only https", v)
+	case u.Path != "" && u.Path+"/" != webapp.Path:
+		r.fail(name, "is %q; its path must be %s (or none): the page asks for its screens there", v, webapp.Path)
+	}
+	return u.Scheme + "://" + u.Host + webapp.Path
 }
 
 // isLoopback tells whether a host is this machine.

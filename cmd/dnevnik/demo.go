@@ -31,20 +31,22 @@ import (
 
 // demoOptions are the flags of `dnevnik demo`.
 type demoOptions struct {
-	lang string // the parent's Telegram language in the terminal chat, and the language of the introduction
+	lang    string // the parent's Telegram language in the terminal chat, and the language of the introduction
+	appAddr string // where the terminal demo serves the Mini App and its signing page (demo_webapp.go)
 }
 
 func demoCommand() command {
 	var o demoOptions
 	return command{
 		name: "demo",
-		args: "[--lang ru|en]",
+		args: "[--lang ru|en] [--app-addr HOST:PORT]",
 		summary: "Seed a demo school into an empty database and run the bot on it: on Telegram when TELEGRAM_TOKEN is set,\n" +
 			"otherwise against a fake Telegram, chatting in this terminal as a parent.",
 		// Telegram too when TELEGRAM_TOKEN is set: see run.
 		needs: needDatabase | maySecret | mayTelegram | mayRedis,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&o.lang, "lang", "ru", "the language of the introduction and the terminal parent's Telegram: ru or en")
+			fs.StringVar(&o.appAddr, "app-addr", "localhost:8090", "where the terminal demo serves the Mini App, with a page at /demo/ that opens it as a parent or a teacher")
 		},
 		run: o.run,
 	}
@@ -193,14 +195,21 @@ func (o *demoOptions) demoInTerminal(ctx context.Context, e *env, store *diary.S
 		return err
 	}
 
+	appPage, err := serveDemoApp(gctx, g, e, store, o.appAddr, o.lang)
+	if err != nil {
+		stopWorker()
+		return err
+	}
+
 	var hers strings.Builder
 	for _, code := range codes {
 		if code.PersonSourceID == demo.Dasha || code.PersonSourceID == demo.Maxim {
 			fmt.Fprintf(&hers, "  %s, %s: %s\n", render.ChildName(code.Person), code.Class, diary.FormatCode(code.Code))
 		}
 	}
-	fmt.Fprintf(e.stdout, "\n%s\n%s\n%s\n", p.T("demo_intro", "Codes", hers.String()),
-		p.T("demo_teacher", "Code", diary.FormatCode(teacherCode)), p.T("demo_digest_at", "Time", digestAt.String()))
+	fmt.Fprintf(e.stdout, "\n%s\n%s\n%s\n%s\n", p.T("demo_intro", "Codes", hers.String()),
+		p.T("demo_teacher", "Code", diary.FormatCode(teacherCode)), p.T("demo_digest_at", "Time", digestAt.String()),
+		p.T("webapp_family_demo_open", "URL", appPage))
 	g.Go(func() error {
 		err := b.Poll(gctx)
 		stop() // a bot that stopped polling would never answer

@@ -27,7 +27,9 @@ func TestDemoChat(t *testing.T) {
 	out := &watchedOutput{wrote: make(chan struct{}, 1)}
 	var stderr bytes.Buffer
 	exited := make(chan int, 1)
-	go func() { exited <- run(context.Background(), []string{"demo"}, envFrom(env), out, &stderr) }()
+	go func() {
+		exited <- run(context.Background(), []string{"demo", "--app-addr", "127.0.0.1:0"}, envFrom(env), out, &stderr)
+	}()
 
 	code := out.await(t, regexp.MustCompile(`Дарья Алёшина, 7А: (\S+)`), exited, &stderr)
 	fmt.Fprintf(typing, "/start %s\n/today\n1\n", code)

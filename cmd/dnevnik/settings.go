@@ -121,6 +121,12 @@ var settings = []setting{
 			"`PUBLIC_URL/calendar/TOKEN.ics`, served on `HTTP_ADDR` (which it requires) by `bot` and `serve`, " +
 			"in webhook and polling mode alike. A proxy may map a path prefix of it onto `HTTP_ADDR`'s `/calendar/`",
 		read: func(r *envReader, c *config, _ bool) { c.PublicURL = r.publicURL("PUBLIC_URL") }},
+	{name: "WEBAPP_URL", def: "empty (no Mini App)", needs: needPublic,
+		meaning: "the diary as a Telegram Mini App: its public https address, `https://HOST/app/` (plain http only " +
+			"for localhost), where `HTTP_ADDR`'s `/app/` is reached; `bot` and `serve` then serve it on `HTTP_ADDR` " +
+			"(which it requires), set the bot's menu button to open it and add «📖 Открыть дневник» under `/today`, " +
+			"`/schedule` and `/grades`",
+		read: func(r *envReader, c *config, _ bool) { c.WebAppURL = r.webAppURL("WEBAPP_URL") }},
 	{name: "DNEVNIK_SECRET", def: "required", needs: needSecret, optional: maySecret,
 		meaning: "the secret link codes and invitations are stored under (HMAC-SHA256), kept out of the database and " +
 			"its backups: `openssl rand -hex 32`, 32 characters at least. To rotate it, set `NEW,OLD`: new codes are stored " +

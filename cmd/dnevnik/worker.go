@@ -89,7 +89,7 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	})
 
 	t := e.cfg.Telegram
-	calendarURL := mountCalendar(mux, e, store)
+	calendarURL, webAppURL := mountCalendar(mux, e, store), mountWebApp(mux, e, store)
 	g, ctx := errgroup.WithContext(ctx)
 	enqueue, stop, err := startWorker(ctx, g, e, workerParts{store: store, rdb: rdb, queue: queue, apiURL: t.APIURL,
 		token: t.Token, rate: t.SendRate, paid: t.PaidBroadcast, metrics: metrics, retention: e.cfg.Retention})
@@ -101,7 +101,8 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	if withBot {
 		b, err := bot.New(ctx, store, bot.Options{Token: t.Token, APIURL: t.APIURL, WebhookSecret: t.WebhookSecret,
 			MaxConnections: t.WebhookConnections, Logger: e.log,
-			AfterUpdate: metrics.Update, CodeBrake: metrics.CodeBrake, Notices: enqueue, CalendarURL: calendarURL, Outbox: enqueue})
+			AfterUpdate: metrics.Update, CodeBrake: metrics.CodeBrake, Notices: enqueue, CalendarURL: calendarURL, WebAppURL: webAppURL,
+			Outbox: enqueue})
 		if err != nil {
 			return err
 		}
@@ -196,6 +197,11 @@ func serveHTTP(ctx context.Context, e *env, name, addr string, mux http.Handler)
 	if err != nil {
 		return fmt.Errorf("listen on %s %s: %w", name, addr, err)
 	}
+	return serveOn(ctx, e, name, ln, mux)
+}
+
+// serveOn is serveHTTP on a listener already open.
+func serveOn(ctx context.Context, e *env, name string, ln net.Listener, mux http.Handler) error {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
