@@ -263,6 +263,9 @@ func (s *Server) journalMark(w http.ResponseWriter, r *http.Request, c *caller) 
 		}
 		undo = append(undo, undoOf(v, before)...)
 	}
+	if len(undo) > 0 {
+		s.noticesDue(ctx) // a notice is written, due after the grace period
+	}
 	var note journalNote
 	status := http.StatusOK
 	switch {
@@ -343,6 +346,8 @@ func (s *Server) journalHomework(w http.ResponseWriter, r *http.Request, c *call
 			return err
 		}
 		note.Error, status = render.Refusal(c.p, err), statusOf(err)
+	} else {
+		s.noticesDue(r.Context())
 	}
 	return s.showJournal(w, r, c, ref.Class, ref.Date, note, status)
 }

@@ -153,6 +153,9 @@ func TestJournalSetsAGradeAndUndoesIt(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || cell(t, page, dasha, lesson) != "5" {
 		t.Fatalf("after the grade: %s, cell %q\n%s", resp.Status, cell(t, page, dasha, lesson), page)
 	}
+	if a.notified.calls.Load() == 0 {
+		t.Error("the grade's notice was written, the worker not told (Options.Notices)")
+	}
 	grade := `SELECT count(*) FROM grades WHERE class_id = $1 AND pupil_id = $2 AND graded_on = $3 AND period = $4 AND score = 5`
 	if n := a.count(grade, math, dasha, date, period); n != 1 {
 		t.Errorf("%d grades written", n)

@@ -62,6 +62,24 @@ type Options struct {
 	MaxAge time.Duration // DefaultMaxAge when zero
 	Log    *slog.Logger
 	Now    func() time.Time // time.Now when nil; tests set it
+	// Notices, if set, is told when a teacher's write left a notice, as the
+	// bot tells it; without it the scheduler's sweep finds the notice.
+	Notices Notifier
+}
+
+// Notifier starts the fan-out of the notices that are due. jobs.Enqueuer is one.
+type Notifier interface {
+	NoticesDue(ctx context.Context) error
+}
+
+// noticesDue starts the fan-out of the notice just written, if the app can.
+func (s *Server) noticesDue(ctx context.Context) {
+	if s.opts.Notices == nil {
+		return
+	}
+	if err := s.opts.Notices.NoticesDue(ctx); err != nil {
+		s.opts.Log.Warn("start notice fan-out", "err", err) // the scheduler starts it within a minute anyway
+	}
 }
 
 // Server serves the app under Path.

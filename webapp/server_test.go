@@ -1,12 +1,14 @@
 package webapp_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,21 +25,32 @@ var (
 
 // app is the demo school served as the web app, and a family linked to Даша.
 type app struct {
-	t      *testing.T
-	srv    *httptest.Server
-	school *diarytest.School[diary.ClassID, diary.PersonID, diary.AccountID, diary.Role]
-	pupils map[string]int64
+	t        *testing.T
+	srv      *httptest.Server
+	school   *diarytest.School[diary.ClassID, diary.PersonID, diary.AccountID, diary.Role]
+	pupils   map[string]int64
+	notified notified // the app's Options.Notices
 }
 
 func newApp(t *testing.T) *app {
 	db, d := diarytest.Demo(t, today)
 	store := diary.NewStore(db)
 	store.SetClock(func() time.Time { return now })
-	srv := httptest.NewServer(webapp.New(store, webapp.Options{Token: token, Log: slog.New(slog.DiscardHandler),
-		Now: func() time.Time { return now }}))
-	t.Cleanup(srv.Close)
-	return &app{t: t, srv: srv, pupils: d.Pupils,
-		school: diarytest.SchoolOf[diary.ClassID, diary.PersonID, diary.AccountID, diary.Role](t, db, demo.SchoolSourcedID)}
+	a := &app{t: t, pupils: d.Pupils}
+	a.srv = httptest.NewServer(webapp.New(store, webapp.Options{Token: token, Log: slog.New(slog.DiscardHandler),
+		Now: func() time.Time { return now }, Notices: &a.notified}))
+	t.Cleanup(a.srv.Close)
+	a.school = diarytest.SchoolOf[diary.ClassID, diary.PersonID, diary.AccountID, diary.Role](t, db, demo.SchoolSourcedID)
+	return a
+}
+
+// notified counts the app's calls to start the fan-out of notices, as the
+// worker's queue would take them.
+type notified struct{ calls atomic.Int64 }
+
+func (n *notified) NoticesDue(context.Context) error {
+	n.calls.Add(1)
+	return nil
 }
 
 // guardian links a new account as the pupil's guardian and returns its

@@ -49,7 +49,7 @@ func runBot(ctx context.Context, e *env, store *diary.Store) error {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	b, err := bot.New(ctx, store, bot.Options{Token: t.Token, APIURL: t.APIURL, WebhookSecret: t.WebhookSecret,
 		MaxConnections: t.WebhookConnections, Logger: e.log, CalendarURL: mountCalendar(mux, e, store),
-		WebAppURL: mountWebApp(mux, e, store)})
+		WebAppURL: mountWebApp(mux, e, store, nil)})
 	if err != nil {
 		return err
 	}
@@ -78,11 +78,11 @@ func mountCalendar(mux *http.ServeMux, e *env, store *diary.Store) string {
 
 // mountWebApp serves the Mini App on mux when WEBAPP_URL is set, and returns
 // its public address; empty: no Mini App.
-func mountWebApp(mux *http.ServeMux, e *env, store *diary.Store) string {
+func mountWebApp(mux *http.ServeMux, e *env, store *diary.Store, notices webapp.Notifier) string {
 	if e.cfg.WebAppURL == "" {
 		return ""
 	}
-	mux.Handle(webapp.Path, webapp.New(store, webapp.Options{Token: e.cfg.Telegram.Token, Log: e.log}))
+	mux.Handle(webapp.Path, webapp.New(store, webapp.Options{Token: e.cfg.Telegram.Token, Log: e.log, Notices: notices}))
 	return e.cfg.WebAppURL
 }
 

@@ -89,13 +89,14 @@ func runProcess(ctx context.Context, e *env, withBot bool) error {
 	})
 
 	t := e.cfg.Telegram
-	calendarURL, webAppURL := mountCalendar(mux, e, store), mountWebApp(mux, e, store)
+	calendarURL := mountCalendar(mux, e, store)
 	g, ctx := errgroup.WithContext(ctx)
 	enqueue, stop, err := startWorker(ctx, g, e, workerParts{store: store, rdb: rdb, queue: queue, apiURL: t.APIURL,
 		token: t.Token, rate: t.SendRate, paid: t.PaidBroadcast, metrics: metrics, retention: e.cfg.Retention})
 	if err != nil {
 		return err
 	}
+	webAppURL := mountWebApp(mux, e, store, enqueue)
 	defer stop()
 	g.Go(func() error { return watchQueues(ctx, asynq.NewInspector(queue), metrics) })
 	if withBot {
