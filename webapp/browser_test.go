@@ -181,18 +181,13 @@ func TestBrowserLanguages(t *testing.T) {
 	}
 }
 
-// screen follows the first screen's link css selects and returns the status
-// of what it asked for; a screen not built yet (404) skips the test.
+// screen follows the link css selects and waits for the screen it asks for.
 func screen(t *testing.T, p *browsertest.Page, css string) {
 	t.Helper()
 	p.WaitFor(css)
 	path := p.Attr(css, "data-get")
 	p.Click(css)
-	switch status := p.Status(webapp.Path + path); status {
-	case http.StatusOK:
-	case http.StatusNotFound:
-		t.Skipf("the screen %s is not served yet (404)", path)
-	default:
+	if status := p.Status(webapp.Path + path); status != http.StatusOK {
 		t.Fatalf("%s: %d", path, status)
 	}
 }
