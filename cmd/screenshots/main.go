@@ -95,7 +95,7 @@ func run(ctx context.Context, out string) (err error) {
 		}
 	}()
 	for _, shot := range []struct {
-		user              webapp.User
+		user               webapp.User
 		link, screen, name string
 	}{
 		{mother, "", "table.week", "webapp-week"}, // one child: her week is the first screen
