@@ -261,44 +261,47 @@ func (r *envReader) httpURL(name, def string) string {
 	return strings.TrimRight(v, "/")
 }
 
-// publicURL reads the https address HTTP_ADDR is reached under; plain http
-// only for a loopback host (a test, a demo), since a feed's address is a key.
-func (r *envReader) publicURL(name string) string {
+// httpsURL reads a public address: https (plain http only for a loopback
+// host: a test, a demo) with no ?query or #fragment, since paths go after
+// it; why says why https. It returns the address and its parts, or "" and
+// nil when unset or wrong (said).
+func (r *envReader) httpsURL(name, why string) (string, *url.URL) {
 	problems := len(r.errs)
 	v := r.httpURL(name, "")
 	if v == "" {
-		return ""
+		return "", nil
 	}
 	u, err := url.Parse(v)
 	switch {
 	case err != nil || len(r.errs) > problems: // httpURL said what is wrong
+		return "", nil
 	case u.RawQuery != "" || u.Fragment != "":
-		r.fail(name, "is %q; it must have no ?query or #fragment: the feeds' paths go after it", v)
+		r.fail(name, "is %q; it must have no ?query or #fragment: paths go after it", v)
 	case u.Scheme != "https" && !isLoopback(u.Hostname()):
-		r.fail(name, "is %q; it must start with https:// (plain http only for localhost): a calendar address is a key", v)
+		r.fail(name, "is %q; it must start with https:// (plain http only for localhost): %s", v, why)
+	default:
+		return v, u
 	}
+	return "", nil
+}
+
+// publicURL reads the https address HTTP_ADDR is reached under.
+func (r *envReader) publicURL(name string) string {
+	v, _ := r.httpsURL(name, "a calendar address is a key")
 	return v
 }
 
-// webAppURL reads the Mini App's public address: https (plain http only for
-// a loopback host: a test, a demo), its path webapp.Path or none (then
-// webapp.Path is added), since the page asks for its screens under that path.
+// webAppURL reads the Mini App's public address, its path webapp.Path or
+// none (then webapp.Path is added), since the page asks for its screens
+// under that path.
 func (r *envReader) webAppURL(name string) string {
-	problems := len(r.errs)
-	v := r.httpURL(name, "")
-	if v == "" {
-		return ""
-	}
-	u, err := url.Parse(v)
+	v, u := r.httpsURL(name, "Telegram opens only https")
 	switch {
-	case err != nil || len(r.errs) > problems: // httpURL said what is wrong
+	case u == nil:
 		return ""
-	case u.RawQuery != "" || u.Fragment != "":
-		r.fail(name, "is %q; it must have no ?query or #fragment", v)
-	case u.Scheme != "https" && !isLoopback(u.Hostname()):
-		r.fail(name, "is %q; it must start with https:// (plain http only for localhost): Telegram opens only https", v)
 	case u.Path != "" && u.Path+"/" != webapp.Path:
 		r.fail(name, "is %q; its path must be %s (or none): the page asks for its screens there", v, webapp.Path)
+		return ""
 	}
 	return u.Scheme + "://" + u.Host + webapp.Path
 }
