@@ -20,24 +20,14 @@ import (
 // Дарья with the code from the introduction, asks for today and presses a
 // button under the answer; the end of the input ends the demo.
 func TestDemoChat(t *testing.T) {
-	env := map[string]string{"DATABASE_URL": diarytest.NewEmptyURL(t)}
-	typed, typing := io.Pipe()
-	demoInput = typed
-	t.Cleanup(func() { demoInput = os.Stdin })
-	out := &watchedOutput{wrote: make(chan struct{}, 1)}
-	var stderr bytes.Buffer
-	exited := make(chan int, 1)
-	go func() {
-		exited <- run(context.Background(), []string{"demo", "--app-addr", "127.0.0.1:0"}, envFrom(env), out, &stderr)
-	}()
-
-	code := out.await(t, regexp.MustCompile(`Дарья Алёшина, 7А: (\S+)`), exited, &stderr)
+	typing, out, stderr, exited := startTerminalDemo(t)
+	code := out.await(t, regexp.MustCompile(`Дарья Алёшина, 7А: (\S+)`), exited, stderr)
 	fmt.Fprintf(typing, "/start %s\n/today\n1\n", code)
 	typing.Close()
 	select {
 	case status := <-exited:
 		if status != exitOK {
-			t.Fatalf("exit %d\n%s\n%s", status, out, &stderr)
+			t.Fatalf("exit %d\n%s\n%s", status, out, stderr)
 		}
 	case <-time.After(time.Minute):
 		t.Fatalf("the demo did not end with its input:\n%s", out)
@@ -46,6 +36,21 @@ func TestDemoChat(t *testing.T) {
 		"> /start "+code, "дневник ученика Дарья Алёшина подключён",
 		"> /today", "📅", "[1] ◀",
 		"> 1", "» ◀", "✏️ (изменено)", "📅")
+}
+
+// startTerminalDemo runs the demo on an empty database, chatting in the
+// terminal, on a free port for its Mini App: typing is its input (closing it
+// ends the demo), out and stderr what it prints, exited its exit status.
+func startTerminalDemo(t *testing.T) (typing *io.PipeWriter, out *watchedOutput, stderr *bytes.Buffer, exited chan int) {
+	env := map[string]string{"DATABASE_URL": diarytest.NewEmptyURL(t)}
+	typed, typing := io.Pipe()
+	demoInput = typed
+	t.Cleanup(func() { demoInput = os.Stdin })
+	out, stderr, exited = &watchedOutput{wrote: make(chan struct{}, 1)}, &bytes.Buffer{}, make(chan int, 1)
+	go func() {
+		exited <- run(context.Background(), []string{"demo", "--app-addr", "127.0.0.1:0"}, envFrom(env), out, stderr)
+	}()
+	return typing, out, stderr, exited
 }
 
 // With TELEGRAM_TOKEN the demo prints each parent's link to the bot and serves

@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/dnevnik/dnevnik/diary/diarytest"
 	"github.com/dnevnik/dnevnik/webapp"
 )
 
@@ -19,23 +15,14 @@ import (
 // the demo's parent and as its teacher, initData signed in the address as
 // Telegram would: the parent sees Дарья and Максим, the teacher her classes.
 func TestDemoWebApp(t *testing.T) {
-	env := map[string]string{"DATABASE_URL": diarytest.NewEmptyURL(t)}
-	typed, typing := io.Pipe()
-	demoInput = typed
-	t.Cleanup(func() { demoInput = os.Stdin })
-	out := &watchedOutput{wrote: make(chan struct{}, 1)}
-	var stderr bytes.Buffer
-	exited := make(chan int, 1)
-	go func() {
-		exited <- run(context.Background(), []string{"demo", "--app-addr", "127.0.0.1:0"}, envFrom(env), out, &stderr)
-	}()
+	typing, out, stderr, exited := startTerminalDemo(t)
 	defer func() {
 		typing.Close() // the end of the input ends the demo
 		if status := <-exited; status != exitOK {
-			t.Errorf("exit %d\n%s", status, &stderr)
+			t.Errorf("exit %d\n%s", status, stderr)
 		}
 	}()
-	page := out.await(t, regexp.MustCompile(`без Telegram: (http://127\.0\.0\.1:\d+/demo/)`), exited, &stderr)
+	page := out.await(t, regexp.MustCompile(`без Telegram: (http://127\.0\.0\.1:\d+/demo/)`), exited, stderr)
 
 	get := func(address, initData string) string {
 		t.Helper()
