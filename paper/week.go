@@ -230,7 +230,7 @@ func (d *document) rows(w diary.PupilWeek) []row {
 		}
 		var rest []string
 		for _, h := range day.Homework {
-			rest = append(rest, p.T("render_lesson_homework", "Text", join(": ", h.Subject, homeworkText(h))))
+			rest = append(rest, p.T("render_lesson_homework", "Text", join(": ", h.Subject, render.HomeworkText(h))))
 		}
 		for _, g := range day.Grades {
 			rest = append(rest, join(": ", g.Subject, d.grade(g)))
@@ -282,13 +282,8 @@ func (d *document) lessonDetails(l diary.Lesson) []string {
 	var lines []string
 	if c := l.Change; c != nil {
 		var change []string // appended to lines
-		switch {
-		case c.Kind == diary.ChangeCancelled:
-			change = append(change, p.T("render_lesson_cancelled"))
-		case c.Kind == diary.ChangeMoved && !c.MovedFrom.IsZero():
-			change = append(change, p.T("render_moved_from", "Date", p.Date(c.MovedFrom), "Period", c.MovedFromPeriod))
-		case c.Kind == diary.ChangeMoved:
-			change = append(change, p.T("render_moved_to", "Date", p.Date(c.MovedTo), "Period", c.MovedToPeriod))
+		if s := render.ChangeText(p, c); s != "" {
+			change = append(change, s)
 		}
 		if c.Substitute != nil {
 			change = append(change, p.T("render_substitute", "Teacher", render.TeacherName(*c.Substitute)))
@@ -305,7 +300,7 @@ func (d *document) lessonDetails(l diary.Lesson) []string {
 		lines = append(lines, p.T("render_topic", "Topic", l.Topic))
 	}
 	for _, h := range l.Homework {
-		lines = append(lines, p.T("render_lesson_homework", "Text", homeworkText(h)))
+		lines = append(lines, p.T("render_lesson_homework", "Text", render.HomeworkText(h)))
 	}
 	for _, g := range l.Grades {
 		lines = append(lines, d.grade(g))
@@ -363,15 +358,6 @@ func (d *document) remark(r diary.Remark) string {
 		author = render.TeacherName(*r.Author)
 	}
 	return join(" · ", kind, r.Subject, author) + ": " + r.Text
-}
-
-// homeworkText is the title and the text of an assignment, one of them when
-// the other is empty or the same.
-func homeworkText(h diary.Homework) string {
-	if h.Title == "" || h.Title == h.Text {
-		return join("", h.Text, h.Title)
-	}
-	return join(" — ", h.Title, h.Text)
 }
 
 // join joins the non-empty items with sep.

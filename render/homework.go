@@ -1,6 +1,8 @@
 package render
 
 import (
+	"html"
+	"strings"
 	"time"
 
 	"github.com/dnevnik/dnevnik/diary"
@@ -15,13 +17,19 @@ func Homework(p *locales.Printer, l diary.HomeworkList, child string) string {
 		func(h diary.Homework) []string { return []string{bullet + subjectItem(h.Subject, homeworkText(h))} })
 }
 
-// homeworkText is an assignment's title and text, whichever it has.
-func homeworkText(h diary.Homework) string {
-	title, body := field(h.Title), text(h.Text)
+// homeworkText is HomeworkText escaped.
+func homeworkText(h diary.Homework) string { return html.EscapeString(HomeworkText(h)) }
+
+// HomeworkText is an assignment's title and text as plain text, one of them
+// when the other is empty or the same: the chat escapes it (homeworkText), the
+// printed week prints it as it is.
+func HomeworkText(h diary.Homework) string {
+	title := strings.Join(strings.Fields(h.Title), " ")
+	body := strings.TrimSpace(strings.ReplaceAll(h.Text, "\r\n", "\n"))
 	switch {
 	case title == "":
 		return body
-	case body == "" || title == field(h.Text):
+	case body == "" || title == strings.Join(strings.Fields(h.Text), " "):
 		return title
 	}
 	return title + " — " + body

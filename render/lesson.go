@@ -72,17 +72,35 @@ func lessonTeacher(p *locales.Printer, l diary.Lesson, compact bool) string {
 // lessonChange says that a lesson was cancelled or moved; a substitute and a new
 // room are told in their own places.
 func lessonChange(p *locales.Printer, c *diary.LessonChange) string {
+	icon, s := changeOf(p, c)
+	if s == "" {
+		return ""
+	}
+	return iconLine(icon, s)
+}
+
+// ChangeText is lessonChange without its icon, plain text (its values are
+// dates and numbers): what the printed week says of a cancelled or moved
+// lesson, as the chat says it.
+func ChangeText(p *locales.Printer, c *diary.LessonChange) string {
+	_, s := changeOf(p, c)
+	return s
+}
+
+// changeOf is the icon and the words of a lesson cancelled or moved; "" for
+// none or another change.
+func changeOf(p *locales.Printer, c *diary.LessonChange) (icon, s string) {
 	switch {
 	case c == nil:
-		return ""
+		return "", ""
 	case c.Kind == diary.ChangeCancelled:
-		return iconLine(iconCancelled, p.T("render_lesson_cancelled"))
+		return iconCancelled, p.T("render_lesson_cancelled")
 	case c.Kind == diary.ChangeMoved && !c.MovedFrom.IsZero():
-		return iconLine(iconMovedFrom, p.T("render_moved_from", "Date", p.Date(c.MovedFrom), "Period", c.MovedFromPeriod))
+		return iconMovedFrom, p.T("render_moved_from", "Date", p.Date(c.MovedFrom), "Period", c.MovedFromPeriod)
 	case c.Kind == diary.ChangeMoved:
-		return iconLine(iconMovedTo, p.T("render_moved_to", "Date", p.Date(c.MovedTo), "Period", c.MovedToPeriod))
+		return iconMovedTo, p.T("render_moved_to", "Date", p.Date(c.MovedTo), "Period", c.MovedToPeriod)
 	}
-	return ""
+	return "", ""
 }
 
 // LessonCell is a lesson as a cell of the web app's week (the row and column
